@@ -1,0 +1,309 @@
+import { z } from 'zod';
+
+/**
+ * Wire contracts of the inference services (apps/inference). The services validate requests with these
+ * schemas and the typed client (`@investiq/inference/client`) validates responses with them.
+ */
+
+export const INFERENCE_SERVICES = ['llm', 'sentiment', 'timeseries', 'cpu-timeseries'] as const;
+export const ZInferenceServiceName = z.enum(INFERENCE_SERVICES);
+export type TInferenceServiceName = z.infer<typeof ZInferenceServiceName>;
+
+export const ZFiniteNumber = z.number({ error: 'must be a finite number' });
+
+// ---------------------------------------------------------------------------------------------------------
+// Errors and health
+
+export const ZInferenceError = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type TInferenceError = z.infer<typeof ZInferenceError>;
+
+export const ZServiceStatus = z.enum(['ok', 'degraded', 'unconfigured', 'loading']);
+export type TServiceStatus = z.infer<typeof ZServiceStatus>;
+
+export const ZModelHealth = z.object({
+  name: z.string(),
+  version: z.string(),
+  /** SHA-256 of the model file; null where there is no local file (llm upstream, cpu statistics). */
+  sha256: z.string().nullable(),
+  /** The execution provider the session actually uses (`upstream` for the llm proxy). */
+  executionProvider: z.string(),
+  requestedProvider: z.string(),
+  fallbackReason: z.string().optional(),
+});
+export type TModelHealth = z.infer<typeof ZModelHealth>;
+
+export const ZServiceHealth = z.object({
+  status: ZServiceStatus,
+  service: ZInferenceServiceName,
+  /** null while a model is loading or when it failed to load (then `error` says why). */
+  model: ZModelHealth.nullable(),
+  warmedUp: z.boolean(),
+  queue: z.object({ depth: z.number().int().nonnegative(), max: z.number().int().nonnegative() }),
+  error: z.string().optional(),
+});
+export type TServiceHealth = z.infer<typeof ZServiceHealth>;
+
+export const ZModelRef = z.object({ name: z.string(), version: z.string() });
+export type TModelRef = z.infer<typeof ZModelRef>;
+
+// ---------------------------------------------------------------------------------------------------------
+// sentiment
+
+export const SENTIMENT_MAX_TEXTS = 256;
+export const SENTIMENT_MAX_CHARS = 2000;
+export const SENTIMENT_LABELS = ['negative', 'neutral', 'positive'] as const;
+
+export const ZSentimentRequest = z.object(
+  {
+    texts: z
+      .array(
+        z
+          .string({ error: 'must be a string' })
+          .min(1, 'must not be empty')
+          .max(SENTIMENT_MAX_CHARS, `must be at most ${SENTIMENT_MAX_CHARS} characters`)
+          .refine((s) => s.trim().length > 0, 'must not be blank'),
+        { error: 'must be an array of strings' },
+      )
+      .min(1, 'must contain at least one text')
+      .max(SENTIMENT_MAX_TEXTS, `too many texts: at most ${SENTIMENT_MAX_TEXTS} per request`),
+    lang: z.enum(['zh', 'en', 'auto'], { error: "must be one of 'zh', 'en', 'auto'" }).default('auto'),
+  },
+  { error: 'body must be a JSON object' },
+);
+export type TSentimentRequest = z.input<typeof ZSentimentRequest>;
+
+export const ZSentimentScores = z.object({ negative: z.number(), neutral: z.number(), positive: z.number() });
+export const ZSentimentResult = z.object({ label: z.enum(SENTIMENT_LABELS), scores: ZSentimentScores });
+export type TSentimentResult = z.infer<typeof ZSentimentResult>;
+
+export const ZSentimentResponse = z.object({ results: z.array(ZSentimentResult), model: ZModelRef });
+export type TSentimentResponse = z.infer<typeof ZSentimentResponse>;
+
+// ---------------------------------------------------------------------------------------------------------
+// timeseries (neural forecast)
+
+export const FORECAST_MAX_SERIES = 64;
+/** Longest series accepted on the wire; only the model's last `contextLength` points are used. */
+export const FORECAST_MAX_POINTS = 10_000;
+
+export const ZForecastRequest = z.object(
+  {
+    series: z
+      .array(
+        z
+          .array(ZFiniteNumber, { error: 'must be an array of numbers' })
+          .min(1, 'must not be empty')
+          .max(FORECAST_MAX_POINTS, `must have at most ${FORECAST_MAX_POINTS} points`),
+        { error: 'must be an array of number arrays' },
+      )
+      .min(1, 'must contain at least one series')
+      .max(FORECAST_MAX_SERIES, `too many series: at most ${FORECAST_MAX_SERIES} per request`),
+    horizon: z
+      .number({ error: 'must be an integer' })
+      .int('must be an integer')
+      .min(1, 'must be at least 1')
+      .optional(),
+  },
+  { error: 'body must be a JSON object' },
+);
+export type TForecastRequest = z.input<typeof ZForecastRequest>;
+
+export const ZForecast = z.object({
+  point: z.array(z.number()),
+  p10: z.array(z.number()),
+  p50: z.array(z.number()),
+  p90: z.array(z.number()),
+});
+export const ZForecastResponse = z.object({
+  forecasts: z.array(ZForecast),
+  contextLength: z.number().int(),
+  horizon: z.number().int(),
+  model: ZModelRef,
+});
+export type TForecastResponse = z.infer<typeof ZForecastResponse>;
+
+// ---------------------------------------------------------------------------------------------------------
+// cpu-timeseries (classical statistics)
+
+export const STATS_MAX_POINTS = 20_000;
+
+export const ZOhlcvBar = z.object({
+  open: ZFiniteNumber,
+  high: ZFiniteNumber,
+  low: ZFiniteNumber,
+  close: ZFiniteNumber,
+  volume: ZFiniteNumber,
+});
+
+/** One indicator to compute; the names and parameters follow `@investiq/quant`'s `computeIndicators`. */
+export const ZIndicatorSpec = z
+  .object({ name: z.string({ error: 'must be a string' }).min(1, 'must not be empty') })
+  .catchall(z.unknown());
+
+export const ZIndicatorsRequest = z.object(
+  {
+    bars: z
+      .array(ZOhlcvBar, { error: 'must be an array of bars' })
+      .min(1, 'must contain at least one bar')
+      .max(STATS_MAX_POINTS, `must have at most ${STATS_MAX_POINTS} bars`),
+    specs: z
+      .array(ZIndicatorSpec, { error: 'must be an array of indicator specs' })
+      .min(1, 'must contain at least one indicator')
+      .max(32, 'too many indicators: at most 32'),
+  },
+  { error: 'body must be a JSON object' },
+);
+export type TIndicatorsRequest = z.input<typeof ZIndicatorsRequest>;
+
+const ZNullableSeries = z.array(z.number().nullable());
+export const ZIndicatorsResponse = z.object({
+  indicators: z.record(z.string(), z.union([ZNullableSeries, z.record(z.string(), ZNullableSeries)])),
+});
+export type TIndicatorsResponse = z.infer<typeof ZIndicatorsResponse>;
+
+const ZHorizon = z
+  .number({ error: 'must be an integer' })
+  .int('must be an integer')
+  .min(1, 'must be at least 1')
+  .max(365, 'must be at most 365');
+const ZLevels = z
+  .array(
+    z
+      .number({ error: 'must be a number' })
+      .gt(0, 'must be between 0 and 100')
+      .lt(100, 'must be between 0 and 100'),
+  )
+  .max(8, 'at most 8 levels');
+const ZOrderBound = z
+  .number({ error: 'must be an integer' })
+  .int('must be an integer')
+  .min(0, 'must be >= 0')
+  .max(5, 'must be <= 5');
+
+export const ZArimaRequest = z.object(
+  {
+    series: z
+      .array(ZFiniteNumber, { error: 'must be an array of numbers' })
+      .min(8, 'must have at least 8 points')
+      .max(STATS_MAX_POINTS, `must have at most ${STATS_MAX_POINTS} points`),
+    horizon: ZHorizon,
+    maxP: ZOrderBound.optional(),
+    maxD: z.number({ error: 'must be an integer' }).int('must be an integer').min(0).max(2).optional(),
+    maxQ: ZOrderBound.optional(),
+    /** Interval levels in percent, e.g. [80, 95]. */
+    levels: ZLevels.optional(),
+  },
+  { error: 'body must be a JSON object' },
+);
+export type TArimaRequest = z.input<typeof ZArimaRequest>;
+
+export const ZArimaResponse = z.object({
+  order: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
+  aicc: z.number(),
+  aic: z.number(),
+  params: z.record(z.string(), z.number()),
+  forecast: z.array(z.number()),
+  intervals: z.array(z.object({ level: z.number(), lower: z.array(z.number()), upper: z.array(z.number()) })),
+});
+export type TArimaResponse = z.infer<typeof ZArimaResponse>;
+
+export const ZGarchRequest = z.object(
+  {
+    returns: z
+      .array(ZFiniteNumber, { error: 'must be an array of numbers' })
+      .min(30, 'must have at least 30 returns')
+      .max(STATS_MAX_POINTS, `must have at most ${STATS_MAX_POINTS} returns`),
+    horizon: ZHorizon,
+    /** VaR levels in percent, e.g. [95, 99]. */
+    varLevels: ZLevels.optional(),
+  },
+  { error: 'body must be a JSON object' },
+);
+export type TGarchRequest = z.input<typeof ZGarchRequest>;
+
+export const ZGarchResponse = z.object({
+  params: z.object({ omega: z.number(), alpha: z.number(), beta: z.number(), mu: z.number() }),
+  logLikelihood: z.number(),
+  conditionalVolatility: z.array(z.number()),
+  forecastVolatility: z.array(z.number()),
+  var: z.array(z.object({ level: z.number(), value: z.number() })),
+});
+export type TGarchResponse = z.infer<typeof ZGarchResponse>;
+
+// ---------------------------------------------------------------------------------------------------------
+// llm (OpenAI-compatible chat completions, proxied to an upstream server)
+
+export const ZChatMessage = z
+  .object({
+    role: z.enum(['system', 'user', 'assistant', 'tool', 'developer'], {
+      error: "must be one of 'system', 'user', 'assistant', 'tool', 'developer'",
+    }),
+    content: z.union([z.string(), z.array(z.unknown()), z.null()], { error: 'must be a string or an array' }),
+  })
+  .catchall(z.unknown());
+
+/** Unknown OpenAI parameters are passed through to the upstream unchanged. */
+export const ZChatCompletionRequest = z
+  .object(
+    {
+      model: z.string().min(1, 'must not be empty').optional(),
+      messages: z
+        .array(ZChatMessage, { error: 'must be an array of messages' })
+        .min(1, 'must contain at least one message')
+        .max(512, 'too many messages: at most 512'),
+      stream: z.boolean({ error: 'must be a boolean' }).optional(),
+      max_tokens: z.number().int('must be an integer').min(1, 'must be at least 1').optional(),
+      temperature: z.number({ error: 'must be a number' }).min(0).max(2).optional(),
+    },
+    { error: 'body must be a JSON object' },
+  )
+  .catchall(z.unknown());
+export type TChatCompletionRequest = z.input<typeof ZChatCompletionRequest>;
+
+export const ZChatUsage = z.object({
+  prompt_tokens: z.number().int().nonnegative(),
+  completion_tokens: z.number().int().nonnegative(),
+  total_tokens: z.number().int().nonnegative().optional(),
+});
+
+export const ZChatCompletionResponse = z
+  .object({
+    id: z.string().optional(),
+    object: z.string().optional(),
+    model: z.string().optional(),
+    choices: z.array(
+      z
+        .object({
+          index: z.number().int().optional(),
+          message: z.object({ role: z.string(), content: z.string().nullable() }).catchall(z.unknown()),
+          finish_reason: z.string().nullable().optional(),
+        })
+        .catchall(z.unknown()),
+    ),
+    usage: ZChatUsage.optional(),
+  })
+  .catchall(z.unknown());
+export type TChatCompletionResponse = z.infer<typeof ZChatCompletionResponse>;
+
+export const ZChatCompletionChunk = z
+  .object({
+    id: z.string().optional(),
+    choices: z.array(
+      z
+        .object({
+          index: z.number().int().optional(),
+          delta: z.object({ content: z.string().nullable().optional() }).catchall(z.unknown()).optional(),
+          finish_reason: z.string().nullable().optional(),
+        })
+        .catchall(z.unknown()),
+    ),
+    usage: ZChatUsage.nullable().optional(),
+  })
+  .catchall(z.unknown());
+export type TChatCompletionChunk = z.infer<typeof ZChatCompletionChunk>;

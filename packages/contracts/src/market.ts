@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/** Markets InvestIQ understands. `CN` = Shanghai/Shenzhen/Beijing A-shares, `HK` = HKEX, `US` = NYSE/Nasdaq. */
+export const MARKETS = ['CN', 'HK', 'US'] as const;
+export const ZMarket = z.enum(MARKETS, { error: () => `market must be one of ${MARKETS.join(', ')}` });
+export type TMarket = z.infer<typeof ZMarket>;
+
+/** Per-market symbol formats: 600519.SH / 000001.SZ / 430047.BJ, 0700.HK / 00700.HK, AAPL / BRK.B. */
+export const SYMBOL_PATTERNS: Record<TMarket, RegExp> = {
+  CN: /^\d{6}\.(SH|SZ|BJ)$/,
+  HK: /^\d{4,5}\.HK$/,
+  US: /^[A-Z][A-Z0-9]{0,5}(\.[A-Z])?$/,
+};
+
+export const SYMBOL_EXAMPLES: Record<TMarket, string> = { CN: '600519.SH', HK: '0700.HK', US: 'AAPL' };
+
+export const ZSymbol = z
+  .string()
+  .trim()
+  .min(1, 'symbol is required')
+  .max(16, 'symbol is too long (max 16 characters)')
+  .transform((s) => s.toUpperCase());
+
+/** Returns an error message when `symbol` is not a valid symbol of `market`, else null. */
+export function symbolFormatError(market: TMarket, symbol: string): string | null {
+  if (SYMBOL_PATTERNS[market].test(symbol)) return null;
+  return `symbol '${symbol}' is not a valid ${market} symbol (expected e.g. ${SYMBOL_EXAMPLES[market]})`;
+}
+
+export const ZMarketSymbol = z.object({ market: ZMarket, symbol: ZSymbol }).superRefine((v, ctx) => {
+  const err = symbolFormatError(v.market, v.symbol);
+  if (err) ctx.addIssue({ code: 'custom', path: ['symbol'], message: err });
+});
+export type TMarketSymbol = z.infer<typeof ZMarketSymbol>;
+
+/** Longest freshness window a reader may ask for: one week. Anything larger is not "realtime". */
+export const MAX_AGE_SECONDS_LIMIT = 7 * 24 * 3600;
+export const ZMaxAgeSeconds = z
+  .number({ error: 'maxAgeSeconds must be a number' })
+  .int('maxAgeSeconds must be an integer')
+  .min(1, 'maxAgeSeconds must be at least 1')
+  .max(MAX_AGE_SECONDS_LIMIT, `maxAgeSeconds must be at most ${MAX_AGE_SECONDS_LIMIT} (one week)`);
+
+export interface TQuote {
+  market: TMarket;
+  symbol: string;
+  /** Exchange/event time of the quote (ISO 8601). */
+  ts: string;
+  source: string;
+  price: number;
+  open: number | null;
+  high: number | null;
+  low: number | null;
+  prevClose: number | null;
+  volume: number | null;
+  change: number | null;
+  changePercent: number | null;
+  currency: string;
+}
+
+/** The freshness contract: a price is only ever presented as current when it is fresh. */
+export type TLatestQuote =
+  | {
+      status: 'fresh';
+      market: TMarket;
+      symbol: string;
+      quote: TQuote;
+      ageSeconds: number;
+      maxAgeSeconds: number;
+      checkedAt: string;
+    }
+  | {
+      status: 'stale';
+      market: TMarket;
+      symbol: string;
+      lastSeenAt: string;
+      ageSeconds: number;
+      maxAgeSeconds: number;
+      checkedAt: string;
+    }
+  | { status: 'missing'; market: TMarket; symbol: string; maxAgeSeconds: number; checkedAt: string };
+
+export interface TBar {
+  /** Start of the bar: `YYYY-MM-DD` for daily bars, ISO time for intraday bars. */
+  time: string;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+export interface TSymbolInfo {
+  market: TMarket;
+  symbol: string;
+  name: string;
+  nameZh: string;
+  currency: string;
+  exchange: string;
+  isDemo: boolean;
+}
+
+export const CURRENCY: Record<TMarket, string> = { CN: 'CNY', HK: 'HKD', US: 'USD' };

@@ -1,0 +1,2 @@
+export { createDemoMarket, DEMO_EPOCH, DemoMarket, type DemoMarketOptions } from './simulator';
+export { DEMO_UNIVERSE, type DemoInstrument } from './universe';
