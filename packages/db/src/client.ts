@@ -1,0 +1,154 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import * as schema from './schema/index';
+
+export type Schema = typeof schema;
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations');
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: DatabaseKind;
+  /** Raw parameterised SQL for hot paths (batch ingest) and maintenance. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** LISTEN on a channel; the returned function stops listening. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+  /** Human-readable location, without credentials. */
+  describe(): string;
+}
+
+export interface CreateDatabaseOptions {
+  /** postgres://… — when set, a pg Pool is used; otherwise embedded PGlite on `dataDir`. */
+  databaseUrl?: string | undefined;
+  /** PGlite data directory; `memory://` for an in-memory database. */
+  dataDir?: string | undefined;
+  /** Apply migrations before returning (default true). */
+  migrate?: boolean;
+  poolMax?: number;
+  /** Force native partitioning even when TimescaleDB is available (tests of that path). */
+  quotesStorage?: 'auto' | 'native';
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable url)';
+  }
+}
+
+export async function createDatabase(opts: CreateDatabaseOptions): Promise<DatabaseHandle> {
+  const handle = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts) : await openPglite(opts);
+  if (opts.migrate !== false) {
+    try {
+      await migrateHandle(handle, opts);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+  return handle;
+}
+
+async function openPglite(opts: CreateDatabaseOptions): Promise<DatabaseHandle & { client: PGlite }> {
+  const dataDir = opts.dataDir ?? './data/pglite';
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const db = drizzlePglite({ client, schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'pglite',
+    client,
+    async query<T>(sql: string, params: unknown[] = []) {
+      const res = await client.query<T>(sql, params);
+      return res.rows;
+    },
+    async listen(channel, onPayload) {
+      const unsub = await client.listen(channel, onPayload);
+      return async () => {
+        await unsub();
+      };
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+    describe: () => `pglite:${dataDir}`,
+  };
+}
+
+async function openPostgres(
+  url: string,
+  opts: CreateDatabaseOptions,
+): Promise<DatabaseHandle & { pool: pg.Pool }> {
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolMax ?? 10 });
+  // An idle client erroring (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = drizzleNodePg({ client: pool, schema }) as unknown as Database;
+  const listeners: pg.Client[] = [];
+  return {
+    db,
+    kind: 'postgres',
+    pool,
+    async query<T>(sql: string, params: unknown[] = []) {
+      const res = await pool.query(sql, params);
+      return res.rows as T[];
+    },
+    async listen(channel, onPayload) {
+      // LISTEN needs one dedicated session for as long as we listen.
+      const client = new pg.Client({ connectionString: url });
+      client.on('error', () => {});
+      await client.connect();
+      listeners.push(client);
+      client.on('notification', (msg) => {
+        if (msg.channel === channel && msg.payload !== undefined) onPayload(msg.payload);
+      });
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        const i = listeners.indexOf(client);
+        if (i >= 0) listeners.splice(i, 1);
+        await client.end().catch(() => {});
+      };
+    },
+    async close() {
+      await Promise.all(listeners.splice(0).map((c) => c.end().catch(() => {})));
+      await pool.end();
+    },
+    describe: () => redact(url),
+  };
+}
+
+async function migrateHandle(handle: DatabaseHandle, opts: CreateDatabaseOptions): Promise<void> {
+  if (handle.kind === 'pglite') {
+    const client = (handle as DatabaseHandle & { client: PGlite }).client;
+    if (opts.quotesStorage === 'native') await client.query(`SET investiq.quotes_storage = 'native'`);
+    await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
+    return;
+  }
+  // Several processes (web, collector) may start together: serialise migrations with an advisory lock
+  // held on one dedicated connection.
+  const client = new pg.Client({ connectionString: opts.databaseUrl });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', ['investiq_migrations']);
+    if (opts.quotesStorage === 'native') await client.query(`SET investiq.quotes_storage = 'native'`);
+    await migrateNodePg(drizzleNodePg({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['investiq_migrations']).catch(() => {});
+    await client.end();
+  }
+}

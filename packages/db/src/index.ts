@@ -1,0 +1,3 @@
+export * from './client';
+export * from './quotes-storage';
+export * as schema from './schema/index';
