@@ -141,10 +141,40 @@ export const ZOhlcvBar = z.object({
   volume: ZFiniteNumber,
 });
 
-/** One indicator to compute; the names and parameters follow `@investiq/quant`'s `computeIndicators`. */
-export const ZIndicatorSpec = z
-  .object({ name: z.string({ error: 'must be a string' }).min(1, 'must not be empty') })
-  .catchall(z.unknown());
+const ZPeriod = z
+  .number({ error: 'must be an integer' })
+  .int('must be an integer')
+  .min(1, 'must be at least 1')
+  .max(1000, 'must be at most 1000');
+
+/** One indicator to compute; kinds and parameters follow `@investiq/quant`'s `computeIndicators`. */
+export const ZIndicatorSpec = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.enum(['sma', 'ema', 'rsi']), period: ZPeriod }),
+    z.object({
+      kind: z.literal('macd'),
+      fast: ZPeriod.optional(),
+      slow: ZPeriod.optional(),
+      signal: ZPeriod.optional(),
+    }),
+    z.object({
+      kind: z.literal('bollinger'),
+      period: ZPeriod.optional(),
+      stdDev: z.number({ error: 'must be a number' }).positive('must be positive').optional(),
+    }),
+    z.object({ kind: z.literal('atr'), period: ZPeriod.optional() }),
+    z.object({ kind: z.literal('obv') }),
+    z.object({
+      kind: z.literal('kdj'),
+      period: ZPeriod.optional(),
+      kSmoothing: ZPeriod.optional(),
+      dSmoothing: ZPeriod.optional(),
+    }),
+  ],
+  { error: "kind must be one of 'sma', 'ema', 'rsi', 'macd', 'bollinger', 'atr', 'obv', 'kdj'" },
+);
+export type TIndicatorSpec = z.infer<typeof ZIndicatorSpec>;
 
 export const ZIndicatorsRequest = z.object(
   {

@@ -1,0 +1,110 @@
+import path from 'node:path';
+import type { TInferenceServiceName } from '@investiq/contracts/inference';
+import { APP_DIR, type InferenceEnv, parseEnv } from './env';
+
+export type ServiceName = TInferenceServiceName;
+export type ExecutionProvider = 'cpu' | 'cuda' | 'tensorrt';
+
+export interface BatchConfig {
+  maxBatch: number;
+  maxWaitMs: number;
+  maxQueue: number;
+}
+
+export interface InferenceConfig {
+  host: string;
+  ports: Record<ServiceName, number>;
+  logLevel: InferenceEnv['LOG_LEVEL'];
+  bodyLimitBytes: number;
+  shutdownTimeoutMs: number;
+  sentimentModelDir: string;
+  timeseriesModelDir: string;
+  provider: ExecutionProvider;
+  dlaCore?: number;
+  batch: BatchConfig;
+  cpu: { workers: number; maxQueue: number; taskTimeoutMs: number };
+  llm: {
+    upstreamUrl?: string;
+    apiKey?: string;
+    model?: string;
+    maxConcurrency: number;
+    maxQueue: number;
+    timeoutMs: number;
+  };
+}
+
+/** Overrides accepted by startService/startAll; anything left out takes the documented default. */
+export interface StartOptions {
+  host?: string;
+  /** Port of the single service started by startService (0 = pick a free one). */
+  port?: number;
+  ports?: Partial<Record<ServiceName, number>>;
+  logLevel?: InferenceConfig['logLevel'];
+  bodyLimitBytes?: number;
+  shutdownTimeoutMs?: number;
+  sentimentModelDir?: string;
+  timeseriesModelDir?: string;
+  provider?: ExecutionProvider;
+  dlaCore?: number;
+  batch?: Partial<BatchConfig>;
+  cpu?: Partial<InferenceConfig['cpu']>;
+  llm?: Partial<InferenceConfig['llm']>;
+  /** Resolve startService only once the model is loaded and warmed up (default true). */
+  waitForModel?: boolean;
+}
+
+export function configFromEnv(env: InferenceEnv): InferenceConfig {
+  const modelsDir = env.MODELS_DIR ?? path.join(APP_DIR, 'models');
+  return {
+    host: env.HOST,
+    ports: {
+      llm: env.LLM_PORT,
+      sentiment: env.SENTIMENT_PORT,
+      timeseries: env.TIMESERIES_PORT,
+      'cpu-timeseries': env.CPU_TIMESERIES_PORT,
+    },
+    logLevel: env.LOG_LEVEL,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    sentimentModelDir: env.SENTIMENT_MODEL_DIR ?? path.join(modelsDir, 'sentiment'),
+    timeseriesModelDir: env.TIMESERIES_MODEL_DIR ?? path.join(modelsDir, 'timeseries'),
+    provider: env.ORT_EXECUTION_PROVIDER,
+    dlaCore: env.ORT_TRT_DLA_CORE,
+    batch: { maxBatch: env.BATCH_MAX_SIZE, maxWaitMs: env.BATCH_MAX_WAIT_MS, maxQueue: env.BATCH_MAX_QUEUE },
+    cpu: { workers: env.CPU_WORKERS, maxQueue: env.CPU_MAX_QUEUE, taskTimeoutMs: env.CPU_TASK_TIMEOUT_MS },
+    llm: {
+      upstreamUrl: env.LLM_UPSTREAM_URL,
+      apiKey: env.LLM_UPSTREAM_API_KEY,
+      model: env.LLM_MODEL,
+      maxConcurrency: env.LLM_MAX_CONCURRENCY,
+      maxQueue: env.LLM_MAX_QUEUE,
+      timeoutMs: env.LLM_TIMEOUT_MS,
+    },
+  };
+}
+
+/** Documented defaults, independent of process.env (tests and embedding callers start from these). */
+export function defaultConfig(): InferenceConfig {
+  return configFromEnv(parseEnv({}));
+}
+
+export function resolveConfig(
+  options: StartOptions = {},
+  base: InferenceConfig = defaultConfig(),
+): InferenceConfig {
+  return {
+    ...base,
+    host: options.host ?? base.host,
+    ports: { ...base.ports, ...options.ports },
+    logLevel: options.logLevel ?? base.logLevel,
+    bodyLimitBytes: options.bodyLimitBytes ?? base.bodyLimitBytes,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? base.shutdownTimeoutMs,
+    sentimentModelDir: options.sentimentModelDir ?? base.sentimentModelDir,
+    timeseriesModelDir: options.timeseriesModelDir ?? base.timeseriesModelDir,
+    provider: options.provider ?? base.provider,
+    dlaCore: options.dlaCore ?? base.dlaCore,
+    batch: { ...base.batch, ...options.batch },
+    cpu: { ...base.cpu, ...options.cpu },
+    llm: { ...base.llm, ...options.llm },
+  };
+}

@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** apps/inference — the default home of built models (`models/`, gitignored). */
+export const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const SERVICE_MODES = ['all', 'llm', 'sentiment', 'timeseries', 'cpu-timeseries'] as const;
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
+
+/** Every environment variable the inference services read (documented in .env.example). */
+export const ZInferenceEnv = z.object({
+  SERVICE: z.enum(SERVICE_MODES).default('all'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LLM_PORT: port(8001),
+  SENTIMENT_PORT: port(8002),
+  TIMESERIES_PORT: port(8003),
+  CPU_TIMESERIES_PORT: port(8004),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: positiveInt(1_048_576),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(15_000),
+
+  MODELS_DIR: optionalString,
+  SENTIMENT_MODEL_DIR: optionalString,
+  TIMESERIES_MODEL_DIR: optionalString,
+  ORT_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda', 'tensorrt']).default('cpu'),
+  ORT_TRT_DLA_CORE: z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined || s.trim() === '' ? undefined : Number(s)))
+    .pipe(z.number().int().min(0).max(1).optional()),
+
+  BATCH_MAX_SIZE: positiveInt(32),
+  BATCH_MAX_WAIT_MS: z.coerce.number().min(0).default(4),
+  BATCH_MAX_QUEUE: positiveInt(1024),
+
+  CPU_WORKERS: z.coerce.number().int().min(0).default(0),
+  CPU_MAX_QUEUE: positiveInt(256),
+  CPU_TASK_TIMEOUT_MS: positiveInt(30_000),
+
+  LLM_UPSTREAM_URL: optionalString.pipe(z.url().optional()),
+  LLM_UPSTREAM_API_KEY: optionalString,
+  LLM_MODEL: optionalString,
+  LLM_MAX_CONCURRENCY: positiveInt(2),
+  LLM_MAX_QUEUE: z.coerce.number().int().min(0).default(16),
+  LLM_TIMEOUT_MS: positiveInt(120_000),
+});
+export type InferenceEnv = z.infer<typeof ZInferenceEnv>;
+
+/** Parses an environment object; throws one error listing every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): InferenceEnv {
+  const result = ZInferenceEnv.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid inference environment:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** The one place that reads process.env. */
+export function loadEnv(): InferenceEnv {
+  return parseEnv(process.env);
+}
