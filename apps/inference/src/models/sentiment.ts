@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { type InferenceSession, Tensor } from 'onnxruntime-node';
+import { readModelConfig, SENTIMENT_LABELS, type SentimentLabel, ZSentimentConfig } from './config.js';
+import { createSession, type ExecutionProviderName, type ModelInfo, sha256File } from './session.js';
+import { loadTokenizer } from './tokenizer.js';
+
+export interface SentimentResult {
+  label: SentimentLabel;
+  scores: { negative: number; neutral: number; positive: number };
+}
+
+export interface SentimentModel {
+  info: ModelInfo;
+  maxLength: number;
+  /** One session.run for the whole array; a text scores the same alone or in a batch. */
+  predict(texts: string[], lang: 'zh' | 'en' | 'auto'): Promise<SentimentResult[]>;
+  close(): Promise<void>;
+}
+
+function softmax(row: Float32Array | number[]): number[] {
+  const max = Math.max(...row);
+  const exps = Array.from(row, (v) => Math.exp(v - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}
+
+/**
+ * Loads a sentiment model directory (model.onnx + config.json + tokenizer; see docs/models.md).
+ * `lang` is accepted for the API's sake: the tokenizer handles both scripts, so it does not change
+ * the computation.
+ */
+export async function loadSentimentModel(
+  dir: string,
+  opts: { provider: ExecutionProviderName; dlaCore?: number },
+): Promise<SentimentModel> {
+  const config = await readModelConfig(dir, ZSentimentConfig);
+  const tokenizer = await loadTokenizer(dir, config.tokenizer, { lowercase: config.lowercase });
+  const modelPath = join(dir, 'model.onnx');
+  const [sha256, created] = await Promise.all([sha256File(modelPath), createSession(modelPath, opts)]);
+  const session: InferenceSession = created.session;
+  for (const name of [config.inputs.ids, config.inputs.mask, config.inputs.tokenTypeIds]) {
+    if (name !== undefined && !session.inputNames.includes(name)) {
+      throw new Error(`${modelPath} has no input '${name}' (inputs: ${session.inputNames.join(', ')})`);
+    }
+  }
+  if (!session.outputNames.includes(config.output)) {
+    throw new Error(
+      `${modelPath} has no output '${config.output}' (outputs: ${session.outputNames.join(', ')})`,
+    );
+  }
+  const info: ModelInfo = {
+    name: config.name,
+    version: config.version,
+    sha256,
+    executionProvider: created.executionProvider,
+    requestedProvider: opts.provider,
+    dir,
+  };
+  if (created.fallbackReason !== undefined) info.fallbackReason = created.fallbackReason;
+
+  return {
+    info,
+    maxLength: config.maxLength,
+    async predict(texts) {
+      if (texts.length === 0) return [];
+      const encoded = texts.map((t) => tokenizer.encode(t, config.maxLength));
+      const width =
+        config.padding === 'max_length' ? config.maxLength : Math.max(...encoded.map((e) => e.ids.length));
+      const n = texts.length;
+      const ids = new BigInt64Array(n * width).fill(BigInt(tokenizer.padId));
+      const mask = new BigInt64Array(n * width);
+      const typeIds = new BigInt64Array(n * width);
+      encoded.forEach((e, row) => {
+        e.ids.forEach((id, j) => {
+          ids[row * width + j] = BigInt(id);
+          mask[row * width + j] = 1n;
+          typeIds[row * width + j] = BigInt(e.typeIds[j] ?? 0);
+        });
+      });
+      const feeds: Record<string, Tensor> = { [config.inputs.ids]: new Tensor('int64', ids, [n, width]) };
+      if (config.inputs.mask) feeds[config.inputs.mask] = new Tensor('int64', mask, [n, width]);
+      if (config.inputs.tokenTypeIds)
+        feeds[config.inputs.tokenTypeIds] = new Tensor('int64', typeIds, [n, width]);
+      const out = await session.run(feeds, [config.output]);
+      const logits = out[config.output];
+      if (logits?.dims.length !== 2 || logits.dims[0] !== n || logits.dims[1] !== config.labels.length) {
+        throw new Error(
+          `output '${config.output}' has shape [${logits?.dims.join(', ')}], expected [${n}, 3]`,
+        );
+      }
+      const data = logits.data as Float32Array;
+      const results: SentimentResult[] = [];
+      for (let row = 0; row < n; row++) {
+        const probs = softmax(data.subarray(row * 3, row * 3 + 3));
+        const scores = { negative: 0, neutral: 0, positive: 0 };
+        config.labels.forEach((label, k) => {
+          scores[label] = probs[k] as number;
+        });
+        let label: SentimentLabel = 'neutral';
+        for (const l of SENTIMENT_LABELS) if (scores[l] > scores[label]) label = l;
+        results.push({ label, scores });
+      }
+      return results;
+    },
+    async close() {
+      await session.release();
+    },
+  };
+}

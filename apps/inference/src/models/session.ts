@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { InferenceSession } from 'onnxruntime-node';
+
+export type ExecutionProviderName = 'cpu' | 'cuda' | 'tensorrt';
+
+export interface ModelInfo {
+  name: string;
+  version: string;
+  /** sha256 of model.onnx: the model's identity in report lineage. */
+  sha256: string;
+  /** The provider the session actually runs on. */
+  executionProvider: ExecutionProviderName;
+  /** The provider that was asked for. */
+  requestedProvider: ExecutionProviderName;
+  /** Why `executionProvider` differs from `requestedProvider`, if it does. */
+  fallbackReason?: string;
+  dir: string;
+}
+
+export interface CreatedSession {
+  session: InferenceSession;
+  executionProvider: ExecutionProviderName;
+  fallbackReason?: string;
+}
+
+function providerConfig(
+  provider: ExecutionProviderName,
+  dlaCore: number | undefined,
+): InferenceSession.ExecutionProviderConfig[] {
+  if (provider === 'cpu') return ['cpu'];
+  if (provider === 'cuda') return [{ name: 'cuda', deviceId: 0 }, 'cpu'];
+  // The Node binding passes only deviceId to TensorRT; DLA is configured through the TensorRT
+  // execution provider's documented environment variables, which it reads at session creation.
+  if (dlaCore !== undefined) {
+    process.env.ORT_TENSORRT_DLA_ENABLE = '1';
+    process.env.ORT_TENSORRT_DLA_CORE = String(dlaCore);
+  }
+  return [{ name: 'tensorrt', deviceId: 0 }, { name: 'cuda', deviceId: 0 }, 'cpu'];
+}
+
+function errorMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0]?.slice(0, 300) ?? msg;
+}
+
+/**
+ * Opens an ONNX Runtime session on the requested provider. When a GPU provider cannot be
+ * initialised (no CUDA libraries, no GPU — e.g. any CPU-only machine) the session is created on the
+ * CPU instead and `fallbackReason` says why, so /health can report it rather than hide it.
+ */
+export async function createSession(
+  modelPath: string,
+  opts: { provider: ExecutionProviderName; dlaCore?: number },
+): Promise<CreatedSession> {
+  const base: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+  if (opts.provider === 'cpu') {
+    const session = await InferenceSession.create(modelPath, { ...base, executionProviders: ['cpu'] });
+    return { session, executionProvider: 'cpu' };
+  }
+  const attempts: string[] = [];
+  // Try the requested provider alone first so a silent per-node fallback cannot mask a failure.
+  const chain: ExecutionProviderName[] = opts.provider === 'tensorrt' ? ['tensorrt', 'cuda'] : ['cuda'];
+  for (const provider of chain) {
+    try {
+      const session = await InferenceSession.create(modelPath, {
+        ...base,
+        executionProviders: providerConfig(provider, opts.dlaCore).slice(0, 1),
+      });
+      const result: CreatedSession = { session, executionProvider: provider };
+      if (provider !== opts.provider)
+        result.fallbackReason = `${opts.provider} unavailable: ${attempts.join('; ')}`;
+      return result;
+    } catch (err) {
+      attempts.push(`${provider}: ${errorMessage(err)}`);
+    }
+  }
+  const session = await InferenceSession.create(modelPath, { ...base, executionProviders: ['cpu'] });
+  return {
+    session,
+    executionProvider: 'cpu',
+    fallbackReason: `${opts.provider} unavailable, running on cpu (${attempts.join('; ')})`,
+  };
+}
+
+export async function sha256File(path: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
+}
