@@ -202,12 +202,14 @@ const ZHorizon = z
   .int('must be an integer')
   .min(1, 'must be at least 1')
   .max(365, 'must be at most 365');
+/** Confidence levels as fractions, e.g. [0.8, 0.95]. */
 const ZLevels = z
   .array(
     z
       .number({ error: 'must be a number' })
-      .gt(0, 'must be between 0 and 100')
-      .lt(100, 'must be between 0 and 100'),
+      .gt(0, 'must be a fraction between 0 and 1, e.g. 0.95')
+      .lt(1, 'must be a fraction between 0 and 1, e.g. 0.95'),
+    { error: 'must be an array of numbers' },
   )
   .max(8, 'at most 8 levels');
 const ZOrderBound = z
@@ -220,13 +222,13 @@ export const ZArimaRequest = z.object(
   {
     series: z
       .array(ZFiniteNumber, { error: 'must be an array of numbers' })
-      .min(8, 'must have at least 8 points')
+      .min(20, 'must have at least 20 points')
       .max(STATS_MAX_POINTS, `must have at most ${STATS_MAX_POINTS} points`),
     horizon: ZHorizon,
     maxP: ZOrderBound.optional(),
     maxD: z.number({ error: 'must be an integer' }).int('must be an integer').min(0).max(2).optional(),
     maxQ: ZOrderBound.optional(),
-    /** Interval levels in percent, e.g. [80, 95]. */
+    /** Interval levels as fractions, e.g. [0.8, 0.95]. */
     levels: ZLevels.optional(),
   },
   { error: 'body must be a JSON object' },
@@ -250,7 +252,7 @@ export const ZGarchRequest = z.object(
       .min(30, 'must have at least 30 returns')
       .max(STATS_MAX_POINTS, `must have at most ${STATS_MAX_POINTS} returns`),
     horizon: ZHorizon,
-    /** VaR levels in percent, e.g. [95, 99]. */
+    /** VaR levels as fractions, e.g. [0.95, 0.99]. */
     varLevels: ZLevels.optional(),
   },
   { error: 'body must be a JSON object' },
