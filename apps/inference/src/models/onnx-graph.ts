@@ -1,6 +1,7 @@
 // Small helpers to write ONNX graphs with onnx-proto (ONNX 1.10 schema; IR 8, opset 13).
-import onnxProto from 'onnx-proto';
+
 import type { onnx as OnnxTypes } from 'onnx-proto';
+import onnxProto from 'onnx-proto';
 
 // onnx-proto is CommonJS: its namespace arrives as the default export under Node's ESM loader.
 const { onnx } = onnxProto;

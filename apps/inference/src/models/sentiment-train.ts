@@ -105,16 +105,19 @@ export function trainSentiment(
   const vocab = buildVocab(train, zh);
   const tok = tokenizerFromJson(bertTokenizerJson(vocab, { lowercase: true }));
   const K = 3;
-  const examples: { f: Features; y: number; w: number }[] = [];
+  const examples: { f: Features; y: number; w: number; prior: boolean }[] = [];
   const labelIndex = (l: SentimentLabel) => SENTIMENT_LABELS.indexOf(l);
   for (const ex of train) {
     examples.push({
       f: features(tok.encode(ex.text, DEFAULT_SENTIMENT_MAX_LENGTH).ids),
       y: labelIndex(ex.label),
       w: 1,
+      prior: true,
     });
   }
   // Lexicon entries as weak single-word examples: they give weights to words the training set lacks.
+  // They carry only the word's own tokens (no [CLS]/[SEP], no bias update): a word list has no
+  // neutral entries, so letting it move the class prior would push every unknown text off neutral.
   const lexicon: [string, number][] = [
     ...Object.entries(afinn165FinancialMarketNews),
     ...Object.entries(zh.scores),
@@ -123,9 +126,10 @@ export function trainSentiment(
     if (score === 0) continue;
     const y = score > 0 ? 2 : 0;
     examples.push({
-      f: features(tok.encode(word, DEFAULT_SENTIMENT_MAX_LENGTH).ids),
+      f: features(tok.encode(word, DEFAULT_SENTIMENT_MAX_LENGTH).ids.slice(1, -1)),
       y,
       w: lexiconWeight * Math.min(1, Math.abs(score) / 2),
+      prior: false,
     });
   }
   const V = vocab.length;
@@ -169,7 +173,7 @@ export function trainSentiment(
       }
       for (let k = 0; k < K; k++) {
         const g = (e.w * ((p[k] as number) / z - (k === e.y ? 1 : 0))) / totalW;
-        gBias[k] = (gBias[k] as number) + g;
+        if (e.prior) gBias[k] = (gBias[k] as number) + g;
         for (const id of e.f.uni) gU[id * K + k] = (gU[id * K + k] as number) + g;
         for (const h of e.f.bi) gB[h * K + k] = (gB[h * K + k] as number) + g;
       }
