@@ -18,11 +18,15 @@ export type DatabaseKind = 'pglite' | 'postgres';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations');
 
+export type QueryFn = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
+
 export interface DatabaseHandle {
   db: Database;
   kind: DatabaseKind;
   /** Raw parameterised SQL for hot paths (batch ingest) and maintenance. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Run `fn` in one transaction (BEGIN … COMMIT, ROLLBACK on throw) with a query function bound to it. */
+  transaction<T>(fn: (query: QueryFn) => Promise<T>): Promise<T>;
   /** LISTEN on a channel; the returned function stops listening. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -78,6 +82,11 @@ async function openPglite(opts: CreateDatabaseOptions): Promise<DatabaseHandle &
       const res = await client.query<T>(sql, params);
       return res.rows;
     },
+    transaction(fn) {
+      return client.transaction((tx) =>
+        fn(async <T>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows),
+      );
+    },
     async listen(channel, onPayload) {
       const unsub = await client.listen(channel, onPayload);
       return async () => {
@@ -107,6 +116,22 @@ async function openPostgres(
     async query<T>(sql: string, params: unknown[] = []) {
       const res = await pool.query(sql, params);
       return res.rows as T[];
+    },
+    async transaction(fn) {
+      const conn = await pool.connect();
+      try {
+        await conn.query('BEGIN');
+        const result = await fn(
+          async <T>(sql: string, params: unknown[] = []) => (await conn.query(sql, params)).rows as T[],
+        );
+        await conn.query('COMMIT');
+        return result;
+      } catch (err) {
+        await conn.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        conn.release();
+      }
     },
     async listen(channel, onPayload) {
       // LISTEN needs one dedicated session for as long as we listen.

@@ -1,0 +1,22 @@
+export { bearerToken, createApiToken, revokeApiToken, verifyApiToken } from './auth/api-tokens';
+export { ROLES, type Role, roleAtLeast } from './auth/roles';
+export { Collector, type CollectorStatus } from './collector/collector';
+export { AppError, type AppErrorCode, isAppError } from './errors';
+export { listSymbols, syncDailyBars, syncSymbols } from './market/sync-market';
+export { createLogger, type Logger } from './observability/logger';
+export { createMetrics, type Metrics } from './observability/metrics';
+export { decideFreshness } from './quotes/decide-freshness';
+export { getHistory } from './quotes/get-history';
+export { getLatestQuote, getLatestQuotes } from './quotes/get-latest-quotes';
+export {
+  ingestQuotes,
+  MAX_INGEST_ROWS,
+  notifyPayloads,
+  parseIngestBatch,
+  QUOTES_CHANNEL,
+} from './quotes/ingest-quotes';
+export { QuoteHub } from './quotes/quote-hub';
+export { createPolicy } from './resilience';
+export { type AppRouter, appRouter, createCaller } from './root';
+export { createRuntime, type Runtime, type RuntimeConfig } from './runtime';
+export { type Context, createContext, type Principal } from './trpc';

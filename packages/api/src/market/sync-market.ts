@@ -1,0 +1,101 @@
+import type { DatabaseHandle } from '@investiq/db';
+import type { DataProvider } from '@investiq/market';
+import { DateTime } from 'luxon';
+
+/** Register the provider's symbols (name updates included). */
+export async function syncSymbols(db: DatabaseHandle, provider: DataProvider): Promise<number> {
+  const list = await provider.listSymbols();
+  if (list.length === 0) return 0;
+  await db.query(
+    `INSERT INTO symbols (market, symbol, name, name_zh, currency, exchange, source, is_demo)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[])
+     ON CONFLICT (market, symbol) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh,
+       currency = excluded.currency, exchange = excluded.exchange, source = excluded.source, is_demo = excluded.is_demo`,
+    [
+      list.map((s) => s.market),
+      list.map((s) => s.symbol),
+      list.map((s) => s.name),
+      list.map((s) => s.nameZh),
+      list.map((s) => s.currency),
+      list.map((s) => s.exchange),
+      list.map(() => provider.id),
+      list.map((s) => s.isDemo),
+    ],
+  );
+  return list.length;
+}
+
+/**
+ * Fill `daily_bars` for every provider symbol from the last stored day (or `years` back) up to today.
+ * Idempotent; reports progress per symbol.
+ */
+export async function syncDailyBars(
+  db: DatabaseHandle,
+  provider: DataProvider,
+  opts: { years: number; now: Date; onProgress?: (done: number, total: number, symbol: string) => void },
+): Promise<number> {
+  const list = await provider.listSymbols();
+  const last = await db.query<{ market: string; symbol: string; d: string }>(
+    `SELECT market, symbol, to_char(max(date), 'YYYY-MM-DD') AS d FROM daily_bars WHERE source = $1 GROUP BY 1, 2`,
+    [provider.id],
+  );
+  const lastBy = new Map(last.map((r) => [`${r.market}:${r.symbol}`, r.d]));
+  const defaultFrom = DateTime.fromJSDate(opts.now, { zone: 'UTC' })
+    .minus({ years: opts.years })
+    .toISODate()!;
+  const to = DateTime.fromJSDate(opts.now, { zone: 'UTC' }).toISODate()!;
+  let written = 0;
+  let done = 0;
+  for (const s of list) {
+    const prev = lastBy.get(`${s.market}:${s.symbol}`);
+    const from = prev ? DateTime.fromISO(prev, { zone: 'UTC' }).plus({ days: 1 }).toISODate()! : defaultFrom;
+    const bars =
+      from <= to ? await provider.getDailyBars({ market: s.market, symbol: s.symbol }, { from, to }) : [];
+    if (bars.length > 0) {
+      await db.query(
+        `INSERT INTO daily_bars (market, symbol, date, source, open, high, low, close, volume)
+         SELECT $1, $2, d, $3, o, h, l, c, v
+           FROM unnest($4::date[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[], $9::bigint[]) AS t(d, o, h, l, c, v)
+         ON CONFLICT DO NOTHING`,
+        [
+          s.market,
+          s.symbol,
+          provider.id,
+          bars.map((b) => b.time),
+          bars.map((b) => b.open),
+          bars.map((b) => b.high),
+          bars.map((b) => b.low),
+          bars.map((b) => b.close),
+          bars.map((b) => b.volume),
+        ],
+      );
+      written += bars.length;
+    }
+    done += 1;
+    opts.onProgress?.(done, list.length, s.symbol);
+  }
+  return written;
+}
+
+export async function listSymbols(db: DatabaseHandle) {
+  const rows = await db.query<{
+    market: string;
+    symbol: string;
+    name: string;
+    name_zh: string;
+    currency: string;
+    exchange: string;
+    is_demo: boolean;
+  }>(
+    'SELECT market, symbol, name, name_zh, currency, exchange, is_demo FROM symbols ORDER BY market, symbol',
+  );
+  return rows.map((r) => ({
+    market: r.market as 'CN' | 'HK' | 'US',
+    symbol: r.symbol,
+    name: r.name,
+    nameZh: r.name_zh,
+    currency: r.currency,
+    exchange: r.exchange,
+    isDemo: r.is_demo,
+  }));
+}

@@ -1,0 +1,279 @@
+import { symbolFormatError, ZMarket } from '@investiq/contracts';
+import { type DatabaseHandle, ensureQuotePartitions } from '@investiq/db';
+import { z } from 'zod';
+import { AppError } from '../errors';
+
+export const QUOTES_CHANNEL = 'investiq_quotes';
+/** Largest batch accepted in one call (HTTP answers 413 above it). */
+export const MAX_INGEST_ROWS = 10_000;
+/** Quotes may be stamped at most this far ahead of our clock. */
+const MAX_FUTURE_MS = 60_000;
+/** pg_notify payloads must stay under 8000 bytes. */
+const NOTIFY_CHUNK_BYTES = 7000;
+
+const positive = (field: string) =>
+  z
+    .number({ error: `${field} must be a number` })
+    .finite(`${field} must be finite`)
+    .positive(`${field} must be > 0`);
+
+export const ZIngestQuote = z
+  .object({
+    market: ZMarket,
+    symbol: z.string({ error: 'symbol must be a string' }).trim().min(1, 'symbol is required').max(16),
+    ts: z.union([
+      z.iso.datetime({
+        offset: true,
+        error: 'ts must be an ISO 8601 time with a zone, e.g. 2025-01-02T15:04:05Z',
+      }),
+      z.date(),
+    ]),
+    price: positive('price'),
+    open: positive('open').nullish(),
+    high: positive('high').nullish(),
+    low: positive('low').nullish(),
+    prevClose: positive('prevClose').nullish(),
+    volume: z
+      .number()
+      .int('volume must be an integer')
+      .nonnegative('volume must be ≥ 0')
+      .max(Number.MAX_SAFE_INTEGER)
+      .nullish(),
+    source: z
+      .string()
+      .trim()
+      .min(1)
+      .max(32)
+      .regex(/^[a-z0-9_.-]+$/i, 'source may contain letters, digits, _ . -')
+      .optional(),
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    const err = symbolFormatError(q.market, q.symbol.toUpperCase());
+    if (err) ctx.addIssue({ code: 'custom', path: ['symbol'], message: err });
+    if (q.high != null && q.low != null && q.high < q.low) {
+      ctx.addIssue({ code: 'custom', path: ['high'], message: 'high must be ≥ low' });
+    }
+  });
+
+export type TIngestQuote = z.input<typeof ZIngestQuote>;
+
+export interface IngestRow {
+  market: string;
+  symbol: string;
+  ts: Date;
+  source: string;
+  price: number;
+  open: number | null;
+  high: number | null;
+  low: number | null;
+  prevClose: number | null;
+  volume: number | null;
+}
+
+export interface IngestIssue {
+  row: number;
+  field: string;
+  message: string;
+}
+
+/**
+ * Validates a whole batch before anything is written. The error names the row index and field of
+ * the first problems (up to 20), so a client can fix its data; no row of a rejected batch is stored.
+ */
+export function parseIngestBatch(
+  input: unknown,
+  opts: { now: Date; retentionDays: number; defaultSource: string; maxRows?: number },
+): IngestRow[] {
+  const maxRows = opts.maxRows ?? MAX_INGEST_ROWS;
+  const rows = Array.isArray(input) ? input : (input as { quotes?: unknown } | null)?.quotes;
+  if (!Array.isArray(rows)) {
+    throw new AppError('BAD_REQUEST', 'body must be {"quotes": [...]} with an array of quotes');
+  }
+  if (rows.length === 0) throw new AppError('BAD_REQUEST', 'quotes must contain at least one row');
+  if (rows.length > maxRows) {
+    throw new AppError(
+      'PAYLOAD_TOO_LARGE',
+      `batch of ${rows.length} rows exceeds the limit of ${maxRows} rows`,
+      {
+        details: { limit: maxRows, received: rows.length },
+      },
+    );
+  }
+  const oldest = opts.now.getTime() - opts.retentionDays * 86_400_000;
+  const newest = opts.now.getTime() + MAX_FUTURE_MS;
+  const issues: IngestIssue[] = [];
+  const out: IngestRow[] = [];
+  for (let i = 0; i < rows.length && issues.length < 20; i++) {
+    const parsed = ZIngestQuote.safeParse(rows[i]);
+    if (!parsed.success) {
+      for (const iss of parsed.error.issues.slice(0, 3)) {
+        issues.push({ row: i, field: iss.path.join('.') || '(row)', message: iss.message });
+      }
+      continue;
+    }
+    const q = parsed.data;
+    const ts = q.ts instanceof Date ? q.ts : new Date(q.ts);
+    if (ts.getTime() > newest) {
+      issues.push({ row: i, field: 'ts', message: `ts ${ts.toISOString()} is in the future` });
+      continue;
+    }
+    if (ts.getTime() < oldest) {
+      issues.push({
+        row: i,
+        field: 'ts',
+        message: `ts ${ts.toISOString()} is older than the ${opts.retentionDays}-day quote retention window (use daily bars for history)`,
+      });
+      continue;
+    }
+    out.push({
+      market: q.market,
+      symbol: q.symbol.toUpperCase(),
+      ts,
+      source: q.source ?? opts.defaultSource,
+      price: q.price,
+      open: q.open ?? null,
+      high: q.high ?? null,
+      low: q.low ?? null,
+      prevClose: q.prevClose ?? null,
+      volume: q.volume ?? null,
+    });
+  }
+  if (issues.length > 0) {
+    const first = issues[0]!;
+    throw new AppError(
+      'BAD_REQUEST',
+      `quotes[${first.row}].${first.field}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : ''}; nothing was written`,
+      { details: { issues } },
+    );
+  }
+  return out;
+}
+
+export interface IngestResult {
+  received: number;
+  inserted: number;
+  duplicates: number;
+}
+
+/** Partition days already ensured by this process (a partition is never dropped while its day is current). */
+const ensuredDays = new WeakMap<DatabaseHandle, Set<string>>();
+
+/**
+ * Batch ingest: one transaction, one `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING`
+ * (idempotent on market, symbol, ts, source), unknown symbols registered, and a NOTIFY per batch
+ * carrying the newest quote per symbol so every web process can push it live.
+ */
+export async function ingestQuotes(db: DatabaseHandle, rows: readonly IngestRow[]): Promise<IngestResult> {
+  if (rows.length === 0) return { received: 0, inserted: 0, duplicates: 0 };
+  let known = ensuredDays.get(db);
+  if (!known) {
+    known = new Set();
+    ensuredDays.set(db, known);
+  }
+  const days = new Set(rows.map((r) => r.ts.toISOString().slice(0, 10)));
+  const missing = [...days].filter((d) => !known.has(d)).sort();
+  if (missing.length > 0) {
+    await ensureQuotePartitions(db, new Date(missing[0]!), new Date(missing[missing.length - 1]!));
+    for (const d of missing) known.add(d);
+  }
+
+  const cols = {
+    market: [] as string[],
+    symbol: [] as string[],
+    ts: [] as string[],
+    source: [] as string[],
+    price: [] as number[],
+    open: [] as (number | null)[],
+    high: [] as (number | null)[],
+    low: [] as (number | null)[],
+    prevClose: [] as (number | null)[],
+    volume: [] as (number | null)[],
+  };
+  const newest = new Map<string, IngestRow>();
+  for (const r of rows) {
+    cols.market.push(r.market);
+    cols.symbol.push(r.symbol);
+    cols.ts.push(r.ts.toISOString());
+    cols.source.push(r.source);
+    cols.price.push(r.price);
+    cols.open.push(r.open);
+    cols.high.push(r.high);
+    cols.low.push(r.low);
+    cols.prevClose.push(r.prevClose);
+    cols.volume.push(r.volume);
+    const key = `${r.market}:${r.symbol}`;
+    const prev = newest.get(key);
+    if (!prev || prev.ts < r.ts) newest.set(key, r);
+  }
+
+  const inserted = await db.transaction(async (q) => {
+    await q(
+      `INSERT INTO symbols (market, symbol, name, name_zh, currency, exchange, source)
+       SELECT DISTINCT m, s, s, s, CASE m WHEN 'CN' THEN 'CNY' WHEN 'HK' THEN 'HKD' ELSE 'USD' END, m, 'ingest'
+         FROM unnest($1::text[], $2::text[]) AS t(m, s)
+       ON CONFLICT (market, symbol) DO NOTHING`,
+      [[...newest.values()].map((r) => r.market), [...newest.values()].map((r) => r.symbol)],
+    );
+    const res = await q<{ n: number }>(
+      `WITH ins AS (
+         INSERT INTO realtime_quotes (market, symbol, ts, source, price, open, high, low, prev_close, volume)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::numeric[], $6::numeric[],
+                              $7::numeric[], $8::numeric[], $9::numeric[], $10::bigint[])
+         ON CONFLICT DO NOTHING
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM ins`,
+      [
+        cols.market,
+        cols.symbol,
+        cols.ts,
+        cols.source,
+        cols.price,
+        cols.open,
+        cols.high,
+        cols.low,
+        cols.prevClose,
+        cols.volume,
+      ],
+    );
+    const n = Number(res[0]?.n ?? 0);
+    if (n > 0) {
+      for (const payload of notifyPayloads([...newest.values()])) {
+        await q('SELECT pg_notify($1, $2)', [QUOTES_CHANNEL, payload]);
+      }
+    }
+    return n;
+  });
+  return { received: rows.length, inserted, duplicates: rows.length - inserted };
+}
+
+/** Compact live-update payloads, split to stay under NOTIFY's 8000-byte limit. */
+export function notifyPayloads(rows: readonly IngestRow[]): string[] {
+  const out: string[] = [];
+  let chunk: unknown[] = [];
+  let size = 2;
+  for (const r of rows) {
+    const item = [
+      r.market,
+      r.symbol,
+      r.ts.toISOString(),
+      r.source,
+      r.price,
+      r.open,
+      r.high,
+      r.low,
+      r.prevClose,
+      r.volume,
+    ];
+    const len = JSON.stringify(item).length + 1;
+    if (size + len > NOTIFY_CHUNK_BYTES && chunk.length > 0) {
+      out.push(JSON.stringify(chunk));
+      chunk = [];
+      size = 2;
+    }
+    chunk.push(item);
+    size += len;
+  }
+  if (chunk.length > 0) out.push(JSON.stringify(chunk));
+  return out;
+}

@@ -1,0 +1,78 @@
+import { EventEmitter, on } from 'node:events';
+import type { TQuote } from '@investiq/contracts';
+import type { DatabaseHandle } from '@investiq/db';
+import type { Logger } from '../observability/logger';
+import { QUOTES_CHANNEL } from './ingest-quotes';
+import { toQuote } from './quote-row';
+
+type Payload = [
+  string,
+  string,
+  string,
+  string,
+  number,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+];
+
+/**
+ * Fans quotes out to live subscribers. Fed by LISTEN on the quotes channel, so an ingest in any process
+ * (collector, HTTP ingest on another web replica) reaches every web process; on PGlite it is in-process.
+ */
+export class QuoteHub {
+  private readonly emitter = new EventEmitter();
+  private unlisten: (() => Promise<void>) | null = null;
+  constructor(private readonly log?: Logger) {
+    this.emitter.setMaxListeners(0);
+  }
+
+  async start(db: DatabaseHandle): Promise<void> {
+    this.unlisten = await db.listen(QUOTES_CHANNEL, (payload) => this.onPayload(payload));
+  }
+
+  onPayload(payload: string): void {
+    let items: Payload[];
+    try {
+      items = JSON.parse(payload) as Payload[];
+    } catch (err) {
+      this.log?.warn({ err }, 'ignoring malformed quotes notification');
+      return;
+    }
+    for (const [market, symbol, ts, source, price, open, high, low, prevClose, volume] of items) {
+      const quote = toQuote({
+        market,
+        symbol,
+        ts,
+        source,
+        price,
+        open,
+        high,
+        low,
+        prev_close: prevClose,
+        volume,
+      });
+      this.emitter.emit('quote', quote);
+    }
+  }
+
+  get subscriberCount(): number {
+    return this.emitter.listenerCount('quote');
+  }
+
+  /** Live quotes for the given symbols (all when `keys` is empty) until `signal` aborts. */
+  async *subscribe(keys: readonly string[], signal?: AbortSignal): AsyncGenerator<TQuote> {
+    const wanted = new Set(keys);
+    for await (const [quote] of on(this.emitter, 'quote', { signal }) as AsyncIterable<[TQuote]>) {
+      if (wanted.size === 0 || wanted.has(`${quote.market}:${quote.symbol}`)) yield quote;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.unlisten?.();
+    this.unlisten = null;
+    this.emitter.removeAllListeners();
+  }
+}

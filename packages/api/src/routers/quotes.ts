@@ -1,0 +1,82 @@
+import { MAX_AGE_SECONDS_LIMIT, ZMarketSymbol, ZMaxAgeSeconds } from '@investiq/contracts';
+import { z } from 'zod';
+import { getHistory } from '../quotes/get-history';
+import { getLatestQuote, getLatestQuotes } from '../quotes/get-latest-quotes';
+import { createTRPCRouter, publicProcedure } from '../trpc';
+
+const ZLatestInput = ZMarketSymbol.and(z.object({ maxAgeSeconds: ZMaxAgeSeconds.optional() }));
+
+export const quotesRouter = createTRPCRouter({
+  /** Newest quote under the strict TTL contract: fresh (with price) | stale (last seen, no price) | missing. */
+  latest: publicProcedure
+    .input(ZLatestInput)
+    .query(({ ctx, input }) =>
+      getLatestQuote(
+        ctx.rt.db,
+        { market: input.market, symbol: input.symbol },
+        input.maxAgeSeconds ?? ctx.rt.config.quotes.defaultMaxAgeSeconds,
+        ctx.rt.now(),
+      ),
+    ),
+
+  latestMany: publicProcedure
+    .input(
+      z.object({
+        symbols: z
+          .array(ZMarketSymbol)
+          .min(1, 'symbols must not be empty')
+          .max(100, 'at most 100 symbols per call'),
+        maxAgeSeconds: ZMaxAgeSeconds.optional(),
+      }),
+    )
+    .query(({ ctx, input }) =>
+      getLatestQuotes(
+        ctx.rt.db,
+        input.symbols,
+        input.maxAgeSeconds ?? ctx.rt.config.quotes.defaultMaxAgeSeconds,
+        ctx.rt.now(),
+      ),
+    ),
+
+  history: publicProcedure
+    .input(
+      ZMarketSymbol.and(
+        z.object({
+          interval: z.enum(['1m', '5m', '1d']).default('1d'),
+          limit: z.number().int().min(1).max(2000).default(500),
+        }),
+      ),
+    )
+    .query(({ ctx, input }) =>
+      getHistory(
+        ctx.rt.db,
+        { market: input.market, symbol: input.symbol },
+        { interval: input.interval, limit: input.limit, now: ctx.rt.now() },
+      ),
+    ),
+
+  /** Live quotes pushed over SSE as they are ingested anywhere (LISTEN/NOTIFY fan-out). */
+  live: publicProcedure
+    .input(
+      z.object({
+        symbols: z.array(ZMarketSymbol).max(100, 'at most 100 symbols per subscription').default([]),
+      }),
+    )
+    .subscription(async function* ({ ctx, input, signal }) {
+      ctx.rt.metrics.liveSubscribers.inc();
+      try {
+        yield* ctx.rt.hub.subscribe(
+          input.symbols.map((s) => `${s.market}:${s.symbol}`),
+          signal,
+        );
+      } finally {
+        ctx.rt.metrics.liveSubscribers.dec();
+      }
+    }),
+
+  limits: publicProcedure.query(({ ctx }) => ({
+    defaultMaxAgeSeconds: ctx.rt.config.quotes.defaultMaxAgeSeconds,
+    maxAgeSecondsLimit: MAX_AGE_SECONDS_LIMIT,
+    retentionDays: ctx.rt.config.quotes.retentionDays,
+  })),
+});

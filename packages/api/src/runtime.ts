@@ -1,0 +1,133 @@
+import {
+  applyQuoteRetention,
+  createDatabase,
+  type DatabaseHandle,
+  ensureQuotePartitions,
+  quotesStorage,
+} from '@investiq/db';
+import type { DataProvider } from '@investiq/market';
+import { createDemoMarket } from '@investiq/market/demo';
+import { Collector } from './collector/collector';
+import { syncDailyBars, syncSymbols } from './market/sync-market';
+import { createLogger, type Logger } from './observability/logger';
+import { createMetrics, type Metrics } from './observability/metrics';
+import { QuoteHub } from './quotes/quote-hub';
+
+export interface RuntimeConfig {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  provider: 'demo';
+  demo: { seed: number; alwaysOpen: boolean };
+  collector: { enabled: boolean; intervalMs: number };
+  quotes: {
+    defaultMaxAgeSeconds: number;
+    retentionDays: number;
+    historyYears: number;
+    maxIngestRows: number;
+  };
+  logLevel: string;
+}
+
+export interface Runtime {
+  config: RuntimeConfig;
+  db: DatabaseHandle;
+  provider: DataProvider;
+  hub: QuoteHub;
+  collector: Collector;
+  metrics: Metrics;
+  log: Logger;
+  now: () => Date;
+  startedAt: Date;
+  close(): Promise<void>;
+}
+
+export function createProvider(config: RuntimeConfig, now: () => Date): DataProvider {
+  return createDemoMarket({ seed: config.demo.seed, alwaysOpen: config.demo.alwaysOpen, now });
+}
+
+/**
+ * Everything one server process owns: the database handle, the provider, the live-quote hub and — when
+ * enabled — the collector and the partition/retention maintenance tick.
+ */
+export async function createRuntime(
+  config: RuntimeConfig,
+  opts: { now?: () => Date; log?: Logger; db?: DatabaseHandle; onProgress?: (msg: string) => void } = {},
+): Promise<Runtime> {
+  const now = opts.now ?? (() => new Date());
+  const log = opts.log ?? createLogger({ level: config.logLevel });
+  const progress = opts.onProgress ?? ((msg: string) => log.info(msg));
+  const metrics = createMetrics();
+  progress(
+    `opening database ${config.databaseUrl ? '(PostgreSQL)' : `(embedded PGlite at ${config.dataDir})`}`,
+  );
+  const db = opts.db ?? (await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const storage = await quotesStorage(db);
+  progress(
+    `quotes storage: ${storage === 'hypertable' ? 'TimescaleDB hypertable' : 'native daily partitions'}`,
+  );
+  const provider = createProvider(config, now);
+
+  await maintain(db, config, now, log);
+  const nSymbols = await syncSymbols(db, provider);
+  progress(`symbols: ${nSymbols} from provider '${provider.id}'`);
+  const bars = await syncDailyBars(db, provider, {
+    years: config.quotes.historyYears,
+    now: now(),
+    onProgress: (done, total, symbol) => {
+      if (done === total || done % 4 === 0) progress(`daily history ${done}/${total} (${symbol})`);
+    },
+  });
+  progress(`daily history: ${bars} new bars`);
+
+  const hub = new QuoteHub(log);
+  await hub.start(db);
+
+  const universe = (await provider.listSymbols()).map((s) => ({ market: s.market, symbol: s.symbol }));
+  const collector = new Collector({
+    db,
+    provider,
+    symbols: async () => universe,
+    intervalMs: config.collector.intervalMs,
+    retentionDays: config.quotes.retentionDays,
+    log,
+    metrics,
+    now,
+  });
+  if (config.collector.enabled) collector.start();
+
+  const maintenance = setInterval(() => {
+    maintain(db, config, now, log).catch((err) => log.warn({ err: String(err) }, 'maintenance failed'));
+  }, 3_600_000);
+  maintenance.unref();
+
+  return {
+    config,
+    db,
+    provider,
+    hub,
+    collector,
+    metrics,
+    log,
+    now,
+    startedAt: now(),
+    async close() {
+      clearInterval(maintenance);
+      await collector.stop();
+      await hub.stop();
+      if (!opts.db) await db.close();
+    },
+  };
+}
+
+/** Partitions for yesterday … a week ahead, and retention. Runs at start-up and hourly. */
+async function maintain(
+  db: DatabaseHandle,
+  config: RuntimeConfig,
+  now: () => Date,
+  log: Logger,
+): Promise<void> {
+  const t = now().getTime();
+  await ensureQuotePartitions(db, new Date(t - 86_400_000), new Date(t + 7 * 86_400_000));
+  const { dropped } = await applyQuoteRetention(db, config.quotes.retentionDays, now());
+  if (dropped > 0) log.info({ dropped }, 'dropped quote partitions past retention');
+}

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import { bearerToken, verifyApiToken } from './auth/api-tokens';
+import { type Role, roleAtLeast } from './auth/roles';
+import { AppError } from './errors';
+import type { Logger } from './observability/logger';
+import type { Runtime } from './runtime';
+
+export type Principal = { kind: 'anonymous' } | { kind: 'token'; id: string; name: string; role: Role };
+
+export interface Context {
+  rt: Runtime;
+  principal: Principal;
+  requestId: string;
+  log: Logger;
+}
+
+export async function createContext(
+  rt: Runtime,
+  headers: Headers | Record<string, string | string[] | undefined>,
+): Promise<Context> {
+  const get = (k: string): string | undefined => {
+    if (headers instanceof Headers) return headers.get(k) ?? undefined;
+    const v = headers[k];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const requestId = get('x-request-id')?.slice(0, 64) || randomUUID();
+  const token = bearerToken(get('authorization'));
+  let principal: Principal = { kind: 'anonymous' };
+  if (token) {
+    const found = await verifyApiToken(rt.db, token);
+    if (!found) throw new AppError('UNAUTHORIZED', 'invalid or revoked API token');
+    principal = { kind: 'token', ...found };
+  }
+  return { rt, principal, requestId, log: rt.log.child({ requestId }) };
+}
+
+function describeZod(err: ZodError): string {
+  return err.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`)
+    .join('; ');
+}
+
+const t = initTRPC.context<Context>().create({
+  // SSE for subscriptions: pings keep proxies from closing idle streams; the client reconnects when they stop.
+  sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const isZod = cause instanceof ZodError;
+    const app = cause instanceof AppError ? cause : null;
+    let message = shape.message;
+    if (isZod) message = describeZod(cause);
+    if (error.code === 'INTERNAL_SERVER_ERROR' && !app) message = 'internal error (see server log)';
+    return {
+      ...shape,
+      message,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        appCode: app?.code ?? (isZod ? 'BAD_REQUEST' : shape.data.code),
+        details:
+          app?.details ??
+          (isZod
+            ? { issues: cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) }
+            : undefined),
+      },
+    };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** AppError → TRPCError with the matching code, keeping the cause; never turn a 4xx into a 500. */
+const appErrors = t.middleware(async ({ next, ctx, path }) => {
+  const started = performance.now();
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof AppError) {
+      result.error = new TRPCError({ code: cause.code, message: cause.message, cause });
+    } else if (result.error.code === 'INTERNAL_SERVER_ERROR') {
+      ctx.log.error({ err: result.error.cause ?? result.error, path }, 'procedure failed');
+    }
+  }
+  ctx.rt.metrics.httpRequests.observe(
+    { route: `trpc:${path}`, method: 'trpc', status: result.ok ? '200' : result.error.code },
+    (performance.now() - started) / 1000,
+  );
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(appErrors);
+
+function requireRole(role: Role) {
+  return t.middleware(({ ctx, next }) => {
+    if (ctx.principal.kind === 'anonymous') {
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in or send an API token' });
+    }
+    if (!roleAtLeast(ctx.principal.role, role)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `requires the ${role} role` });
+    }
+    return next({ ctx: { ...ctx, principal: ctx.principal } });
+  });
+}
+
+export const authedProcedure = publicProcedure.use(requireRole('viewer'));
+export const analystProcedure = publicProcedure.use(requireRole('analyst'));
+export const adminProcedure = publicProcedure.use(requireRole('admin'));
