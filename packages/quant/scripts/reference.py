@@ -344,5 +344,22 @@ def main():
     sys.stdout.write("\n")
 
 
+def auto_bench():
+    """bench/arima.ts mode: stdin {"series": [[...], ...]} -> stdout per-series order, AICc and wall time."""
+    import time
+
+    req = json.load(sys.stdin)
+    out = []
+    for y in req["series"]:
+        t0 = time.perf_counter()
+        r = auto_case("bench", y)
+        out.append({"order": r["order"], "trend": r["trend"], "aicc": r["aicc"], "aic": r["aic"],
+                    "candidates": len(r["table"]), "seconds": time.perf_counter() - t0})
+    json.dump({"statsmodels": statsmodels.__version__, "results": out}, sys.stdout)
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "auto-bench":
+        auto_bench()
+    else:
+        main()

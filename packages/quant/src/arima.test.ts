@@ -46,19 +46,33 @@ describe('fitArima vs statsmodels ARIMA', () => {
 
 // Reference: same script — KPSS from statsmodels.tsa.stattools.kpss(x, 'c', nlags=trunc(4(n/100)^¼)) repeated on
 // differences until it is ≤ 0.463 (5%), then a full grid p, q ≤ 3 (drift on/off for d = 1) by statsmodels' aicc.
-// Order must be identical. AICc: ours may be slightly *lower* when our optimiser reaches a higher likelihood on a
-// flat ARMA(2,2) surface (ar1_mean: −0.0055) — never meaningfully higher (tolerance +2e-3).
+// Overparameterised ARMA likelihoods are multimodal, so the rule is: the same order as statsmodels, or a different
+// one only when ours has a lower AICc *and* statsmodels' own fit of that order stopped at a worse local optimum
+// (its table AICc for our order is higher than ours). On arima011 that happens: our ARIMA(2,1,3) has
+// llf −413.279 — statsmodels' own loglike() at our parameters gives −413.279 and its fit() started there reaches
+// −413.269, while its default fit stops at −415.581 — so it picks (1,1,1). At least 4 of 5 orders must agree.
 describe('autoArima vs statsmodels order search', () => {
+  let agree = 0;
   for (const a of reference.auto) {
-    it(`${a.series}: chooses ARIMA(${a.order.join(',')}) trend=${a.trend}`, () => {
+    it(`${a.series}: statsmodels chooses ARIMA(${a.order.join(',')}) trend=${a.trend}`, () => {
       const r = autoArima(seriesOf(a.series), { horizon: 5 });
-      expect(r.order).toEqual(a.order);
-      expect(r.includeConstant).toBe(a.trend !== 'n');
       r.kpss.forEach((s, i) => {
         expect(Math.abs(s - (a.kpss[i] as number))).toBeLessThan(1e-9);
       });
-      expect(r.aicc - a.aicc).toBeLessThan(2e-3);
-      expect(r.aicc - a.aicc).toBeGreaterThan(-0.02);
+      expect(r.order[1]).toBe(a.d);
+      const same = r.order.join() === a.order.join() && r.includeConstant === (a.trend !== 'n');
+      if (same) {
+        agree++;
+        // ours may be slightly lower where our optimiser reaches a higher likelihood on a flat surface (ar1_mean: −0.0055)
+        expect(r.aicc - a.aicc).toBeLessThan(2e-3);
+        expect(r.aicc - a.aicc).toBeGreaterThan(-0.02);
+      } else {
+        expect(r.aicc).toBeLessThan(a.aicc - 1e-3);
+        const smForOurs = a.table.find(
+          (t) => t.order.join() === r.order.join() && (t.trend !== 'n') === r.includeConstant,
+        );
+        expect(smForOurs?.aicc).toBeGreaterThan(r.aicc + 1e-3);
+      }
       expect(r.candidates).toBe(a.d === 1 ? 32 : 16);
       expect(r.forecast).toHaveLength(5);
       const i95 = r.intervals.find((i) => i.level === 0.95);
@@ -70,6 +84,9 @@ describe('autoArima vs statsmodels order search', () => {
       });
     });
   }
+  it('agrees with statsmodels on the order for at least 4 of the 5 series', () => {
+    expect(agree).toBeGreaterThanOrEqual(4);
+  });
 
   it('kpssStatistic on a random walk rejects, on its differences does not', () => {
     const rw = seriesOf('arima110_drift');

@@ -21,6 +21,8 @@ export type ArimaFit = {
   converged: boolean;
   /** likelihood evaluations spent (diagnostics) */
   evaluations: number;
+  /** optimiser coordinates [AR PACFs, MA PACFs, standardised mean] — used to warm-start larger orders */
+  unconstrained: number[];
 };
 
 export type AutoArimaOptions = {
@@ -64,6 +66,81 @@ export function constrainStationary(x: readonly number[]): number[] {
     phi = next;
   }
   return phi;
+}
+
+/** Inverse of constrainStationary (reverse Durbin–Levinson); PACFs are clipped to ±0.95 if φ is not stationary. */
+export function unconstrainStationary(phi: readonly number[]): number[] {
+  let cur = [...phi];
+  const pacf = new Array<number>(phi.length).fill(0);
+  for (let k = phi.length; k >= 1; k--) {
+    let r = cur[k - 1] as number;
+    if (!Number.isFinite(r)) r = 0;
+    r = Math.max(-0.95, Math.min(0.95, r));
+    pacf[k - 1] = r;
+    const prev = new Array<number>(k - 1);
+    for (let i = 0; i < k - 1; i++)
+      prev[i] = ((cur[i] as number) + r * (cur[k - 2 - i] as number)) / (1 - r * r);
+    cur = prev;
+  }
+  return pacf.map((r) => r / Math.sqrt(1 - r * r));
+}
+
+/** Least squares by normal equations (tiny, well-conditioned problems only). */
+function ols(X: number[][], y: number[]): number[] | null {
+  const k = X[0]?.length ?? 0;
+  const A = Array.from({ length: k }, () => new Array<number>(k + 1).fill(0));
+  for (let t = 0; t < X.length; t++) {
+    const row = X[t] as number[];
+    for (let i = 0; i < k; i++) {
+      const Ai = A[i] as number[];
+      for (let j = 0; j < k; j++) Ai[j] = (Ai[j] as number) + (row[i] as number) * (row[j] as number);
+      Ai[k] = (Ai[k] as number) + (row[i] as number) * (y[t] as number);
+    }
+  }
+  return solveAugmented(A);
+}
+
+/**
+ * Hannan–Rissanen (1982) starting values: a long AR by least squares gives residuals, then w_t is regressed on
+ * its own lags and the lagged residuals. Returns null when the regression is not possible.
+ */
+function hannanRissanen(
+  w: ArrayLike<number>,
+  p: number,
+  q: number,
+): { phi: number[]; theta: number[] } | null {
+  const n = w.length;
+  const m = Math.min(Math.max(p + q + 2, Math.ceil(Math.log(n) ** 1.5)), Math.floor(n / 5));
+  if (m < 1 || n - m < 4 * (p + q + m)) return null;
+  const resid = new Array<number>(n).fill(0);
+  if (q > 0) {
+    const X: number[][] = [];
+    const y: number[] = [];
+    for (let t = m; t < n; t++) {
+      X.push(Array.from({ length: m }, (_, i) => w[t - i - 1] as number));
+      y.push(w[t] as number);
+    }
+    const a = ols(X, y);
+    if (!a) return null;
+    for (let t = m; t < n; t++) {
+      let f = 0;
+      for (let i = 0; i < m; i++) f += (a[i] as number) * (w[t - i - 1] as number);
+      resid[t] = (w[t] as number) - f;
+    }
+  }
+  const start = q > 0 ? m + q : p;
+  const X: number[][] = [];
+  const y: number[] = [];
+  for (let t = start; t < n; t++) {
+    const row: number[] = [];
+    for (let i = 1; i <= p; i++) row.push(w[t - i] as number);
+    for (let j = 1; j <= q; j++) row.push(resid[t - j] as number);
+    X.push(row);
+    y.push(w[t] as number);
+  }
+  const b = ols(X, y);
+  if (!b) return null;
+  return { phi: b.slice(0, p), theta: b.slice(p, p + q) };
 }
 
 // ---------------------------------------------------------------- Kalman filter for a zero-mean ARMA
@@ -231,7 +308,7 @@ function workingSeries(y: readonly number[], d: number): Working {
 export function fitArima(
   series: number[],
   order: ArimaOrder,
-  opts: { includeConstant?: boolean; horizon?: number; levels?: number[] } = {},
+  opts: { includeConstant?: boolean; horizon?: number; levels?: number[]; warmStarts?: number[][] } = {},
 ): ArimaFit {
   const [p, d, q] = order;
   for (const [v, name] of [
@@ -282,8 +359,21 @@ export function fitArima(
   };
   if (dim > 0) {
     const starts: number[][] = [new Array<number>(dim).fill(0)];
-    if (p > 0) starts.push(new Array<number>(dim).fill(0).map((_, i) => (i === 0 ? 0.5 : 0)));
-    if (q > 0) starts.push(new Array<number>(dim).fill(0).map((_, i) => (i === p ? 0.5 : 0)));
+    if (p + q > 0) {
+      const centred = includeConstant ? z : Float64Array.from(z, (v) => v - fixedOffset);
+      const hr = hannanRissanen(centred, p, q);
+      if (hr) {
+        const x = [...unconstrainStationary(hr.phi), ...unconstrainStationary(hr.theta.map((v) => -v))];
+        if (includeConstant) x.push(0);
+        starts.push(x);
+      }
+    }
+    const warm = (opts.warmStarts ?? []).filter((w) => w.length === dim && w.every(Number.isFinite));
+    starts.push(...warm);
+    if (warm.length === 0) {
+      if (p > 0) starts.push(new Array<number>(dim).fill(0).map((_, i) => (i === 0 ? 0.5 : 0)));
+      if (q > 0) starts.push(new Array<number>(dim).fill(0).map((_, i) => (i === p ? 0.5 : 0)));
+    }
     for (const s of starts) {
       const r = minimizeBfgs(negLogLik, s, { fTol: 1e-10 });
       if (r.fx < best.fx) best = { x: r.x, fx: r.fx, converged: r.converged };
@@ -341,6 +431,7 @@ export function fitArima(
     intervals,
     converged: best.converged,
     evaluations,
+    unconstrained: best.x,
   };
 }
 
@@ -504,10 +595,28 @@ export function autoArima(series: number[], opts: AutoArimaOptions): AutoArimaRe
   }
   let best: ArimaFit | null = null;
   let fitted = 0;
+  // nested warm starts: (p−1, q) and (p, q−1) optima extended by a zero PACF are the same model inside the
+  // larger one, so the larger fit can only improve on them (ARMA likelihoods are often multimodal)
+  const done = new Map<string, ArimaFit>();
+  const keyOf = (p: number, q: number, c: boolean) => `${p},${q},${c}`;
   for (const cand of candidates) {
+    const warmStarts: number[][] = [];
+    const lowerP = done.get(keyOf(cand.p - 1, cand.q, cand.c));
+    if (lowerP) {
+      const x = [...lowerP.unconstrained];
+      x.splice(cand.p - 1, 0, 0);
+      warmStarts.push(x);
+    }
+    const lowerQ = done.get(keyOf(cand.p, cand.q - 1, cand.c));
+    if (lowerQ) {
+      const x = [...lowerQ.unconstrained];
+      x.splice(cand.p + cand.q - 1, 0, 0);
+      warmStarts.push(x);
+    }
     let fit: ArimaFit;
     try {
-      fit = fitArima(series, [cand.p, d, cand.q], { includeConstant: cand.c, horizon: 0 });
+      fit = fitArima(series, [cand.p, d, cand.q], { includeConstant: cand.c, horizon: 0, warmStarts });
+      done.set(keyOf(cand.p, cand.q, cand.c), fit);
     } catch (err) {
       if (err instanceof QuantInputError) continue; // e.g. deterministic after differencing for this d
       throw err;

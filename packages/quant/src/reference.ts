@@ -21,6 +21,7 @@ export type ReferenceAutoCase = {
   trend: 'c' | 't' | 'n';
   aicc: number;
   aic: number;
+  table: { order: [number, number, number]; trend: 'c' | 't' | 'n'; aicc: number }[];
 };
 export type Reference = {
   source: Record<string, string>;

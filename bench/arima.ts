@@ -1,0 +1,151 @@
+// Auto-ARIMA benchmark: @investiq/quant vs statsmodels' order search on the same 500-point series.
+//   npx tsx bench/arima.ts            (from the repo root; statsmodels via Debian's /usr/bin/python3)
+// Both sides run the same procedure: KPSS (5%) for d, then the full p, q ≤ 3 grid (drift on/off when d = 1),
+// lowest AICc. The ratio is statsmodels time / our time, measured in this run. Also times the npm `arima`
+// package (ctsa compiled to WASM) in auto mode for context; it reports no order or AICc, so only its time.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { autoArima } from '@investiq/quant';
+
+const PY = '/usr/bin/python3';
+const SCRIPT = new URL('../packages/quant/scripts/reference.py', import.meta.url).pathname;
+
+// deterministic generators (mulberry32 + Box–Muller) so every run uses the same series
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function normals(seed: number, n: number): number[] {
+  const u = rng(seed);
+  const out: number[] = [];
+  while (out.length < n) {
+    const r = Math.sqrt(-2 * Math.log(u() || 1e-12));
+    const th = 2 * Math.PI * u();
+    out.push(r * Math.cos(th), r * Math.sin(th));
+  }
+  return out.slice(0, n);
+}
+function arma(seed: number, n: number, phi: number[], theta: number[], burn = 200): number[] {
+  const e = normals(seed, n + burn);
+  const x: number[] = [];
+  for (let t = 0; t < n + burn; t++) {
+    let v = e[t] as number;
+    phi.forEach((p, i) => {
+      if (t - i - 1 >= 0) v += p * (x[t - i - 1] as number);
+    });
+    theta.forEach((q, j) => {
+      if (t - j - 1 >= 0) v += q * (e[t - j - 1] as number);
+    });
+    x.push(v);
+  }
+  return x.slice(burn);
+}
+const cumsum = (xs: number[], start: number) => {
+  let s = start;
+  return xs.map((v) => {
+    s += v;
+    return Math.round(s * 1e4) / 1e4;
+  });
+};
+const round4 = (xs: number[]) => xs.map((v) => Math.round(v * 1e4) / 1e4);
+
+const N = 500;
+const cases: { name: string; series: number[] }[] = [
+  {
+    name: 'price, ARIMA(1,1,0)+drift',
+    series: cumsum(
+      arma(11, N, [0.3], []).map((v) => v + 0.05),
+      100,
+    ),
+  },
+  {
+    name: 'stationary ARMA(2,1), mean 10',
+    series: round4(arma(22, N, [0.6, -0.2], [0.4]).map((v) => v + 10)),
+  },
+  { name: 'random walk, MA(1) increments', series: cumsum(arma(33, N, [], [-0.3]), 50) },
+];
+
+// warm-up (JIT) on a short series, not timed
+autoArima(cases[0]?.series.slice(0, 120) ?? [], { horizon: 5, maxP: 1, maxQ: 1 });
+
+type Row = { name: string; ms: number; order: number[]; drift: boolean; aicc: number; aic: number };
+const ours: Row[] = cases.map(({ name, series }) => {
+  const t0 = performance.now();
+  const r = autoArima(series, { horizon: 10 });
+  const ms = performance.now() - t0;
+  return { name, ms, order: r.order, drift: r.includeConstant, aicc: r.aicc, aic: r.aic };
+});
+
+let ref: {
+  statsmodels: string;
+  results: { order: number[]; trend: string; aicc: number; aic: number; seconds: number }[];
+} | null = null;
+if (existsSync(PY)) {
+  const py = spawnSync(PY, [SCRIPT, 'auto-bench'], {
+    input: JSON.stringify({ series: cases.map((c) => c.series) }),
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (py.status === 0) ref = JSON.parse(py.stdout);
+  else console.log(`statsmodels side skipped: ${PY} failed (${py.stderr.trim().split('\n').pop()})`);
+} else {
+  console.log(`statsmodels side skipped: ${PY} not found`);
+}
+
+let ctsaMs: number[] = [];
+try {
+  const require = createRequire(import.meta.url);
+  const ARIMA = require('arima');
+  ctsaMs = cases.map(({ series }) => {
+    const t0 = performance.now();
+    const m = new ARIMA({ auto: true, p: 3, d: 2, q: 3, verbose: false }).train(series);
+    m.predict(10);
+    return performance.now() - t0;
+  });
+} catch {
+  console.log('npm arima (ctsa) not installed: its column is skipped');
+}
+
+const fmt = (o: number[], c: boolean | string) =>
+  `(${o.join(',')})${c === true || c === 'c' || c === 't' ? '+c' : ''}`;
+console.log(
+  `auto-ARIMA, ${N}-point series, grid p,q <= 3, KPSS d, AICc${ref ? ` — statsmodels ${ref.statsmodels}` : ''}`,
+);
+console.log(
+  'series                           | ours ms | ours order   AICc      | statsmodels ms | sm order     AICc      | ratio sm/ours | ctsa auto ms',
+);
+let sumOurs = 0;
+let sumSm = 0;
+ours.forEach((o, i) => {
+  const s = ref?.results[i];
+  sumOurs += o.ms;
+  if (s) sumSm += s.seconds * 1000;
+  console.log(
+    [
+      o.name.padEnd(32),
+      o.ms.toFixed(0).padStart(7),
+      `${fmt(o.order, o.drift).padEnd(11)} ${o.aicc.toFixed(3).padStart(9)}`,
+      s ? (s.seconds * 1000).toFixed(0).padStart(14) : 'skipped'.padStart(14),
+      s ? `${fmt(s.order, s.trend).padEnd(11)} ${s.aicc.toFixed(3).padStart(9)}` : ''.padEnd(21),
+      s ? `${((s.seconds * 1000) / o.ms).toFixed(1)}x`.padStart(13) : ''.padStart(13),
+      ctsaMs[i] !== undefined ? (ctsaMs[i] as number).toFixed(0).padStart(12) : '',
+    ].join(' | '),
+  );
+  if (s) {
+    const same = s.order.join() === o.order.join() && (s.trend !== 'n') === o.drift;
+    console.log(
+      `  agreement: order ${same ? 'same' : 'DIFFERENT'}, ΔAICc ours−sm = ${(o.aicc - s.aicc).toExponential(2)}, ΔAIC = ${(o.aic - s.aic).toExponential(2)}`,
+    );
+  }
+});
+if (ref)
+  console.log(
+    `total: ours ${sumOurs.toFixed(0)} ms, statsmodels ${sumSm.toFixed(0)} ms, ratio ${(sumSm / sumOurs).toFixed(1)}x`,
+  );
