@@ -62,7 +62,7 @@ export async function startWithConfig(
     closing ??= (async () => {
       // fastify.close() stops accepting, answers 503 on kept-alive connections and waits for in-flight
       // requests (which are waiting on the batcher); then the batcher/pool drains and the model closes.
-      await app.close();
+      await Promise.all([app.close(), rt.drain()]);
       await rt.close();
     })();
     return closing;

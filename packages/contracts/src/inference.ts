@@ -249,7 +249,7 @@ export const ZGarchRequest = z.object(
   {
     returns: z
       .array(ZFiniteNumber, { error: 'must be an array of numbers' })
-      .min(30, 'must have at least 30 returns')
+      .min(50, 'must have at least 50 returns')
       .max(STATS_MAX_POINTS, `must have at most ${STATS_MAX_POINTS} returns`),
     horizon: ZHorizon,
     /** VaR levels as fractions, e.g. [0.95, 0.99]. */

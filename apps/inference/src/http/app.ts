@@ -43,6 +43,16 @@ export function createApp(options: AppOptions): FastifyInstance {
   // JSON only: drop the default text/plain parser so anything else is a 415.
   app.removeContentTypeParser('text/plain');
 
+  // Requests in flight when close() starts get `connection: close`, so their kept-alive sockets do not
+  // hold the server open after they are answered.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.requestDuration

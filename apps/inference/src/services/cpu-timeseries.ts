@@ -45,6 +45,13 @@ export function createCpuTimeseriesService(ctx: ServiceContext): ServiceRuntime 
     },
   );
 
+  let poolClosed: Promise<void> | undefined;
+  function closePool(): Promise<void> {
+    closing = true;
+    poolClosed ??= ready.then(() => pool.close());
+    return poolClosed;
+  }
+
   async function run<T>(task: CpuTask): Promise<T> {
     if (closing)
       throw new HttpError(503, 'shutting_down', 'service is shutting down', undefined, {
@@ -115,10 +122,8 @@ export function createCpuTimeseriesService(ctx: ServiceContext): ServiceRuntime 
         return run({ kind: 'garch', input });
       });
     },
-    async close() {
-      closing = true;
-      await ready;
-      await pool.close();
-    },
+    // Running and queued tasks finish, then the threads stop; new requests get 503 (closing).
+    drain: closePool,
+    close: closePool,
   };
 }

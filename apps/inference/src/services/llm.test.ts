@@ -2,7 +2,14 @@ import http from 'node:http';
 import { ZChatCompletionResponse, ZServiceHealth } from '@investiq/contracts/inference';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningService, startService } from '../server';
-import { type FakeOpenAi, metricValue, startFakeOpenAi, waitFor } from '../test-support/fake-openai';
+import {
+  errorOf,
+  type FakeOpenAi,
+  healthOf,
+  metricValue,
+  startFakeOpenAi,
+  waitFor,
+} from '../test-support/fake-openai';
 
 const post = (svc: RunningService, body: unknown, init: RequestInit = {}) =>
   fetch(`${svc.url}/v1/chat/completions`, {
@@ -98,7 +105,7 @@ describe('llm service with an OpenAI-compatible upstream', () => {
   it('maps an upstream error to 502 with the upstream status', async () => {
     const res = await post(svc, user('fail'));
     expect(res.status).toBe(502);
-    const body = await res.json();
+    const body = { error: await errorOf(res) };
     expect(body.error.code).toBe('upstream_error');
     expect(body.error.message).toContain('500');
     expect(body.error.details).toEqual({ upstreamStatus: 500 });
@@ -108,7 +115,7 @@ describe('llm service with an OpenAI-compatible upstream', () => {
     const abortedBefore = upstream.aborted;
     const res = await post(svc, user('slow'));
     expect(res.status).toBe(504);
-    expect((await res.json()).error.message).toContain('800 ms');
+    expect((await errorOf(res)).message).toContain('800 ms');
     await waitFor(() => upstream.aborted > abortedBefore, 3000, 'upstream request aborted');
   });
 
@@ -139,13 +146,13 @@ describe('llm service with an OpenAI-compatible upstream', () => {
     const a = post(svc, user('slow'));
     const b = post(svc, user('slow'));
     await waitFor(async () => {
-      const h = await (await fetch(`${svc.url}/health`)).json();
+      const h = await healthOf(svc.url);
       return h.queue.depth === 1;
     });
     const c = await post(svc, user('hi'));
     expect(c.status).toBe(429);
     expect(c.headers.get('retry-after')).toBe('1');
-    expect((await c.json()).error.code).toBe('queue_full');
+    expect((await errorOf(c)).code).toBe('queue_full');
     expect((await a).status).toBe(504);
     expect((await b).status).toBe(504);
   });
@@ -160,7 +167,7 @@ describe('llm service with an OpenAI-compatible upstream', () => {
     for (const [body, message] of cases) {
       const res = await post(svc, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect((await res.json()).error.message).toContain(message);
+      expect((await errorOf(res)).message).toContain(message);
     }
     const res = await fetch(`${svc.url}/v1/chat/completions`, {
       method: 'POST',
@@ -168,7 +175,7 @@ describe('llm service with an OpenAI-compatible upstream', () => {
       body: 'hello',
     });
     expect(res.status).toBe(415);
-    expect((await res.json()).error.code).toBe('unsupported_media_type');
+    expect((await errorOf(res)).code).toBe('unsupported_media_type');
     // still serving
     expect((await post(svc, user('still here'))).status).toBe(200);
   });
@@ -178,11 +185,11 @@ describe('llm service without an upstream', () => {
   it('reports unconfigured and answers 503 with a clear message', async () => {
     const svc = await startService('llm', { port: 0, logLevel: 'silent', llm: { upstreamUrl: undefined } });
     try {
-      const h = await (await fetch(`${svc.url}/health`)).json();
+      const h = await healthOf(svc.url);
       expect(h.status).toBe('unconfigured');
       const res = await post(svc, user('hi'));
       expect(res.status).toBe(503);
-      const body = await res.json();
+      const body = { error: await errorOf(res) };
       expect(body.error.code).toBe('llm_unconfigured');
       expect(body.error.message).toContain('LLM_UPSTREAM_URL');
     } finally {
@@ -206,7 +213,7 @@ describe('llm service without an upstream', () => {
     try {
       const res = await post(svc, user('hi'));
       expect(res.status).toBe(502);
-      expect((await res.json()).error.code).toBe('upstream_unreachable');
+      expect((await errorOf(res)).code).toBe('upstream_unreachable');
     } finally {
       await svc.close();
     }

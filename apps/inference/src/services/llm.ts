@@ -243,6 +243,11 @@ export function createLlmService(ctx: ServiceContext): ServiceRuntime {
         };
       });
     },
+    async drain() {
+      closing = true;
+      const deadline = Date.now() + config.shutdownTimeoutMs;
+      while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    },
     async close() {
       closing = true;
       const deadline = Date.now() + config.shutdownTimeoutMs;

@@ -1,7 +1,7 @@
 import { ZSentimentResponse, ZServiceHealth } from '@investiq/contracts/inference';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningService, startService } from '../server';
-import { metricValue } from '../test-support/fake-openai';
+import { errorOf, metricValue } from '../test-support/fake-openai';
 
 const TEXTS = [
   'Shares surged after record profit and strong guidance',
@@ -110,21 +110,21 @@ describe('sentiment service', () => {
     for (const [body, message] of cases) {
       const res = await postJson(url, body);
       expect(res.status, JSON.stringify(body)?.slice(0, 80)).toBe(400);
-      const err = await res.json();
+      const err = { error: await errorOf(res) };
       expect(err.error.code).toBe('invalid_request');
       expect(err.error.message).toContain(message);
     }
     const badJson = await postJson(url, '{"texts": [');
     expect(badJson.status).toBe(400);
-    expect((await badJson.json()).error.code).toBe('invalid_json');
+    expect((await errorOf(badJson)).code).toBe('invalid_json');
 
     const tooBig = await postJson(url, { texts: ['y'.repeat(1000)], pad: 'z'.repeat(70 * 1024) });
     expect(tooBig.status).toBe(413);
-    expect((await tooBig.json()).error.message).toContain('65536 bytes');
+    expect((await errorOf(tooBig)).message).toContain('65536 bytes');
 
     const form = await postJson(url, 'texts=a', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(form.status).toBe(415);
-    expect((await form.json()).error.code).toBe('unsupported_media_type');
+    expect((await errorOf(form)).code).toBe('unsupported_media_type');
 
     const missing = await fetch(`${batched.url}/v1/nothing`);
     expect(missing.status).toBe(404);
@@ -144,7 +144,7 @@ describe('sentiment service', () => {
     expect(statuses).toContain(429);
     const rejected = results.find((r) => r.status === 429)!;
     expect(rejected.headers.get('retry-after')).toBe('1');
-    expect((await rejected.json()).error.message).toContain('queue is full');
+    expect((await errorOf(rejected)).message).toContain('queue is full');
     expect((await postJson(`${batched.url}/v1/sentiment`, { texts: ['ok'] })).status).toBe(200);
   });
 
@@ -180,7 +180,7 @@ describe('sentiment service without a model', () => {
       expect(health.error).toBeTruthy();
       const res = await postJson(`${svc.url}/v1/sentiment`, { texts: ['x'] });
       expect(res.status).toBe(503);
-      const body = await res.json();
+      const body = { error: await errorOf(res) };
       expect(body.error.code).toBe('model_not_loaded');
       expect(body.error.message).toContain('sentiment model not loaded');
     } finally {

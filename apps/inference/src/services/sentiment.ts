@@ -72,6 +72,7 @@ export function createSentimentService(
         };
       });
     },
+    drain: () => batcher.drain(),
     async close() {
       await batcher.drain();
       await slot.close();

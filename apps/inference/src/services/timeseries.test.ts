@@ -1,6 +1,7 @@
 import { ZForecastResponse, ZServiceHealth } from '@investiq/contracts/inference';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningService, startService } from '../server';
+import { errorOf } from '../test-support/fake-openai';
 
 const postJson = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -103,7 +104,7 @@ describe('timeseries service', () => {
     for (const [body, message] of cases) {
       const res = await postJson(url, body);
       expect(res.status, message).toBe(400);
-      expect((await res.json()).error.message).toContain(message);
+      expect((await errorOf(res)).message).toContain(message);
     }
     // 1e999 parses as Infinity in JSON: it must be refused, not forecast.
     const inf = await fetch(url, {
@@ -112,7 +113,7 @@ describe('timeseries service', () => {
       body: `{"series": [[${good.slice(1).join(',')}, 1e999]]}`,
     });
     expect(inf.status).toBe(400);
-    expect((await inf.json()).error.message).toContain(`series[0][${L - 1}]: must be a finite number`);
+    expect((await errorOf(inf)).message).toContain(`series[0][${L - 1}]: must be a finite number`);
     // NaN is not JSON at all
     const nan = await fetch(url, {
       method: 'POST',
@@ -120,7 +121,7 @@ describe('timeseries service', () => {
       body: `{"series": [[NaN]]}`,
     });
     expect(nan.status).toBe(400);
-    expect((await nan.json()).error.code).toBe('invalid_json');
+    expect((await errorOf(nan)).code).toBe('invalid_json');
     expect((await postJson(url, { series: [good] })).status).toBe(200);
   });
 });

@@ -70,6 +70,7 @@ export function createTimeseriesService(
         };
       });
     },
+    drain: () => batcher.drain(),
     async close() {
       await batcher.drain();
       await slot.close();

@@ -17,7 +17,9 @@ export interface ServiceRuntime {
   routes(app: FastifyInstance): void;
   /** Settles when the model is loaded and warmed up, or failed to load (never rejects). */
   ready: Promise<void>;
-  /** Finishes queued work, then releases the model / workers. */
+  /** Stops taking new work and finishes what is queued or running (called while the server closes). */
+  drain(): Promise<void>;
+  /** Releases the model / workers; called after drain() and after the HTTP server closed. */
   close(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ZInferenceError, ZServiceHealth } from '@investiq/contracts/inference';
 
 /**
  * A small OpenAI-compatible server standing in for llama-server at the network boundary (third-party
@@ -116,4 +117,14 @@ export function metricValue(text: string, name: string): number {
     if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) sum += Number(line.split(' ').at(-1));
   }
   return sum;
+}
+
+/** The `{error: {code, message, details}}` body of an error response, validated. */
+export async function errorOf(res: Response) {
+  return ZInferenceError.parse(await res.json()).error;
+}
+
+/** The body of a /health response, validated. */
+export async function healthOf(url: string) {
+  return ZServiceHealth.parse(await (await fetch(`${url}/health`)).json());
 }
