@@ -350,11 +350,15 @@ def auto_bench():
 
     req = json.load(sys.stdin)
     out = []
+    reps = int(req.get("reps", 1))
     for y in req["series"]:
-        t0 = time.perf_counter()
-        r = auto_case("bench", y)
+        best = float("inf")
+        for _ in range(reps):  # best of `reps`: the machine is shared, the minimum is the least disturbed run
+            t0 = time.perf_counter()
+            r = auto_case("bench", y)
+            best = min(best, time.perf_counter() - t0)
         out.append({"order": r["order"], "trend": r["trend"], "aicc": r["aicc"], "aic": r["aic"],
-                    "candidates": len(r["table"]), "seconds": time.perf_counter() - t0})
+                    "candidates": len(r["table"]), "seconds": best})
     json.dump({"statsmodels": statsmodels.__version__, "results": out}, sys.stdout)
 
 

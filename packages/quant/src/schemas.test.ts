@@ -38,6 +38,7 @@ describe('request schemas', () => {
   it('arima: length and horizon bounds; usable-input errors are QuantInputError', () => {
     expect(() => runArimaRequest({ series: [1, 2, 3], horizon: 5 })).toThrow(ZodError);
     expect(ZArimaRequest.safeParse({ series: seriesOf('arma11'), horizon: 5000 }).success).toBe(false);
+    expect(ZArimaRequest.safeParse({ series: new Array(3001).fill(1), horizon: 5 }).success).toBe(false);
     expect(() => runArimaRequest({ series: new Array(40).fill(1), horizon: 5 })).toThrow(QuantInputError);
     const r = runArimaRequest({ series: seriesOf('arima011').slice(0, 120), horizon: 3, maxP: 1, maxQ: 1 });
     expect(r.forecast).toHaveLength(3);
