@@ -11,6 +11,7 @@ import { Collector } from './collector/collector';
 import { syncDailyBars, syncSymbols } from './market/sync-market';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
+import { ingestQuotes, parseIngestBatch } from './quotes/ingest-quotes';
 import { QuoteHub } from './quotes/quote-hub';
 
 export interface RuntimeConfig {
@@ -79,6 +80,8 @@ export async function createRuntime(
   });
   progress(`daily history: ${bars} new bars`);
 
+  if (config.collector.enabled) await warmStart(db, provider, config, now, progress);
+
   const hub = new QuoteHub(log);
   await hub.start(db);
 
@@ -117,6 +120,40 @@ export async function createRuntime(
       if (!opts.db) await db.close();
     },
   };
+}
+
+/**
+ * A fresh install has no intraday history, so the 1-minute chart would start empty. A simulated provider
+ * can replay its own past: backfill the last 3 hours at 10-second steps when nothing recent is stored.
+ */
+async function warmStart(
+  db: DatabaseHandle,
+  provider: DataProvider,
+  config: RuntimeConfig,
+  now: () => Date,
+  progress: (msg: string) => void,
+): Promise<void> {
+  if (!provider.backfillQuotes) return;
+  const to = now();
+  const from = new Date(to.getTime() - 3 * 3_600_000);
+  const recent = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM (SELECT 1 FROM realtime_quotes WHERE ts >= $1 LIMIT 1) x',
+    [from.toISOString()],
+  );
+  if ((recent[0]?.n ?? 0) > 0) return;
+  const refs = (await provider.listSymbols()).map((s) => ({ market: s.market, symbol: s.symbol }));
+  const quotes = provider.backfillQuotes(refs, from, to, 10_000);
+  let written = 0;
+  for (let i = 0; i < quotes.length; i += 5_000) {
+    const rows = parseIngestBatch(quotes.slice(i, i + 5_000), {
+      now: to,
+      retentionDays: config.quotes.retentionDays,
+      defaultSource: provider.id,
+    });
+    written += (await ingestQuotes(db, rows)).inserted;
+    progress(`intraday warm start: ${Math.min(i + 5_000, quotes.length)}/${quotes.length} quotes`);
+  }
+  progress(`intraday warm start: ${written} demo quotes for the last 3 hours`);
 }
 
 /** Partitions for yesterday … a week ahead, and retention. Runs at start-up and hourly. */

@@ -38,6 +38,8 @@ export interface DataProvider {
   searchSymbols(query: string, opts?: { market?: TMarket; limit?: number }): Promise<TSymbolInfo[]>;
   getQuotes(symbols: readonly SymbolRef[]): Promise<ProviderQuote[]>;
   getDailyBars(ref: SymbolRef, range: DateRange): Promise<TBar[]>;
+  /** Simulators only: past quotes at a fixed step, to warm up an empty intraday chart. */
+  backfillQuotes?(refs: readonly SymbolRef[], from: Date, to: Date, stepMs: number): ProviderQuote[];
 }
 
 export type ProviderErrorKind =

@@ -73,13 +73,10 @@ describe(`HTTP API (${DB})`, () => {
     const body = await j(get);
     expect(body).toMatchObject({ status: 'fresh', quote: { price: 120.5, symbol: 'NVDA' } });
     // the same quote turns stale once it is older than the reader's max age; no price is shown then
-    const stale = await waitFor(
-      async () => {
-        const b = await j(await fetch(`${base}/api/v1/market-data/quotes/NVDA?market=US&max_age_seconds=1`));
-        return b.status === 'stale' ? b : null;
-      },
-      4000,
-    );
+    const stale = await waitFor(async () => {
+      const b = await j(await fetch(`${base}/api/v1/market-data/quotes/NVDA?market=US&max_age_seconds=1`));
+      return b.status === 'stale' ? b : null;
+    }, 4000);
     expect(stale).toMatchObject({ lastSeenAt: ts.toISOString(), maxAgeSeconds: 1 });
     expect(stale).not.toHaveProperty('quote');
   });

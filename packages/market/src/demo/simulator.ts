@@ -14,6 +14,9 @@ const TRADING_DAYS = 252;
 const GARCH_ALPHA = 0.08;
 const GARCH_BETA = 0.89;
 const STUDENT_NU = 5;
+// Slow pull of the log price towards the instrument's typical level (half-life ≈ 170 trading days), so that
+// years of simulation still end at plausible prices while short horizons stay close to a random walk.
+const MEAN_REVERSION = 0.004;
 
 export interface DemoMarketOptions {
   seed?: number;
@@ -157,6 +160,24 @@ export class DemoMarket implements DataProvider {
     return symbols.map((ref) => this.quoteAt(this.instrument(ref), at));
   }
 
+  /**
+   * Quotes at every `stepMs` between `from` and `to` (inclusive), oldest first: a warm start so the intraday
+   * chart has a past on a fresh install. Only instants with trading are returned, each once.
+   */
+  backfillQuotes(refs: readonly SymbolRef[], from: Date, to: Date, stepMs: number): ProviderQuote[] {
+    const out: ProviderQuote[] = [];
+    for (const ref of refs) {
+      const inst = this.instrument(ref);
+      let lastTs = 0;
+      for (let t = from.getTime(); t <= to.getTime(); t += stepMs) {
+        const q = this.quoteAt(inst, new Date(t));
+        if (q.ts.getTime() !== lastTs) out.push(q);
+        lastTs = q.ts.getTime();
+      }
+    }
+    return out;
+  }
+
   /** The quote a vendor would report at instant `at`. */
   quoteAt(inst: DemoInstrument, at: Date): ProviderQuote {
     let date: string;
@@ -231,7 +252,8 @@ export class DemoMarket implements DataProvider {
       const nLow = Math.abs(s.normal());
       const nVol = s.normal();
       const overnight = sd * 0.5 * zOvernight;
-      let total = mu + overnight + sd * Math.sqrt(0.75) * zDay;
+      const pull = -MEAN_REVERSION * Math.log(state.close / inst.basePrice);
+      let total = mu + pull + overnight + sd * Math.sqrt(0.75) * zDay;
       if (limit !== null) total = Math.max(Math.log(1 - limit), Math.min(Math.log(1 + limit), total));
       const prev = state.close;
       const open = roundToTick(prev * Math.exp(Math.max(-0.09, Math.min(0.09, overnight))), inst.tick);
@@ -242,7 +264,7 @@ export class DemoMarket implements DataProvider {
         inst.baseVolume * Math.exp(0.3 * nVol) * (0.5 + Math.abs(total - mu) / sd / 1.6),
       );
       series.push({ date, bar: { time: date, open, high, low, close, volume }, variance: h });
-      const eps = total - mu;
+      const eps = total - mu - pull;
       state.variance = omega + GARCH_ALPHA * eps * eps + GARCH_BETA * h;
       state.close = close;
       date = nextWeekday(date);

@@ -1,0 +1,5 @@
+import { Watchlist } from '~/components/watchlist';
+
+export default function DashboardPage() {
+  return <Watchlist />;
+}

@@ -1,0 +1,30 @@
+/** `npm run collector`: the quote collector as its own process, against PostgreSQL (DATABASE_URL). */
+import { createLogger, createRuntime } from '@investiq/api';
+import { loadEnv, runtimeConfigFromEnv } from '../env';
+
+async function main() {
+  const env = loadEnv();
+  if (!env.DATABASE_URL) {
+    console.error(
+      'The standalone collector needs DATABASE_URL (PostgreSQL). On the embedded default (PGlite) the collector runs inside the web server: use `npm start`.',
+    );
+    process.exit(2);
+  }
+  const log = createLogger({ level: env.LOG_LEVEL, name: 'collector' });
+  const rt = await createRuntime(runtimeConfigFromEnv(env, { collector: true }), {
+    log,
+    onProgress: (msg) => log.info(`startup: ${msg}`),
+  });
+  log.info({ database: rt.db.describe(), intervalMs: env.COLLECTOR_INTERVAL_MS }, 'collector running');
+  const stop = async () => {
+    await rt.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((err) => {
+  console.error(`collector failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+'use client';
+import Link from 'next/link';
+import { type ColorMode, type Lang, usePrefs } from '~/lib/i18n';
+
+export function Header() {
+  const { t, lang, setLang, colorMode, setColorMode } = usePrefs();
+  return (
+    <>
+      <header className="topbar">
+        <Link href="/" className="brand">
+          {t.appName}
+          <span className="tagline">{t.tagline}</span>
+        </Link>
+        <div className="prefs">
+          <label>
+            <span className="sr-only">{t.language}</span>
+            <select
+              aria-label={t.language}
+              value={lang}
+              onChange={(e) => setLang(e.target.value as Lang)}
+              data-testid="lang"
+            >
+              <option value="en">English</option>
+              <option value="zh-CN">简体中文</option>
+            </select>
+          </label>
+          <label>
+            <span className="sr-only">{t.colors}</span>
+            <select
+              aria-label={t.colors}
+              value={colorMode}
+              onChange={(e) => setColorMode(e.target.value as ColorMode)}
+              data-testid="colors"
+            >
+              <option value="market">{t.colorMarket}</option>
+              <option value="red-up">{t.colorRedUp}</option>
+              <option value="green-up">{t.colorGreenUp}</option>
+            </select>
+          </label>
+        </div>
+      </header>
+      <div className="demo-banner" role="note" data-testid="demo-banner">
+        {t.demoBanner}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every setting of the web server, validated once. Nothing else reads process.env. */
+const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  DATA_DIR: z.string().default('./data'),
+  PROVIDER: z.enum(['demo']).default('demo'),
+  DEMO_SEED: z.coerce.number().int().default(20240101),
+  DEMO_ALWAYS_OPEN: bool.default(true),
+  COLLECTOR_MODE: z.enum(['auto', 'embedded', 'off']).default('auto'),
+  COLLECTOR_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(2000),
+  QUOTE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(604_800).default(30),
+  QUOTE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  QUOTE_HISTORY_YEARS: z.coerce.number().int().min(1).max(10).default(3),
+  QUOTE_INGEST_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(10_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof ZEnv>;
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = ZEnv.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}\nsee .env.example`);
+  }
+  return parsed.data;
+}
+
+export function runtimeConfigFromEnv(env: Env, opts: { collector?: boolean } = {}) {
+  const embedded = !env.DATABASE_URL;
+  const collectorEnabled =
+    opts.collector ?? (env.COLLECTOR_MODE === 'embedded' || (env.COLLECTOR_MODE === 'auto' && embedded));
+  return {
+    databaseUrl: env.DATABASE_URL,
+    dataDir: path.resolve(env.DATA_DIR, 'pglite'),
+    provider: env.PROVIDER,
+    demo: { seed: env.DEMO_SEED, alwaysOpen: env.DEMO_ALWAYS_OPEN },
+    collector: { enabled: collectorEnabled, intervalMs: env.COLLECTOR_INTERVAL_MS },
+    quotes: {
+      defaultMaxAgeSeconds: env.QUOTE_MAX_AGE_SECONDS,
+      retentionDays: env.QUOTE_RETENTION_DAYS,
+      historyYears: env.QUOTE_HISTORY_YEARS,
+      maxIngestRows: env.QUOTE_INGEST_MAX_ROWS,
+    },
+    logLevel: env.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,37 @@
+const ZONES: Record<string, string> = { CN: 'Asia/Shanghai', HK: 'Asia/Hong_Kong', US: 'America/New_York' };
+
+export function formatPrice(v: number | null | undefined, lang: string): string {
+  if (v === null || v === undefined) return '—';
+  return v.toLocaleString(lang, { minimumFractionDigits: 2, maximumFractionDigits: v < 10 ? 3 : 2 });
+}
+
+export function formatChange(v: number | null | undefined, lang: string, pct = false): string {
+  if (v === null || v === undefined) return '—';
+  const s = v.toLocaleString(lang, {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+    signDisplay: 'exceptZero',
+  });
+  return pct ? `${s}%` : s;
+}
+
+export function formatVolume(v: number | null | undefined, lang: string): string {
+  if (v === null || v === undefined) return '—';
+  return v.toLocaleString(lang, { notation: 'compact', maximumFractionDigits: 2 });
+}
+
+/** Time in the market's own zone, with the zone named, e.g. "14:02:11 CST". */
+export function formatMarketTime(iso: string, market: string, lang: string): string {
+  return new Date(iso).toLocaleTimeString(lang, {
+    timeZone: ZONES[market] ?? 'UTC',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+    timeZoneName: 'short',
+  });
+}
+
+export function marketZone(market: string): string {
+  return ZONES[market] ?? 'UTC';
+}

@@ -1,0 +1,166 @@
+'use client';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+
+export type Lang = 'en' | 'zh-CN';
+/** `market`: red-up/green-down for CN/HK, green-up for US. The others force one convention everywhere. */
+export type ColorMode = 'market' | 'red-up' | 'green-up';
+
+const en = {
+  appName: 'InvestIQ',
+  tagline: 'Self-hosted investment research',
+  dashboard: 'Dashboard',
+  watchlist: 'Watchlist',
+  symbol: 'Symbol',
+  name: 'Name',
+  price: 'Price',
+  change: 'Change',
+  changePct: 'Change %',
+  asOf: 'As of',
+  freshness: 'Freshness',
+  fresh: 'Fresh',
+  stale: 'Stale',
+  missing: 'No data',
+  ageSeconds: (s: number) => `${s.toFixed(s < 10 ? 1 : 0)} s old`,
+  lastSeen: (t: string) => `last seen ${t}`,
+  staleExplain: (max: number) => `No quote in the last ${max} s. The last price is not shown as current.`,
+  missingExplain: 'No quote has been received for this symbol yet.',
+  demoBanner: 'Demo data: prices are simulated by the built-in demo market, not real quotes.',
+  demoTag: 'DEMO',
+  language: 'Language',
+  colors: 'Colours',
+  colorMarket: 'By market',
+  colorRedUp: 'Red up',
+  colorGreenUp: 'Green up',
+  chart1m: '1 min',
+  chart5m: '5 min',
+  chart1d: 'Daily',
+  live: 'Live',
+  connecting: 'Connecting…',
+  collector: 'Collector',
+  back: '← Watchlist',
+  open: 'Open',
+  high: 'High',
+  low: 'Low',
+  prevClose: 'Prev close',
+  volume: 'Volume',
+  loading: 'Loading…',
+  error: 'Could not load',
+  notFound: 'Unknown symbol',
+  marketCN: 'China A',
+  marketHK: 'Hong Kong',
+  marketUS: 'US',
+};
+
+type Dict = typeof en;
+
+const zh: Dict = {
+  appName: 'InvestIQ',
+  tagline: '自托管投资研究',
+  dashboard: '仪表盘',
+  watchlist: '自选股',
+  symbol: '代码',
+  name: '名称',
+  price: '价格',
+  change: '涨跌',
+  changePct: '涨跌幅',
+  asOf: '更新时间',
+  freshness: '时效',
+  fresh: '实时',
+  stale: '已过期',
+  missing: '无数据',
+  ageSeconds: (s: number) => `${s.toFixed(s < 10 ? 1 : 0)} 秒前`,
+  lastSeen: (t: string) => `最后报价 ${t}`,
+  staleExplain: (max: number) => `最近 ${max} 秒内没有报价，不显示旧价格为当前价。`,
+  missingExplain: '尚未收到该代码的报价。',
+  demoBanner: '演示数据：价格由内置演示行情模拟生成，并非真实报价。',
+  demoTag: '演示',
+  language: '语言',
+  colors: '配色',
+  colorMarket: '按市场',
+  colorRedUp: '红涨绿跌',
+  colorGreenUp: '绿涨红跌',
+  chart1m: '1分钟',
+  chart5m: '5分钟',
+  chart1d: '日线',
+  live: '实时推送',
+  connecting: '连接中…',
+  collector: '采集器',
+  back: '← 自选股',
+  open: '开盘',
+  high: '最高',
+  low: '最低',
+  prevClose: '昨收',
+  volume: '成交量',
+  loading: '加载中…',
+  error: '加载失败',
+  notFound: '未知代码',
+  marketCN: 'A股',
+  marketHK: '港股',
+  marketUS: '美股',
+};
+
+const DICTS: Record<Lang, Dict> = { en, 'zh-CN': zh };
+
+interface Prefs {
+  lang: Lang;
+  colorMode: ColorMode;
+  t: Dict;
+  setLang(l: Lang): void;
+  setColorMode(c: ColorMode): void;
+  /** true when rising prices are drawn red for this market */
+  redUp(market: string): boolean;
+}
+
+const PrefsContext = createContext<Prefs | null>(null);
+
+export function PrefsProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>('en');
+  const [colorMode, setColorState] = useState<ColorMode>('market');
+  useEffect(() => {
+    const saved = localStorage.getItem('investiq.lang') as Lang | null;
+    const initial: Lang = saved ?? (navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en');
+    setLangState(initial);
+    const c = localStorage.getItem('investiq.colors') as ColorMode | null;
+    if (c) setColorState(c);
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+  const setLang = useCallback((l: Lang) => {
+    localStorage.setItem('investiq.lang', l);
+    setLangState(l);
+  }, []);
+  const setColorMode = useCallback((c: ColorMode) => {
+    localStorage.setItem('investiq.colors', c);
+    setColorState(c);
+  }, []);
+  const value = useMemo<Prefs>(
+    () => ({
+      lang,
+      colorMode,
+      t: DICTS[lang],
+      setLang,
+      setColorMode,
+      redUp: (market: string) =>
+        colorMode === 'market' ? market === 'CN' || market === 'HK' : colorMode === 'red-up',
+    }),
+    [lang, colorMode, setLang, setColorMode],
+  );
+  return <PrefsContext.Provider value={value}>{children}</PrefsContext.Provider>;
+}
+
+export function usePrefs(): Prefs {
+  const p = useContext(PrefsContext);
+  if (!p) throw new Error('usePrefs outside PrefsProvider');
+  return p;
+}
+
+export const UP_RED = '#e5383b';
+export const DOWN_GREEN = '#1a9b5b';
+
+/** Colour for a price move under the user's convention. */
+export function moveColor(redUp: boolean, change: number | null | undefined): string | undefined {
+  if (!change) return undefined;
+  const up = change > 0;
+  return up === redUp ? UP_RED : DOWN_GREEN;
+}
