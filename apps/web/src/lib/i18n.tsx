@@ -149,6 +149,14 @@ export function PrefsProvider({ children }: { children: ReactNode }) {
   return <PrefsContext.Provider value={value}>{children}</PrefsContext.Provider>;
 }
 
+/**
+ * Feature dictionaries live beside their feature (e.g. `lib/i18n/reports.ts` exporting `{ en, 'zh-CN' }`);
+ * this picks the one for the current language.
+ */
+export function useDict<D>(dicts: Record<Lang, D>): D {
+  return dicts[usePrefs().lang];
+}
+
 export function usePrefs(): Prefs {
   const p = useContext(PrefsContext);
   if (!p) throw new Error('usePrefs outside PrefsProvider');
