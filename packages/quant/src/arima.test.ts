@@ -95,6 +95,26 @@ describe('autoArima vs statsmodels order search', () => {
   });
 });
 
+describe('ARIMA edge cases', () => {
+  it('is scale-equivariant: ×1e5 leaves the order and φ, scales the forecast, shifts the log-likelihood by n·ln(1e5)', () => {
+    const y = seriesOf('arima110_drift');
+    const base = fitArima(y, [1, 1, 0], { includeConstant: true, horizon: 3 });
+    const big = fitArima(
+      y.map((v) => v * 1e5),
+      [1, 1, 0],
+      { includeConstant: true, horizon: 3 },
+    );
+    expect(big.params['ar.L1']).toBeCloseTo(base.params['ar.L1'] as number, 5);
+    expect((big.forecast[2] as number) / 1e5).toBeCloseTo(base.forecast[2] as number, 6);
+    expect(big.logLikelihood - base.logLikelihood).toBeCloseTo(-(y.length - 1) * Math.log(1e5), 4);
+  });
+  it('works at the minimum length of 20 points', () => {
+    const r = autoArima(seriesOf('arima110_drift').slice(0, 20), { horizon: 3 });
+    expect(r.forecast.every(Number.isFinite)).toBe(true);
+    expect(r.candidates).toBeGreaterThan(0);
+  });
+});
+
 describe('ARIMA bad input', () => {
   const y = seriesOf('arma11');
   it('too short', () => {

@@ -60,6 +60,25 @@ describe('fitGarch vs scipy MLE of the arch likelihood', () => {
   });
 });
 
+describe('GARCH edge cases', () => {
+  it('iid returns (no ARCH effect): α → 0 and a flat volatility forecast near the sample sd', () => {
+    let seed = 1;
+    const u = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    const iid = Array.from(
+      { length: 800 },
+      () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()),
+    );
+    const g = fitGarch(iid, { horizon: 5 });
+    expect(g.params.alpha).toBeLessThan(0.02);
+    expect(g.persistence).toBeLessThan(1);
+    const sd = Math.sqrt(iid.reduce((s, v) => s + v * v, 0) / iid.length);
+    for (const v of g.forecastVolatility) expect(Math.abs(v - sd) / sd).toBeLessThan(0.05);
+  });
+});
+
 describe('GARCH bad input', () => {
   const r = reference.garch.returns;
   it('too short, NaN, constant', () => {
