@@ -583,9 +583,12 @@ export function autoArima(series: number[], opts: AutoArimaOptions): AutoArimaRe
     );
   }
   const nEff = series.length - d;
+  // as forecast::auto.arima: short series cannot support many lags (p, q ≤ ⌊n/3⌋)
+  const capP = Math.min(maxP, Math.floor(series.length / 3));
+  const capQ = Math.min(maxQ, Math.floor(series.length / 3));
   const candidates: { p: number; q: number; c: boolean }[] = [];
-  for (let p = 0; p <= maxP; p++) {
-    for (let q = 0; q <= maxQ; q++) {
+  for (let p = 0; p <= capP; p++) {
+    for (let q = 0; q <= capQ; q++) {
       const consts = d === 0 ? [true] : d === 1 ? [true, false] : [false];
       for (const c of consts) {
         const k = p + q + (c ? 1 : 0) + 1;
