@@ -1,9 +1,11 @@
 import type { TBar, TMarket, TSymbolInfo } from '@investiq/contracts';
 import { CURRENCY } from '@investiq/contracts';
 import { DateTime } from 'luxon';
-import type { DataProvider, DateRange, ProviderQuote, SymbolRef } from '../provider';
+import type { DataProvider, DateRange, Fundamentals, NewsItem, ProviderQuote, SymbolRef } from '../provider';
 import { ProviderError } from '../provider';
 import { instantOfTradingSecond, isWeekday, MARKET_CALENDAR, marketDate, tradingClock } from '../sessions';
+import { demoFundamentals } from './fundamentals';
+import { demoNews } from './news';
 import { hashSeed, RandomStream } from './random';
 import { DEMO_UNIVERSE, type DemoInstrument } from './universe';
 
@@ -153,6 +155,25 @@ export class DemoMarket implements DataProvider {
     const today = marketDate(ref.market, this.now());
     const to = range.to >= today ? previousWeekday(today) : range.to;
     return this.dailyBars(ref.symbol, { from: range.from, to });
+  }
+
+  /** Simulated annual statements and ratios (see demo/fundamentals.ts); PE/PB at the latest close. */
+  async getFundamentals(ref: SymbolRef): Promise<Fundamentals> {
+    const inst = this.instrument(ref);
+    const now = this.now();
+    const last = previousWeekday(marketDate(ref.market, now));
+    const series = this.ensureDays(inst, last);
+    const price = series[series.length - 1]?.bar.close ?? inst.basePrice;
+    return demoFundamentals(this.seed, inst, price, now);
+  }
+
+  /** Simulated zh/en headlines (see demo/news.ts). */
+  async getNews(
+    ref: SymbolRef,
+    opts: { limit?: number; lang?: 'zh' | 'en'; until?: Date } = {},
+  ): Promise<NewsItem[]> {
+    const inst = this.instrument(ref);
+    return demoNews(this.seed, inst, { ...opts, until: opts.until ?? this.now() });
   }
 
   async getQuotes(symbols: readonly SymbolRef[]): Promise<ProviderQuote[]> {
