@@ -7,3 +7,6 @@ export * from './sessions';
 export * from './settings';
 export * from './symbols';
 export * from './users';
+export * from './prompt-templates';
+export * from './report-sections';
+export * from './reports';
