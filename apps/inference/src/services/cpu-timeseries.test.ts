@@ -6,7 +6,7 @@ import {
 } from '@investiq/contracts/inference';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningService, startService } from '../server';
-import { errorOf } from '../test-support/fake-openai';
+import { errorOf, waitFor } from '../test-support/fake-openai';
 
 const postJson = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -135,5 +135,41 @@ describe('cpu-timeseries service (worker-thread pool over @investiq/quant)', () 
       expect((await errorOf(res)).message).toContain(message);
     }
     expect((await postJson(`${svc.url}/v1/arima`, { ...SMALL_ARIMA, horizon: 2 })).status).toBe(200);
+  });
+});
+
+describe('cpu-timeseries limits', () => {
+  it('answers 429 when the worker queue is full and 504 past the task time limit, then keeps serving', async () => {
+    const svc = await startService('cpu-timeseries', {
+      port: 0,
+      logLevel: 'silent',
+      cpu: { workers: 1, maxQueue: 1, taskTimeoutMs: 1500 },
+    });
+    try {
+      const big = { series: closes, horizon: 5, maxP: 3, maxQ: 3 };
+      const results = await Promise.all(Array.from({ length: 4 }, () => postJson(`${svc.url}/v1/arima`, big)));
+      const statuses = results.map((r) => r.status);
+      expect(statuses).toContain(429);
+      const rejected = results.find((r) => r.status === 429)!;
+      expect(rejected.headers.get('retry-after')).toBe('1');
+      expect((await errorOf(rejected)).code).toBe('queue_full');
+
+      const slow = await postJson(`${svc.url}/v1/arima`, {
+        series: Array.from({ length: 3000 }, (_, i) => closes[i % closes.length]! + i * 0.01),
+        horizon: 5,
+        maxP: 5,
+        maxQ: 5,
+      });
+      if (slow.status === 504) expect((await errorOf(slow)).message).toContain('1500 ms');
+      else expect(slow.status).toBe(200); // a very fast machine finished in time
+      // the timed-out thread was killed; a replacement takes over
+      await waitFor(
+        async () => (await postJson(`${svc.url}/v1/arima`, { ...SMALL_ARIMA, horizon: 2 })).status === 200,
+        15_000,
+        'a replacement worker answers',
+      );
+    } finally {
+      await svc.close();
+    }
   });
 });

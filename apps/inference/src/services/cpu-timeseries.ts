@@ -22,7 +22,8 @@ export function createCpuTimeseriesService(ctx: ServiceContext): ServiceRuntime 
   const threads = config.cpu.workers > 0 ? config.cpu.workers : Math.max(1, os.availableParallelism());
   const pool = new Piscina<CpuTask, CpuTaskResult>({
     filename: WORKER_URL,
-    minThreads: 1,
+    // All threads stay up (and a thread killed by a timeout is replaced at once): no cold starts.
+    minThreads: threads,
     maxThreads: threads,
     maxQueue: config.cpu.maxQueue,
     idleTimeout: 60_000,

@@ -192,6 +192,7 @@ describe('llm service without an upstream', () => {
       const body = { error: await errorOf(res) };
       expect(body.error.code).toBe('llm_unconfigured');
       expect(body.error.message).toContain('LLM_UPSTREAM_URL');
+      expect((await fetch(`${svc.url}/v1/models`)).status).toBe(503);
     } finally {
       await svc.close();
     }
