@@ -14,6 +14,8 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '40' },
     connections: { type: 'string', default: '32' },
     rounds: { type: 'string', default: '3' },
+    /** maxBatch:maxWaitMs pairs */
+    variants: { type: 'string', default: '32:4,1:0' },
   },
 });
 const perClient = Number(values.requests);
@@ -107,10 +109,12 @@ for (const [service, path, bodies] of [
   ['sentiment', '/v1/sentiment', sentimentBodies],
   ['timeseries', '/v1/forecast', forecastBodies],
 ] as const) {
-  const variants = (process.env.BENCH_VARIANTS ?? '32:4,1:0').split(',').map((v) => {
-    const [maxBatch, maxWaitMs] = v.split(':').map(Number);
-    return { maxBatch: maxBatch ?? 32, maxWaitMs: maxWaitMs ?? 4 };
-  });
+  const variants = String(values.variants)
+    .split(',')
+    .map((v) => {
+      const [maxBatch, maxWaitMs] = v.split(':').map(Number);
+      return { maxBatch: maxBatch ?? 32, maxWaitMs: maxWaitMs ?? 4 };
+    });
   const perVariant: Figures[][] = variants.map(() => []);
   for (let round = 0; round < rounds; round++) {
     for (const [v, batch] of variants.entries()) {
@@ -120,7 +124,11 @@ for (const [service, path, bodies] of [
         batch: { ...batch, maxQueue: 4096 },
       });
       try {
-        perVariant[v]!.push(await run(`${service} maxBatch=${batch.maxBatch} maxWaitMs=${batch.maxWaitMs}`, svc.url, path, [...bodies]));
+        perVariant[v]!.push(
+          await run(`${service} maxBatch=${batch.maxBatch} maxWaitMs=${batch.maxWaitMs}`, svc.url, path, [
+            ...bodies,
+          ]),
+        );
       } finally {
         await svc.close();
       }

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +61,16 @@ describe('docker-compose.jetson.yml', () => {
   it('reports missing required secrets', () => {
     const r = check(COMPOSE, {});
     expect(r.errors.join('\n')).toContain('POSTGRES_PASSWORD');
+  });
+
+  // Optional second opinion from docker-compose v1 (apt `docker-compose`; works without an engine).
+  const composeV1 = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find((p) => existsSync(p));
+  it.skipIf(!composeV1)('is accepted by `docker-compose config` when it is installed', () => {
+    const out = execFileSync(composeV1!, ['-f', COMPOSE, 'config', '--services'], {
+      env: { ...process.env, ...ENV },
+      encoding: 'utf8',
+    });
+    expect(out.split('\n').filter(Boolean).sort()).toEqual(Object.keys(config.services).sort());
   });
 
   it('the validator rejects a broken file (so the checks above can fail)', () => {
