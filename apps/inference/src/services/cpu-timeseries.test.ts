@@ -147,7 +147,9 @@ describe('cpu-timeseries limits', () => {
     });
     try {
       const big = { series: closes, horizon: 5, maxP: 3, maxQ: 3 };
-      const results = await Promise.all(Array.from({ length: 4 }, () => postJson(`${svc.url}/v1/arima`, big)));
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () => postJson(`${svc.url}/v1/arima`, big)),
+      );
       const statuses = results.map((r) => r.status);
       expect(statuses).toContain(429);
       const rejected = results.find((r) => r.status === 429)!;
