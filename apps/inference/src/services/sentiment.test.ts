@@ -188,3 +188,25 @@ describe('sentiment service without a model', () => {
     }
   });
 });
+
+describe('sentiment service on an unavailable GPU provider', () => {
+  it('falls back to cpu, keeps serving, and says so in /health', async () => {
+    const svc = await startService('sentiment', {
+      port: 0,
+      logLevel: 'silent',
+      provider: 'tensorrt',
+      dlaCore: 0,
+    });
+    try {
+      const res = await fetch(`${svc.url}/health`);
+      expect(res.status).toBe(200);
+      const h = ZServiceHealth.parse(await res.json());
+      expect(h.status).toBe('degraded');
+      expect(h.model).toMatchObject({ requestedProvider: 'tensorrt', executionProvider: 'cpu' });
+      expect(h.model?.fallbackReason).toMatch(/tensorrt/i);
+      expect((await postJson(`${svc.url}/v1/sentiment`, { texts: ['profit up'] })).status).toBe(200);
+    } finally {
+      await svc.close();
+    }
+  });
+});
