@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ZServiceHealth } from '@investiq/contracts/inference';
 import { describe, expect, it } from 'vitest';
 import { createInferenceClient, InferenceClientError } from './client';
-import { parseEnv } from './env';
+import { parseEnv, ZInferenceEnv } from './env';
 import { startAll, startService } from './server';
 import { healthOf, waitFor } from './test-support/fake-openai';
 
@@ -98,6 +99,14 @@ describe('environment', () => {
     expect(() => parseEnv({ SENTIMENT_PORT: 'abc' })).toThrow('SENTIMENT_PORT');
     expect(() => parseEnv({ ORT_EXECUTION_PROVIDER: 'gpu' })).toThrow('ORT_EXECUTION_PROVIDER');
     expect(() => parseEnv({ LLM_UPSTREAM_URL: 'not a url' })).toThrow('LLM_UPSTREAM_URL');
+  });
+
+  it('every variable it reads is documented in .env.example.inference', () => {
+    const documented = readFileSync(path.join(APP_DIR, '../../.env.example.inference'), 'utf8');
+    const missing = Object.keys(ZInferenceEnv.shape).filter(
+      (v) => !new RegExp(`^#?${v}=`, 'm').test(documented),
+    );
+    expect(missing).toEqual([]);
   });
 });
 
