@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
@@ -9,6 +11,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import * as schema from './schema/index';
 
 export type Schema = typeof schema;
@@ -20,13 +23,16 @@ export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.met
 
 export type QueryFn = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
 
+/** Inside a transaction: `COPY <target> FROM STDIN` fed with PostgreSQL text-format rows. */
+export type CopyInFn = (target: string, text: string) => Promise<void>;
+
 export interface DatabaseHandle {
   db: Database;
   kind: DatabaseKind;
   /** Raw parameterised SQL for hot paths (batch ingest) and maintenance. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Run `fn` in one transaction (BEGIN … COMMIT, ROLLBACK on throw) with a query function bound to it. */
-  transaction<T>(fn: (query: QueryFn) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (query: QueryFn, copyIn: CopyInFn) => Promise<T>): Promise<T>;
   /** LISTEN on a channel; the returned function stops listening. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -84,7 +90,13 @@ async function openPglite(opts: CreateDatabaseOptions): Promise<DatabaseHandle &
     },
     transaction(fn) {
       return client.transaction((tx) =>
-        fn(async <T>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows),
+        fn(
+          async <T>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows,
+          // PGlite reads COPY data from an attached blob
+          async (target, text) => {
+            await tx.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([text]) });
+          },
+        ),
       );
     },
     async listen(channel, onPayload) {
@@ -123,6 +135,9 @@ async function openPostgres(
         await conn.query('BEGIN');
         const result = await fn(
           async <T>(sql: string, params: unknown[] = []) => (await conn.query(sql, params)).rows as T[],
+          async (target, text) => {
+            await pipeline(Readable.from([text]), conn.query(copyFrom(`COPY ${target} FROM STDIN`)));
+          },
         );
         await conn.query('COMMIT');
         return result;

@@ -1,0 +1,36 @@
+// Child process for bench/quotes.ts: the API (tRPC + REST) on PostgreSQL, as the web server runs it.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger, createRuntime } from '@investiq/api';
+import { createApiHandler } from '@investiq/api/http';
+
+const url = process.env.BENCH_DATABASE_URL;
+if (!url) throw new Error('BENCH_DATABASE_URL missing');
+const rt = await createRuntime(
+  {
+    databaseUrl: url,
+    dataDir: 'unused',
+    provider: 'demo',
+    demo: { seed: 1, alwaysOpen: true },
+    collector: { enabled: false, intervalMs: 1000 },
+    quotes: { defaultMaxAgeSeconds: 3600, retentionDays: 30, historyYears: 1, maxIngestRows: 10_000 },
+    logLevel: 'silent',
+  },
+  { log: createLogger({ level: 'silent' }), onProgress: () => {} },
+);
+const api = createApiHandler(rt);
+const server = createServer((req, res) => {
+  api(req, res).then(
+    (handled) => {
+      if (!handled) res.writeHead(404).end();
+    },
+    () => res.writeHead(500).end(),
+  );
+});
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`PORT ${(server.address() as AddressInfo).port}\n`);
+});
+process.on('SIGTERM', () => {
+  server.close();
+  void rt.close().then(() => process.exit(0));
+});
