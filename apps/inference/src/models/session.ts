@@ -51,9 +51,17 @@ function errorMessage(err: unknown): string {
  */
 export async function createSession(
   modelPath: string,
-  opts: { provider: ExecutionProviderName; dlaCore?: number },
+  opts: { provider: ExecutionProviderName; dlaCore?: number; intraOpThreads?: number },
 ): Promise<CreatedSession> {
-  const base: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+  // One intra-op thread: the default models are small, and ORT's thread pool competing with Node's event
+  // loop for the cores made a batch 2x slower under load (bench/BENCH-inference.md). Batching gives the
+  // parallelism that matters here.
+  const base: InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+    intraOpNumThreads: opts.intraOpThreads ?? 1,
+    interOpNumThreads: 1,
+  };
   if (opts.provider === 'cpu') {
     const session = await InferenceSession.create(modelPath, { ...base, executionProviders: ['cpu'] });
     return { session, executionProvider: 'cpu' };
