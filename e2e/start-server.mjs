@@ -1,7 +1,7 @@
 // Starts the built web app on a fresh embedded database for the e2e run, after creating an admin API token
 // (written to DATA_DIR/e2e-token) that tests use to pause and resume the collector.
 import { spawn, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +21,14 @@ const made = spawnSync(
   },
 );
 if (made.status !== 0) process.exit(made.status ?? 1);
+// the admin / analyst / viewer users of tests/fixtures/auth.ts
+const users = spawnSync(tsx, ['src/cli/admin-create.ts', '--users-json-stdin'], {
+  cwd: web,
+  stdio: ['pipe', 'inherit', 'inherit'],
+  input: readFileSync(path.join(root, 'e2e/tests/fixtures/users.json')),
+  env: process.env,
+});
+if (users.status !== 0) process.exit(users.status ?? 1);
 const child = spawn(tsx, ['server.ts'], {
   cwd: web,
   stdio: 'inherit',

@@ -8,7 +8,12 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, createRuntime } from '@investiq/api';
-import { createApiHandler } from '@investiq/api/http';
+import {
+  applySecurityHeaders,
+  createApiHandler,
+  createPageGuard,
+  firstRunSetupLink,
+} from '@investiq/api/http';
 import next from 'next';
 import { loadEnv, runtimeConfigFromEnv } from './src/env';
 
@@ -20,14 +25,17 @@ async function main() {
   const config = runtimeConfigFromEnv(env);
   const rt = await createRuntime(config, { log, onProgress: (msg) => log.info(`startup: ${msg}`) });
   const api = createApiHandler(rt);
+  const guard = createPageGuard(rt);
+  const dev = env.NODE_ENV === 'development';
   const app = next({ dev: env.NODE_ENV === 'development', dir, hostname: env.HOST, port: env.PORT });
   await app.prepare();
   const pages = app.getRequestHandler();
 
   const server = createServer((req, res) => {
+    applySecurityHeaders(req, res, { dev });
     api(req, res)
-      .then((handled) => {
-        if (!handled) return pages(req, res);
+      .then(async (handled) => {
+        if (!handled && !(await guard(req, res))) return pages(req, res);
       })
       .catch((err) => {
         log.error({ err }, 'request failed');
@@ -48,6 +56,14 @@ async function main() {
     `InvestIQ is ready at http://${shownHost}:${port}`,
   );
   console.log(`\n  InvestIQ dashboard: http://${shownHost}:${port}\n`);
+  // first run: no default password — whoever opens this one-time link creates the first admin
+  const setupLink = await firstRunSetupLink(rt, env.PUBLIC_URL ?? `http://${shownHost}:${port}`);
+  if (setupLink) {
+    console.log(
+      `  No users yet. Create the first admin (one-time link, valid until used or restart):\n  ${setupLink}\n`,
+    );
+    console.log('  (or stop the server and run: npm run admin:create)\n');
+  }
 
   let closing = false;
   const shutdown = async (signal: string) => {

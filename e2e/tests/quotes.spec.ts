@@ -1,7 +1,13 @@
 import { expect, test } from '@playwright/test';
+import { loginAs } from './fixtures/auth';
 import { collector } from './helpers';
 
 test.describe('realtime quote widget', () => {
+  // the dashboard is for signed-in users (viewer and up)
+  test.beforeEach(async ({ page }) => {
+    await loginAs(page, 'viewer');
+  });
+
   test('dashboard lists the demo universe with live prices, labelled as demo data', async ({ page }) => {
     await page.goto('/');
     await expect(page.getByTestId('demo-banner')).toContainText('Demo data');

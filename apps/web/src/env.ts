@@ -25,6 +25,14 @@ const ZEnv = z.object({
   QUOTE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   QUOTE_HISTORY_YEARS: z.coerce.number().int().min(1).max(10).default(3),
   QUOTE_INGEST_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(10_000),
+  /** 32 random bytes, base64 (`openssl rand -base64 32`): encrypts secret settings. */
+  SECRETS_KEY: z.string().optional(),
+  /** The previous SECRETS_KEY while rotating; stored secrets are re-encrypted at start-up. */
+  SECRETS_KEY_PREVIOUS: z.string().optional(),
+  /** Behind a reverse proxy: trust X-Forwarded-For / X-Forwarded-Host. */
+  TRUST_PROXY: bool.default(false),
+  /** The address users reach us at (for the printed first-run setup link), e.g. https://invest.example.lan */
+  PUBLIC_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -56,5 +64,10 @@ export function runtimeConfigFromEnv(env: Env, opts: { collector?: boolean } = {
       maxIngestRows: env.QUOTE_INGEST_MAX_ROWS,
     },
     logLevel: env.LOG_LEVEL,
+    security: {
+      trustProxy: env.TRUST_PROXY,
+      secretsKey: env.SECRETS_KEY || undefined,
+      secretsKeyPrevious: env.SECRETS_KEY_PREVIOUS || undefined,
+    },
   };
 }

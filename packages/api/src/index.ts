@@ -1,5 +1,7 @@
+export { actorOf, listAudit, writeAudit } from './audit/audit-log';
 export { bearerToken, createApiToken, revokeApiToken, verifyApiToken } from './auth/api-tokens';
 export { ROLES, type Role, roleAtLeast } from './auth/roles';
+export { countUsers, createUser, listUsers } from './auth/users';
 export { Collector, type CollectorStatus } from './collector/collector';
 export { AppError, type AppErrorCode, isAppError } from './errors';
 export { listSymbols, syncDailyBars, syncSymbols } from './market/sync-market';
@@ -19,4 +21,5 @@ export { QuoteHub } from './quotes/quote-hub';
 export { createPolicy } from './resilience';
 export { type AppRouter, appRouter, createCaller } from './root';
 export { createRuntime, type Runtime, type RuntimeConfig } from './runtime';
+export * from './settings/index';
 export { type Context, createContext, type Principal } from './trpc';

@@ -1,6 +1,10 @@
+import { auditRouter } from './routers/audit';
+import { authRouter } from './routers/auth';
 import { marketRouter } from './routers/market';
 import { quotesRouter } from './routers/quotes';
+import { settingsRouter } from './routers/settings';
 import { collectorRouter, systemRouter, tokensRouter } from './routers/system';
+import { usersRouter } from './routers/users';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -9,6 +13,10 @@ export const appRouter = createTRPCRouter({
   system: systemRouter,
   collector: collectorRouter,
   tokens: tokensRouter,
+  auth: authRouter,
+  users: usersRouter,
+  settings: settingsRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

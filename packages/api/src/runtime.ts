@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { ingestQuotes, parseIngestBatch } from './quotes/ingest-quotes';
 import { QuoteHub } from './quotes/quote-hub';
+import { getQuoteSettings, startSettings } from './settings/runtime-settings';
 
 export interface RuntimeConfig {
   databaseUrl?: string | undefined;
@@ -27,6 +28,15 @@ export interface RuntimeConfig {
     maxIngestRows: number;
   };
   logLevel: string;
+  /** Accounts and secrets (docs/admin.md). */
+  security?: {
+    /** Trust X-Forwarded-For / X-Forwarded-Host from a reverse proxy in front of us. */
+    trustProxy?: boolean;
+    /** 32 random bytes, base64: encrypts secret settings (AES-256-GCM). */
+    secretsKey?: string | undefined;
+    /** The previous key during a rotation: secrets under it are re-encrypted at start-up. */
+    secretsKeyPrevious?: string | undefined;
+  };
 }
 
 export interface Runtime {
@@ -67,6 +77,7 @@ export async function createRuntime(
     `quotes storage: ${storage === 'hypertable' ? 'TimescaleDB hypertable' : 'native daily partitions'}`,
   );
   const provider = createProvider(config, now);
+  const stopSettings = await startSettings(db, config, log);
 
   await maintain(db, config, now, log);
   const nSymbols = await syncSymbols(db, provider);
@@ -117,6 +128,7 @@ export async function createRuntime(
       clearInterval(maintenance);
       await collector.stop();
       await hub.stop();
+      await stopSettings();
       if (!opts.db) await db.close();
     },
   };
@@ -159,12 +171,13 @@ async function warmStart(
 /** Partitions for yesterday … a week ahead, and retention. Runs at start-up and hourly. */
 async function maintain(
   db: DatabaseHandle,
-  config: RuntimeConfig,
+  _config: RuntimeConfig, // retention now comes from the quotes.freshness setting (env value as default)
   now: () => Date,
   log: Logger,
 ): Promise<void> {
   const t = now().getTime();
   await ensureQuotePartitions(db, new Date(t - 86_400_000), new Date(t + 7 * 86_400_000));
-  const { dropped } = await applyQuoteRetention(db, config.quotes.retentionDays, now());
+  const { retentionDays } = await getQuoteSettings({ db });
+  const { dropped } = await applyQuoteRetention(db, retentionDays, now());
   if (dropped > 0) log.info({ dropped }, 'dropped quote partitions past retention');
 }

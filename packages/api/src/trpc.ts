@@ -1,24 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import { bearerToken, verifyApiToken } from './auth/api-tokens';
+import { resolvePrincipal } from './auth/principal';
 import { type Role, roleAtLeast } from './auth/roles';
 import { AppError } from './errors';
 import type { Logger } from './observability/logger';
 import type { Runtime } from './runtime';
+import { consumeRateLimit } from './security/rate-limits';
 
-export type Principal = { kind: 'anonymous' } | { kind: 'token'; id: string; name: string; role: Role };
+export type Principal =
+  | { kind: 'anonymous' }
+  | { kind: 'token'; id: string; name: string; role: Role }
+  | { kind: 'session'; userId: string; username: string; role: Role };
 
 export interface Context {
   rt: Runtime;
   principal: Principal;
   requestId: string;
   log: Logger;
+  /** Client IP (socket address, or X-Forwarded-For's first hop behind a trusted proxy). */
+  ip: string;
 }
 
 export async function createContext(
   rt: Runtime,
   headers: Headers | Record<string, string | string[] | undefined>,
+  meta: { ip?: string } = {},
 ): Promise<Context> {
   const get = (k: string): string | undefined => {
     if (headers instanceof Headers) return headers.get(k) ?? undefined;
@@ -26,14 +33,9 @@ export async function createContext(
     return Array.isArray(v) ? v[0] : v;
   };
   const requestId = get('x-request-id')?.slice(0, 64) || randomUUID();
-  const token = bearerToken(get('authorization'));
-  let principal: Principal = { kind: 'anonymous' };
-  if (token) {
-    const found = await verifyApiToken(rt.db, token);
-    if (!found) throw new AppError('UNAUTHORIZED', 'invalid or revoked API token');
-    principal = { kind: 'token', ...found };
-  }
-  return { rt, principal, requestId, log: rt.log.child({ requestId }) };
+  // API token (Bearer) or session cookie; an invalid token is a 401, a stale cookie is anonymous
+  const principal = await resolvePrincipal(rt, headers);
+  return { rt, principal, requestId, log: rt.log.child({ requestId }), ip: meta.ip ?? 'unknown' };
 }
 
 function describeZod(err: ZodError): string {
@@ -92,7 +94,16 @@ const appErrors = t.middleware(async ({ next, ctx, path }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(appErrors);
+/** Per-user / per-token / per-IP (anonymous) request limits; see security/rate-limits.ts. */
+const rateLimited = t.middleware(async ({ ctx, next }) => {
+  const p = ctx.principal;
+  if (p.kind === 'session') await consumeRateLimit(ctx.rt.db, 'user', p.userId);
+  else if (p.kind === 'token') await consumeRateLimit(ctx.rt.db, 'token', p.id);
+  else await consumeRateLimit(ctx.rt.db, 'anonymous', ctx.ip);
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(appErrors).use(rateLimited);
 
 function requireRole(role: Role) {
   return t.middleware(({ ctx, next }) => {

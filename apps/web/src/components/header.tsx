@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { type ColorMode, type Lang, usePrefs } from '~/lib/i18n';
+import { UserMenu } from './user-menu';
 
 export function Header() {
   const { t, lang, setLang, colorMode, setColorMode } = usePrefs();
@@ -12,6 +13,7 @@ export function Header() {
           <span className="tagline">{t.tagline}</span>
         </Link>
         <div className="prefs">
+          <UserMenu />
           <label>
             <span className="sr-only">{t.language}</span>
             <select

@@ -18,6 +18,7 @@ describe(`HTTP API (${DB})`, () => {
   let viewer: string;
   let admin: string;
   const now = () => new Date();
+  const viewerAuth = () => ({ authorization: `Bearer ${viewer}` });
 
   beforeAll(async () => {
     rt = await createTestRuntime({ now });
@@ -68,13 +69,19 @@ describe(`HTTP API (${DB})`, () => {
     expect(await j(res)).toEqual({ received: 1, inserted: 1, duplicates: 0 });
     const again = await ingest({ quotes: [q(ts, 120.5)] });
     expect(await j(again)).toEqual({ received: 1, inserted: 0, duplicates: 1 });
-    const get = await fetch(`${base}/api/v1/market-data/quotes/NVDA?market=US&max_age_seconds=60`);
+    const get = await fetch(`${base}/api/v1/market-data/quotes/NVDA?market=US&max_age_seconds=60`, {
+      headers: viewerAuth(),
+    });
     expect(get.status).toBe(200);
     const body = await j(get);
     expect(body).toMatchObject({ status: 'fresh', quote: { price: 120.5, symbol: 'NVDA' } });
     // the same quote turns stale once it is older than the reader's max age; no price is shown then
     const stale = await waitFor(async () => {
-      const b = await j(await fetch(`${base}/api/v1/market-data/quotes/NVDA?market=US&max_age_seconds=1`));
+      const b = await j(
+        await fetch(`${base}/api/v1/market-data/quotes/NVDA?market=US&max_age_seconds=1`, {
+          headers: viewerAuth(),
+        }),
+      );
       return b.status === 'stale' ? b : null;
     }, 4000);
     expect(stale).toMatchObject({ lastSeenAt: ts.toISOString(), maxAgeSeconds: 1 });
@@ -139,7 +146,7 @@ describe(`HTTP API (${DB})`, () => {
     ['/api/v1/market-data/quotes/ZZZZ?market=US', 404, 'unknown symbol: US:ZZZZ'],
     ['/api/v1/nothing', 404, 'no API route'],
   ])('GET %s → %i', async (path, status, msg) => {
-    const res = await fetch(base + path);
+    const res = await fetch(base + path, { headers: viewerAuth() });
     expect(res.status).toBe(status);
     expect((await j(res)).error.message).toContain(msg);
   });
@@ -147,12 +154,14 @@ describe(`HTTP API (${DB})`, () => {
   it('serves tRPC with clear input errors and role tiers', async () => {
     const bad = await fetch(
       `${base}/api/trpc/quotes.latest?input=${encodeURIComponent(JSON.stringify({ market: 'US', symbol: 'AAPL', maxAgeSeconds: -5 }))}`,
+      { headers: viewerAuth() },
     );
     expect(bad.status).toBe(400);
     const err = (await j(bad)).error;
     expect(err.message).toBe('maxAgeSeconds: maxAgeSeconds must be at least 1');
     const ok = await fetch(
       `${base}/api/trpc/quotes.latest?input=${encodeURIComponent(JSON.stringify({ market: 'US', symbol: 'NVDA', maxAgeSeconds: 600 }))}`,
+      { headers: viewerAuth() },
     );
     expect(ok.status).toBe(200);
     expect((await j(ok)).result.data.status).toBe('fresh');
@@ -185,7 +194,7 @@ describe(`HTTP API (${DB})`, () => {
     const input = encodeURIComponent(JSON.stringify({ symbols: [{ market: 'US', symbol: 'NVDA' }] }));
     const res = await fetch(`${base}/api/trpc/quotes.live?input=${input}`, {
       signal: ac.signal,
-      headers: { accept: 'text/event-stream' },
+      headers: { accept: 'text/event-stream', ...viewerAuth() },
     });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const reader = res.body!.getReader();

@@ -3,14 +3,17 @@ import { symbolFormatError, ZMarket, ZMaxAgeSeconds } from '@investiq/contracts'
 import { quotesStorage } from '@investiq/db';
 import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { bearerToken, verifyApiToken } from '../auth/api-tokens';
-import { roleAtLeast } from '../auth/roles';
+import { clientIp, isDirectLoopback, requireRole, resolvePrincipal } from '../auth/principal';
 import { AppError, isAppError } from '../errors';
 import { getLatestQuote } from '../quotes/get-latest-quotes';
 import { ingestQuotes, parseIngestBatch } from '../quotes/ingest-quotes';
 import { appRouter } from '../root';
 import type { Runtime } from '../runtime';
+import { assertJson, assertSameOrigin } from '../security/csrf';
+import { consumeRateLimit } from '../security/rate-limits';
+import { getQuoteSettings } from '../settings/runtime-settings';
 import { createContext } from '../trpc';
+import { authRoutes } from './auth-routes';
 
 /** Ingest bodies larger than this are refused with 413 before they are read into memory. */
 export const MAX_INGEST_BYTES = 4 * 1024 * 1024;
@@ -57,14 +60,15 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** API token or session cookie with at least `role`, counted against the caller's rate limit. */
 async function requireToken(rt: Runtime, req: IncomingMessage, role: 'viewer' | 'analyst' | 'admin') {
-  const token = bearerToken(req.headers.authorization);
-  if (!token) throw new AppError('UNAUTHORIZED', 'missing API token: send "Authorization: Bearer <token>"');
-  const principal = await verifyApiToken(rt.db, token);
-  if (!principal) throw new AppError('UNAUTHORIZED', 'invalid or revoked API token');
-  if (!roleAtLeast(principal.role, role))
-    throw new AppError('FORBIDDEN', `this endpoint requires the ${role} role`);
-  return principal;
+  const found = await resolvePrincipal(rt, req.headers);
+  if (found.kind === 'anonymous')
+    throw new AppError('UNAUTHORIZED', 'missing API token: send "Authorization: Bearer <token>"');
+  const principal = requireRole(found, role);
+  if (principal.kind === 'token') await consumeRateLimit(rt.db, 'token', principal.id);
+  else if (principal.kind === 'session') await consumeRateLimit(rt.db, 'user', principal.userId);
+  return { ...principal, name: principal.kind === 'token' ? principal.name : `user:${principal.username}` };
 }
 
 /**
@@ -78,7 +82,9 @@ export function createApiHandler(rt: Runtime): Handler {
     maxBodySize: 1024 * 1024,
     createContext: async ({ req }) => {
       try {
-        return await createContext(rt, req.headers);
+        return await createContext(rt, req.headers, {
+          ip: clientIp(req, rt.config.security?.trustProxy ?? false),
+        });
       } catch (err) {
         if (isAppError(err)) throw new TRPCError({ code: err.code, message: err.message, cause: err });
         throw err;
@@ -96,6 +102,7 @@ export function createApiHandler(rt: Runtime): Handler {
     name: string;
     run: (req: IncomingMessage, res: ServerResponse, m: RegExpExecArray, url: URL) => Promise<void>;
   }[] = [
+    ...authRoutes(rt),
     {
       method: 'POST',
       pattern: /^\/api\/v1\/market-data\/quotes\/?$/,
@@ -120,7 +127,7 @@ export function createApiHandler(rt: Runtime): Handler {
         try {
           rows = parseIngestBatch(body, {
             now: rt.now(),
-            retentionDays: rt.config.quotes.retentionDays,
+            retentionDays: (await getQuoteSettings(rt)).retentionDays,
             defaultSource: 'api',
             maxRows: rt.config.quotes.maxIngestRows,
           });
@@ -139,7 +146,8 @@ export function createApiHandler(rt: Runtime): Handler {
       method: 'GET',
       pattern: /^\/api\/v1\/market-data\/quotes\/([^/]+)\/?$/,
       name: 'latest',
-      run: async (_req, res, m, url) => {
+      run: async (req, res, m, url) => {
+        await requireToken(rt, req, 'viewer');
         const symbol = decodeURIComponent(m[1]!).trim().toUpperCase();
         const market = ZMarket.safeParse(url.searchParams.get('market') ?? undefined);
         if (!market.success)
@@ -147,7 +155,7 @@ export function createApiHandler(rt: Runtime): Handler {
         const fmt = symbolFormatError(market.data, symbol);
         if (fmt) throw new AppError('BAD_REQUEST', fmt);
         const rawAge = url.searchParams.get('max_age_seconds');
-        let maxAge = rt.config.quotes.defaultMaxAgeSeconds;
+        let maxAge = (await getQuoteSettings(rt)).defaultMaxAgeSeconds;
         if (rawAge !== null) {
           const parsed = ZMaxAgeSeconds.safeParse(rawAge.trim() === '' ? Number.NaN : Number(rawAge));
           if (!parsed.success)
@@ -164,7 +172,7 @@ export function createApiHandler(rt: Runtime): Handler {
       method: 'GET',
       pattern: /^\/api\/health\/?$/,
       name: 'health',
-      run: async (_req, res) => {
+      run: async (req, res) => {
         let database: { status: 'ok' | 'down'; kind: string; quotesStorage?: string; error?: string };
         try {
           database = { status: 'ok', kind: rt.db.kind, quotesStorage: await quotesStorage(rt.db) };
@@ -174,6 +182,14 @@ export function createApiHandler(rt: Runtime): Handler {
         const collector = rt.collector.status();
         const collectorOk = collector.state !== 'running' || collector.lastError === null;
         const status = database.status === 'down' ? 'down' : collectorOk ? 'ok' : 'degraded';
+        // anonymous callers from the network learn only up/down; details need loopback or a signed-in caller
+        const detailed =
+          isDirectLoopback(req) ||
+          (await resolvePrincipal(rt, req.headers).catch(() => null))?.kind !== 'anonymous';
+        if (!detailed) {
+          sendJson(res, status === 'down' ? 503 : 200, { status, time: rt.now().toISOString() });
+          return;
+        }
         sendJson(res, status === 'down' ? 503 : 200, {
           status,
           time: rt.now().toISOString(),
@@ -188,7 +204,9 @@ export function createApiHandler(rt: Runtime): Handler {
       method: 'GET',
       pattern: /^\/api\/metrics\/?$/,
       name: 'metrics',
-      run: async (_req, res) => {
+      run: async (req, res) => {
+        // Prometheus scrapes from this machine, or with a viewer+ API token (see docs/admin.md)
+        if (!isDirectLoopback(req)) await requireToken(rt, req, 'viewer');
         const text = await rt.metrics.registry.metrics();
         res.writeHead(200, { 'content-type': rt.metrics.registry.contentType });
         res.end(text);
@@ -198,11 +216,22 @@ export function createApiHandler(rt: Runtime): Handler {
 
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith('/api/')) return false;
+    if (req.method === 'POST') {
+      // CSRF: state changes only from our own origin (or from non-browser clients), and only as JSON
+      try {
+        assertSameOrigin(req, { trustProxy: rt.config.security?.trustProxy ?? false });
+        assertJson(req);
+      } catch (err) {
+        if (!isAppError(err)) throw err;
+        sendError(res, err);
+        return true;
+      }
+    }
     if (url.pathname.startsWith('/api/trpc/')) {
       trpc(req, res);
       return true;
     }
-    if (!url.pathname.startsWith('/api/')) return false;
     const started = performance.now();
     const route = routes.find((r) => r.pattern.test(url.pathname));
     let routeName = 'unknown';
@@ -235,3 +264,7 @@ export function createApiHandler(rt: Runtime): Handler {
     return true;
   };
 }
+
+export { applySecurityHeaders } from '../security/headers';
+export { firstRunSetupLink } from './first-run';
+export { createPageGuard } from './page-guard';

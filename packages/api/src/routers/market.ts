@@ -1,11 +1,11 @@
 import { ZMarket } from '@investiq/contracts';
 import { z } from 'zod';
 import { listSymbols } from '../market/sync-market';
-import { createTRPCRouter, publicProcedure } from '../trpc';
+import { authedProcedure, createTRPCRouter } from '../trpc';
 
 export const marketRouter = createTRPCRouter({
-  symbols: publicProcedure.input(z.object({}).optional()).query(({ ctx }) => listSymbols(ctx.rt.db)),
-  search: publicProcedure
+  symbols: authedProcedure.input(z.object({}).optional()).query(({ ctx }) => listSymbols(ctx.rt.db)),
+  search: authedProcedure
     .input(
       z.object({
         query: z.string().trim().max(64),

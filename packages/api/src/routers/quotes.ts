@@ -2,24 +2,25 @@ import { MAX_AGE_SECONDS_LIMIT, ZMarketSymbol, ZMaxAgeSeconds } from '@investiq/
 import { z } from 'zod';
 import { getHistory } from '../quotes/get-history';
 import { getLatestQuote, getLatestQuotes } from '../quotes/get-latest-quotes';
-import { createTRPCRouter, publicProcedure } from '../trpc';
+import { getQuoteSettings } from '../settings/runtime-settings';
+import { authedProcedure, createTRPCRouter } from '../trpc';
 
 const ZLatestInput = ZMarketSymbol.and(z.object({ maxAgeSeconds: ZMaxAgeSeconds.optional() }));
 
 export const quotesRouter = createTRPCRouter({
   /** Newest quote under the strict TTL contract: fresh (with price) | stale (last seen, no price) | missing. */
-  latest: publicProcedure
+  latest: authedProcedure
     .input(ZLatestInput)
-    .query(({ ctx, input }) =>
+    .query(async ({ ctx, input }) =>
       getLatestQuote(
         ctx.rt.db,
         { market: input.market, symbol: input.symbol },
-        input.maxAgeSeconds ?? ctx.rt.config.quotes.defaultMaxAgeSeconds,
+        input.maxAgeSeconds ?? (await getQuoteSettings(ctx.rt)).defaultMaxAgeSeconds,
         ctx.rt.now(),
       ),
     ),
 
-  latestMany: publicProcedure
+  latestMany: authedProcedure
     .input(
       z.object({
         symbols: z
@@ -29,16 +30,16 @@ export const quotesRouter = createTRPCRouter({
         maxAgeSeconds: ZMaxAgeSeconds.optional(),
       }),
     )
-    .query(({ ctx, input }) =>
+    .query(async ({ ctx, input }) =>
       getLatestQuotes(
         ctx.rt.db,
         input.symbols,
-        input.maxAgeSeconds ?? ctx.rt.config.quotes.defaultMaxAgeSeconds,
+        input.maxAgeSeconds ?? (await getQuoteSettings(ctx.rt)).defaultMaxAgeSeconds,
         ctx.rt.now(),
       ),
     ),
 
-  history: publicProcedure
+  history: authedProcedure
     .input(
       ZMarketSymbol.and(
         z.object({
@@ -56,7 +57,7 @@ export const quotesRouter = createTRPCRouter({
     ),
 
   /** Live quotes pushed over SSE as they are ingested anywhere (LISTEN/NOTIFY fan-out). */
-  live: publicProcedure
+  live: authedProcedure
     .input(
       z.object({
         symbols: z.array(ZMarketSymbol).max(100, 'at most 100 symbols per subscription').default([]),
@@ -74,9 +75,12 @@ export const quotesRouter = createTRPCRouter({
       }
     }),
 
-  limits: publicProcedure.query(({ ctx }) => ({
-    defaultMaxAgeSeconds: ctx.rt.config.quotes.defaultMaxAgeSeconds,
-    maxAgeSecondsLimit: MAX_AGE_SECONDS_LIMIT,
-    retentionDays: ctx.rt.config.quotes.retentionDays,
-  })),
+  limits: authedProcedure.query(async ({ ctx }) => {
+    const q = await getQuoteSettings(ctx.rt);
+    return {
+      defaultMaxAgeSeconds: q.defaultMaxAgeSeconds,
+      maxAgeSecondsLimit: MAX_AGE_SECONDS_LIMIT,
+      retentionDays: q.retentionDays,
+    };
+  }),
 });

@@ -1,12 +1,15 @@
 import { quotesStorage } from '@investiq/db';
 import { z } from 'zod';
+import { actorOf, writeAudit } from '../audit/audit-log';
 import { createApiToken, revokeApiToken } from '../auth/api-tokens';
 import { ROLES } from '../auth/roles';
+import { listApiTokens } from '../auth/token-admin';
 import { AppError } from '../errors';
-import { adminProcedure, createTRPCRouter, publicProcedure } from '../trpc';
+import { getQuoteSettings } from '../settings/runtime-settings';
+import { adminProcedure, authedProcedure, createTRPCRouter } from '../trpc';
 
 export const systemRouter = createTRPCRouter({
-  status: publicProcedure.input(z.object({}).optional()).query(async ({ ctx }) => ({
+  status: authedProcedure.input(z.object({}).optional()).query(async ({ ctx }) => ({
     serverTime: ctx.rt.now().toISOString(),
     provider: ctx.rt.provider.id,
     demo: ctx.rt.provider.id === 'demo',
@@ -14,12 +17,12 @@ export const systemRouter = createTRPCRouter({
     database: ctx.rt.db.kind,
     quotesStorage: await quotesStorage(ctx.rt.db),
     collector: ctx.rt.collector.status(),
-    defaultMaxAgeSeconds: ctx.rt.config.quotes.defaultMaxAgeSeconds,
+    defaultMaxAgeSeconds: (await getQuoteSettings(ctx.rt)).defaultMaxAgeSeconds,
   })),
 });
 
 export const collectorRouter = createTRPCRouter({
-  status: publicProcedure.input(z.object({}).optional()).query(({ ctx }) => ctx.rt.collector.status()),
+  status: authedProcedure.input(z.object({}).optional()).query(({ ctx }) => ctx.rt.collector.status()),
   pause: adminProcedure.input(z.object({}).optional()).mutation(({ ctx }) => {
     ctx.log.info({ principal: ctx.principal }, 'collector paused');
     return ctx.rt.collector.pause();
@@ -33,10 +36,27 @@ export const collectorRouter = createTRPCRouter({
 export const tokensRouter = createTRPCRouter({
   create: adminProcedure
     .input(z.object({ name: z.string().trim().min(1).max(64), role: z.enum(ROLES) }))
-    .mutation(({ ctx, input }) => createApiToken(ctx.rt.db, input)),
+    .mutation(async ({ ctx, input }) => {
+      const created = await createApiToken(ctx.rt.db, input);
+      await writeAudit(ctx.rt.db, {
+        actor: actorOf(ctx.principal),
+        action: 'token.create',
+        target: `token:${created.name}`,
+        newValue: { id: created.id, name: created.name, role: created.role },
+        ip: ctx.ip,
+      });
+      return created; // the only time the plain token leaves the server
+    }),
+  list: adminProcedure.input(z.object({}).optional()).query(({ ctx }) => listApiTokens(ctx.rt.db)),
   revoke: adminProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
     if (!(await revokeApiToken(ctx.rt.db, input.id)))
       throw new AppError('NOT_FOUND', 'no active token with that id');
+    await writeAudit(ctx.rt.db, {
+      actor: actorOf(ctx.principal),
+      action: 'token.revoke',
+      target: `token:${input.id}`,
+      ip: ctx.ip,
+    });
     return { revoked: true };
   }),
 });

@@ -1,0 +1,53 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useEffect } from 'react';
+import { postAuth } from '~/components/admin/auth-form';
+import { type ColorMode, type Lang, useDict, usePrefs } from '~/lib/i18n';
+import { adminDict } from '~/lib/i18n/admin';
+import { useTRPC } from '~/lib/trpc';
+
+/** Signed-in user, the Admin link for admins, and sign-out. */
+export function UserMenu() {
+  const trpc = useTRPC();
+  const t = useDict(adminDict);
+  const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
+  const ui = useQuery(trpc.settings.uiDefaults.queryOptions(undefined, { staleTime: 300_000 }));
+  const prefs = usePrefs();
+  // the admin's UI defaults apply until a user picks their own (the choice is kept in localStorage)
+  useEffect(() => {
+    if (!ui.data) return;
+    if (!localStorage.getItem('investiq.lang') && prefs.lang !== ui.data.language) {
+      prefs.setLang(ui.data.language as Lang);
+      localStorage.removeItem('investiq.lang');
+    }
+    if (!localStorage.getItem('investiq.colors') && prefs.colorMode !== ui.data.colorConvention) {
+      prefs.setColorMode(ui.data.colorConvention as ColorMode);
+      localStorage.removeItem('investiq.colors');
+    }
+  }, [ui.data, prefs]);
+  if (me.data?.kind !== 'session') return null;
+  return (
+    <span className="user-menu" data-testid="user-menu">
+      {me.data.role === 'admin' ? (
+        <Link href="/admin" data-testid="nav-admin">
+          {t.admin}
+        </Link>
+      ) : null}
+      <span className="muted" data-testid="whoami">
+        {t.signedInAs(me.data.username, me.data.role)}
+      </span>
+      <button
+        type="button"
+        className="link-button"
+        data-testid="logout"
+        onClick={async () => {
+          await postAuth('/api/auth/logout', {});
+          window.location.assign('/login');
+        }}
+      >
+        {t.signOut}
+      </button>
+    </span>
+  );
+}

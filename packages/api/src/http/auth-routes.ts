@@ -1,0 +1,148 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { writeAudit } from '../audit/audit-log';
+import { clientIp, isHttps } from '../auth/principal';
+import { createSession, deleteSession, parseCookies, SESSION_COOKIE, sessionCookie } from '../auth/sessions';
+import { checkSetupToken, forgetSetupToken } from '../auth/setup';
+import { authenticate, countUsers, createUser, ZUsername } from '../auth/users';
+import { AppError } from '../errors';
+import type { Runtime } from '../runtime';
+import { assertNotLimited, consumeRateLimit, resetRateLimit } from '../security/rate-limits';
+import { SSessions } from '../settings/keys';
+import { getSetting } from '../settings/service';
+
+export interface ApiRoute {
+  method: string;
+  pattern: RegExp;
+  name: string;
+  run: (req: IncomingMessage, res: ServerResponse, m: RegExpExecArray, url: URL) => Promise<void>;
+}
+
+const MAX_AUTH_BODY = 16 * 1024;
+
+async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_AUTH_BODY) throw new AppError('PAYLOAD_TOO_LARGE', `body exceeds ${MAX_AUTH_BODY} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new AppError('BAD_REQUEST', 'body is not valid JSON');
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new AppError('BAD_REQUEST', `${i.path.join('.') || 'body'}: ${i.message}`);
+  }
+  return parsed.data;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, cookie?: string): void {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  };
+  if (cookie) headers['set-cookie'] = cookie;
+  res.writeHead(status, headers);
+  res.end(JSON.stringify(body));
+}
+
+const ZLogin = z.object({
+  username: z.string().min(1, 'username is required').max(64),
+  password: z.string().min(1, 'password is required').max(256),
+});
+const ZSetup = z.object({
+  token: z.string().min(1, 'the setup token from the server log is required').max(128),
+  username: ZUsername,
+  password: z.string().max(256),
+});
+
+async function startSession(rt: Runtime, req: IncomingMessage, userId: string) {
+  const ttlSeconds = Math.round((await getSetting(rt.db, SSessions)).maxAgeHours * 3600);
+  const { token } = await createSession(rt.db, userId, { now: rt.now(), ttlSeconds });
+  return sessionCookie(token, { secure: isHttps(req), maxAgeSeconds: ttlSeconds });
+}
+
+/** Password sign-in, sign-out and first-run setup. Rate limits: per IP and per username (failures). */
+export function authRoutes(rt: Runtime): ApiRoute[] {
+  const trustProxy = rt.config.security?.trustProxy ?? false;
+  return [
+    {
+      method: 'POST',
+      pattern: /^\/api\/auth\/login\/?$/,
+      name: 'auth:login',
+      run: async (req, res) => {
+        const ip = clientIp(req, trustProxy);
+        await consumeRateLimit(rt.db, 'loginIp', ip);
+        const input = await readJson(req, ZLogin);
+        const username = input.username.trim().toLowerCase();
+        await assertNotLimited(rt.db, 'loginUsername', username);
+        const user = await authenticate(rt.db, username, input.password);
+        if (!user) {
+          await consumeRateLimit(rt.db, 'loginUsername', username).catch(() => {});
+          await writeAudit(rt.db, {
+            actor: 'anonymous',
+            action: 'auth.login_failed',
+            target: `user:${username}`,
+            ip,
+          });
+          throw new AppError('UNAUTHORIZED', 'wrong username or password');
+        }
+        await resetRateLimit(rt.db, 'loginUsername', username);
+        const cookie = await startSession(rt, req, user.id);
+        await writeAudit(rt.db, {
+          actor: `user:${user.username}`,
+          action: 'auth.login',
+          target: `user:${user.username}`,
+          ip,
+        });
+        send(res, 200, { user: { username: user.username, role: user.role } }, cookie);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/auth\/logout\/?$/,
+      name: 'auth:logout',
+      run: async (req, res) => {
+        const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+        if (token) await deleteSession(rt.db, token);
+        send(res, 200, { signedOut: true }, sessionCookie(null, { secure: isHttps(req), maxAgeSeconds: 0 }));
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/auth\/setup\/?$/,
+      name: 'auth:setup',
+      run: async (req, res) => {
+        const ip = clientIp(req, trustProxy);
+        await consumeRateLimit(rt.db, 'loginIp', ip);
+        const input = await readJson(req, ZSetup);
+        if ((await countUsers(rt.db)) > 0)
+          throw new AppError('CONFLICT', 'setup is already done; sign in instead');
+        if (!checkSetupToken(rt.db, input.token))
+          throw new AppError('FORBIDDEN', 'invalid setup token; use the link printed in the server log');
+        const user = await createUser(rt.db, {
+          username: input.username,
+          password: input.password,
+          role: 'admin',
+        });
+        forgetSetupToken(rt.db);
+        await writeAudit(rt.db, {
+          actor: `user:${user.username}`,
+          action: 'user.create',
+          target: `user:${user.username}`,
+          newValue: { username: user.username, role: user.role, via: 'first-run setup' },
+          ip,
+        });
+        const cookie = await startSession(rt, req, user.id);
+        rt.log.info({ username: user.username }, 'first admin created by the setup link');
+        send(res, 200, { user: { username: user.username, role: user.role } }, cookie);
+      },
+    },
+  ];
+}

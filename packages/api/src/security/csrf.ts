@@ -1,0 +1,36 @@
+import type { IncomingMessage } from 'node:http';
+import { AppError } from '../errors';
+
+/**
+ * Cross-site request forgery guard for state-changing requests (POST): browsers label every request with
+ * Sec-Fetch-Site and/or Origin. A request another site made is refused; programmatic clients (no Origin,
+ * no Sec-Fetch-Site — they authenticate with a token, not a cookie) pass. JSON only, which a plain HTML
+ * form cannot send.
+ */
+export function assertSameOrigin(req: IncomingMessage, opts: { trustProxy: boolean }): void {
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string' && site !== 'same-origin' && site !== 'none')
+    throw new AppError('FORBIDDEN', `cross-site request refused (Sec-Fetch-Site: ${site.slice(0, 20)})`);
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    let originHost: string;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      throw new AppError('FORBIDDEN', 'cross-site request refused (unreadable Origin)');
+    }
+    const fwd = opts.trustProxy ? req.headers['x-forwarded-host'] : undefined;
+    const host = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0]?.trim() || req.headers.host;
+    if (!host || originHost.toLowerCase() !== host.toLowerCase())
+      throw new AppError('FORBIDDEN', 'cross-site request refused (Origin does not match Host)');
+  }
+}
+
+export function assertJson(req: IncomingMessage): void {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json')
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `content-type must be application/json (got ${type || 'none'})`,
+    );
+}

@@ -1,0 +1,119 @@
+import type { DatabaseHandle } from '@investiq/db';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+import { AppError } from '../errors';
+import { SRateLimits } from '../settings/keys';
+import { getSetting } from '../settings/service';
+
+type LimitsSetting = (typeof SRateLimits)['default'];
+
+/**
+ * Every named rate limit, in one place. Points come from the `security.rateLimits` setting (changeable
+ * at run time); the store is PostgreSQL when the database is (shared by all processes), memory on the
+ * embedded PGlite default (one process). The limiter fails closed: if its store errors, the request is
+ * refused (503), never let through unmetered.
+ */
+export const RATE_LIMITS = {
+  /** every API call of an anonymous client, by IP */
+  anonymous: { points: (s: LimitsSetting) => s.anonymousPerIpPerMinute, durationSeconds: 60 },
+  /** every API call of a signed-in user, by user id */
+  user: { points: (s: LimitsSetting) => s.userPerMinute, durationSeconds: 60 },
+  /** every API call with an API token, by token id */
+  token: { points: (s: LimitsSetting) => s.tokenPerMinute, durationSeconds: 60 },
+  /** login attempts by IP */
+  loginIp: { points: (s: LimitsSetting) => s.loginPerIpPer15Minutes, durationSeconds: 900 },
+  /** failed logins by username (brute force against one account) */
+  loginUsername: { points: (s: LimitsSetting) => s.loginPerUsernamePer15Minutes, durationSeconds: 900 },
+} as const;
+
+export type RateLimitName = keyof typeof RATE_LIMITS;
+
+interface Store {
+  limiters: Map<string, RateLimiterAbstract>;
+}
+const stores = new WeakMap<DatabaseHandle, Store>();
+
+function poolOf(db: DatabaseHandle): unknown {
+  return db.kind === 'postgres' ? (db as unknown as { pool?: unknown }).pool : undefined;
+}
+
+async function limiter(db: DatabaseHandle, name: RateLimitName): Promise<RateLimiterAbstract> {
+  let store = stores.get(db);
+  if (!store) {
+    store = { limiters: new Map() };
+    stores.set(db, store);
+  }
+  const spec = RATE_LIMITS[name];
+  const points = spec.points(await getSetting(db, SRateLimits));
+  const id = `${name}:${points}`;
+  const found = store.limiters.get(id);
+  if (found) return found;
+  const opts = { keyPrefix: `iq_${name}_${points}`, points, duration: spec.durationSeconds };
+  const pool = poolOf(db);
+  let made: RateLimiterAbstract;
+  if (pool) {
+    made = await new Promise<RateLimiterAbstract>((resolve, reject) => {
+      const l: RateLimiterPostgres = new RateLimiterPostgres(
+        { ...opts, storeClient: pool, tableName: 'rate_limits', clearExpiredByTimeout: false },
+        (err?: Error) => (err ? reject(err) : resolve(l)),
+      );
+    });
+  } else {
+    made = new RateLimiterMemory(opts);
+  }
+  store.limiters.set(id, made);
+  return made;
+}
+
+function tooMany(name: RateLimitName, res: RateLimiterRes): AppError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+  return new AppError('TOO_MANY_REQUESTS', `rate limit '${name}' exceeded; retry in ${retryAfterSeconds} s`, {
+    details: { limit: name, retryAfterSeconds },
+  });
+}
+
+function unavailable(name: RateLimitName, cause: unknown): AppError {
+  return new AppError('SERVICE_UNAVAILABLE', `rate limiter '${name}' is unavailable; request refused`, {
+    cause,
+  });
+}
+
+/** Count one request against `name` for `key`; throws 429 when over the limit, 503 when the store fails. */
+export async function consumeRateLimit(db: DatabaseHandle, name: RateLimitName, key: string, points = 1) {
+  let l: RateLimiterAbstract;
+  try {
+    l = await limiter(db, name);
+  } catch (err) {
+    throw unavailable(name, err);
+  }
+  try {
+    await l.consume(key, points);
+  } catch (err) {
+    if (err instanceof RateLimiterRes) throw tooMany(name, err);
+    throw unavailable(name, err);
+  }
+}
+
+/** Throws 429 if `key` has no points left under `name`, without spending one. */
+export async function assertNotLimited(db: DatabaseHandle, name: RateLimitName, key: string) {
+  try {
+    const l = await limiter(db, name);
+    const res = await l.get(key);
+    if (res && res.remainingPoints <= 0 && res.msBeforeNext > 0) throw tooMany(name, res);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw unavailable(name, err);
+  }
+}
+
+export async function resetRateLimit(db: DatabaseHandle, name: RateLimitName, key: string) {
+  try {
+    await (await limiter(db, name)).delete(key);
+  } catch {
+    // a failed reset only means the counter expires by itself
+  }
+}

@@ -1,0 +1,4 @@
+/**
+ * Importing this module registers every setting. Add one line per module that calls registerSetting().
+ */
+export * from './keys';

@@ -1,0 +1,6 @@
+import './all';
+
+export * from './crypto';
+export * from './keys';
+export * from './registry';
+export * from './service';

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { registerSetting } from './registry';
+
+const url = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+const timeoutMs = z.number().int().min(100, 'at least 100 ms').max(600_000, 'at most 600000 ms');
+
+/** Data-provider API keys. Secret: encrypted at rest, masked on read. Empty string = not configured. */
+export const SProviderKeys = registerSetting({
+  key: 'providers.apiKeys',
+  section: 'providers',
+  secret: true,
+  description: 'API keys of the market-data vendors (encrypted at rest, shown masked).',
+  schema: z.strictObject({
+    finnhub: z.string().max(256),
+    tushare: z.string().max(256),
+    yahoo: z.string().max(256),
+  }),
+  default: { finnhub: '', tushare: '', yahoo: '' },
+});
+
+const endpoint = z.strictObject({ url, timeoutMs });
+
+export const SInferenceEndpoints = registerSetting({
+  key: 'inference.endpoints',
+  section: 'inference',
+  description: 'Where the inference services listen, and how long a call may take.',
+  schema: z.strictObject({
+    llm: endpoint,
+    sentiment: endpoint,
+    timeseries: endpoint,
+    cpuTimeseries: endpoint,
+  }),
+  default: {
+    llm: { url: 'http://127.0.0.1:8001', timeoutMs: 120_000 },
+    sentiment: { url: 'http://127.0.0.1:8002', timeoutMs: 10_000 },
+    timeseries: { url: 'http://127.0.0.1:8003', timeoutMs: 15_000 },
+    cpuTimeseries: { url: 'http://127.0.0.1:8004', timeoutMs: 30_000 },
+  },
+});
+
+/** Defaults here are replaced per process by the environment (QUOTE_MAX_AGE_SECONDS, QUOTE_RETENTION_DAYS). */
+export const SQuoteFreshness = registerSetting({
+  key: 'quotes.freshness',
+  section: 'quotes',
+  description: 'Default max age of a "fresh" quote, and how many days of quotes are kept.',
+  schema: z.strictObject({
+    defaultMaxAgeSeconds: z.number().int().min(1).max(604_800),
+    retentionDays: z.number().int().min(1).max(3650),
+  }),
+  default: { defaultMaxAgeSeconds: 30, retentionDays: 30 },
+});
+
+const perMinute = z.number().int().min(1).max(1_000_000);
+
+export const SRateLimits = registerSetting({
+  key: 'security.rateLimits',
+  section: 'security',
+  description:
+    'Requests per minute per IP (anonymous), per signed-in user and per API token; login attempts.',
+  schema: z.strictObject({
+    anonymousPerIpPerMinute: perMinute,
+    userPerMinute: perMinute,
+    tokenPerMinute: perMinute,
+    loginPerIpPer15Minutes: z.number().int().min(1).max(10_000),
+    loginPerUsernamePer15Minutes: z.number().int().min(1).max(10_000),
+  }),
+  default: {
+    anonymousPerIpPerMinute: 120,
+    userPerMinute: 1200,
+    tokenPerMinute: 6000,
+    loginPerIpPer15Minutes: 30,
+    loginPerUsernamePer15Minutes: 10,
+  },
+});
+
+export const SSessions = registerSetting({
+  key: 'security.sessions',
+  section: 'security',
+  description: 'How long a browser session lasts after sign-in.',
+  schema: z.strictObject({
+    maxAgeHours: z
+      .number()
+      .min(0.01)
+      .max(24 * 90),
+  }),
+  default: { maxAgeHours: 24 * 7 },
+});
+
+export const SUiDefaults = registerSetting({
+  key: 'ui.defaults',
+  section: 'ui',
+  description: 'Language and price-colour convention for users who have not chosen their own.',
+  schema: z.strictObject({
+    language: z.enum(['en', 'zh-CN']),
+    colorConvention: z.enum(['market', 'red-up', 'green-up']),
+  }),
+  default: { language: 'en', colorConvention: 'market' },
+});

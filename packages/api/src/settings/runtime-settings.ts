@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { DatabaseHandle } from '@investiq/db';
+import type { Logger } from '../observability/logger';
+import type { Runtime, RuntimeConfig } from '../runtime';
+import './all';
+import { loadOrCreateKeyFile, parseSecretsKey, type SecretsKeyring } from './crypto';
+import { SQuoteFreshness } from './keys';
+import { attachSettings, getSetting } from './service';
+
+/**
+ * The keyring for secret settings: SECRETS_KEY (+ SECRETS_KEY_PREVIOUS during a rotation); on the
+ * embedded default without SECRETS_KEY, a key file beside the data directory; in-memory databases
+ * (tests) get a throw-away key; PostgreSQL without SECRETS_KEY gets none (secret settings are refused).
+ */
+export function keyringFromConfig(config: RuntimeConfig): SecretsKeyring | null {
+  const sec = config.security;
+  const previous = sec?.secretsKeyPrevious
+    ? [parseSecretsKey(sec.secretsKeyPrevious, 'SECRETS_KEY_PREVIOUS')]
+    : [];
+  if (sec?.secretsKey) return { current: parseSecretsKey(sec.secretsKey), previous };
+  if (config.databaseUrl) return null;
+  if (config.dataDir.startsWith('memory://')) return { current: randomBytes(32), previous };
+  return { current: loadOrCreateKeyFile(path.join(path.dirname(config.dataDir), 'secrets.key')), previous };
+}
+
+/** Start the settings service for this process; env values become the defaults of their settings. */
+export function startSettings(db: DatabaseHandle, config: RuntimeConfig, log: Logger) {
+  return attachSettings(db, {
+    keyring: keyringFromConfig(config),
+    defaults: {
+      [SQuoteFreshness.key]: {
+        defaultMaxAgeSeconds: config.quotes.defaultMaxAgeSeconds,
+        retentionDays: config.quotes.retentionDays,
+      },
+    },
+    log,
+  });
+}
+
+/** Quote TTL default and retention as currently configured (admin setting, else the environment). */
+export function getQuoteSettings(rt: Pick<Runtime, 'db'>) {
+  return getSetting(rt.db, SQuoteFreshness);
+}
