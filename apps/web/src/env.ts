@@ -34,6 +34,17 @@ const ZEnv = z.object({
   /** The address users reach us at (for the printed first-run setup link), e.g. https://invest.example.lan */
   PUBLIC_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Inference services the reports call (see docs/reports.md); per-attempt timeouts in ms.
+  INFERENCE_LLM_URL: z.url().default('http://127.0.0.1:8001'),
+  INFERENCE_SENTIMENT_URL: z.url().default('http://127.0.0.1:8002'),
+  INFERENCE_TIMESERIES_URL: z.url().default('http://127.0.0.1:8003'),
+  INFERENCE_CPU_URL: z.url().default('http://127.0.0.1:8004'),
+  INFERENCE_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  INFERENCE_SENTIMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  INFERENCE_TIMESERIES_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  INFERENCE_CPU_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  INFERENCE_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
+  INFERENCE_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
 });
 
 export type Env = z.infer<typeof ZEnv>;
@@ -64,6 +75,22 @@ export function runtimeConfigFromEnv(env: Env, opts: { collector?: boolean } = {
       maxIngestRows: env.QUOTE_INGEST_MAX_ROWS,
     },
     logLevel: env.LOG_LEVEL,
+    inference: {
+      urls: {
+        llm: env.INFERENCE_LLM_URL,
+        sentiment: env.INFERENCE_SENTIMENT_URL,
+        timeseries: env.INFERENCE_TIMESERIES_URL,
+        'cpu-timeseries': env.INFERENCE_CPU_URL,
+      },
+      timeoutMs: {
+        llm: env.INFERENCE_LLM_TIMEOUT_MS,
+        sentiment: env.INFERENCE_SENTIMENT_TIMEOUT_MS,
+        timeseries: env.INFERENCE_TIMESERIES_TIMEOUT_MS,
+        'cpu-timeseries': env.INFERENCE_CPU_TIMEOUT_MS,
+      },
+      breakerThreshold: env.INFERENCE_BREAKER_THRESHOLD,
+      halfOpenAfterMs: env.INFERENCE_BREAKER_HALF_OPEN_MS,
+    },
     security: {
       trustProxy: env.TRUST_PROXY,
       secretsKey: env.SECRETS_KEY || undefined,

@@ -2,6 +2,7 @@ import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { marketRouter } from './routers/market';
 import { quotesRouter } from './routers/quotes';
+import { reportsRouter } from './routers/reports';
 import { settingsRouter } from './routers/settings';
 import { collectorRouter, systemRouter, tokensRouter } from './routers/system';
 import { usersRouter } from './routers/users';
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   users: usersRouter,
   settings: settingsRouter,
   audit: auditRouter,
+  reports: reportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

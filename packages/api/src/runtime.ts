@@ -13,6 +13,9 @@ import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { ingestQuotes, parseIngestBatch } from './quotes/ingest-quotes';
 import { QuoteHub } from './quotes/quote-hub';
+import type { InferenceConfig, InferenceGateway } from './reports/inference-gateway';
+import type { ReportService } from './reports/report-service';
+import { attachReports } from './reports/runtime';
 import { getQuoteSettings, startSettings } from './settings/runtime-settings';
 
 export interface RuntimeConfig {
@@ -28,6 +31,8 @@ export interface RuntimeConfig {
     maxIngestRows: number;
   };
   logLevel: string;
+  /** Inference service URLs and timeouts (defaults: 127.0.0.1:8001–8004). */
+  inference?: InferenceConfig;
   /** Accounts and secrets (docs/admin.md). */
   security?: {
     /** Trust X-Forwarded-For / X-Forwarded-Host from a reverse proxy in front of us. */
@@ -49,6 +54,9 @@ export interface Runtime {
   log: Logger;
   now: () => Date;
   startedAt: Date;
+  /** Inference services behind resilience policies (reports, /api/health). */
+  inference: InferenceGateway;
+  reports: ReportService;
   close(): Promise<void>;
 }
 
@@ -114,6 +122,15 @@ export async function createRuntime(
   }, 3_600_000);
   maintenance.unref();
 
+  const reporting = await attachReports({
+    db,
+    provider,
+    log,
+    now,
+    inference: config.inference,
+    quoteMaxAgeSeconds: config.quotes.defaultMaxAgeSeconds,
+  });
+
   return {
     config,
     db,
@@ -124,8 +141,11 @@ export async function createRuntime(
     log,
     now,
     startedAt: now(),
+    inference: reporting.inference,
+    reports: reporting.reports,
     async close() {
       clearInterval(maintenance);
+      await reporting.close();
       await collector.stop();
       await hub.stop();
       await stopSettings();

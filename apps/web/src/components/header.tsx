@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { type ColorMode, type Lang, usePrefs } from '~/lib/i18n';
+import { ReportsNavLink } from './reports/nav-link';
 import { UserMenu } from './user-menu';
 
 export function Header() {
@@ -13,6 +14,7 @@ export function Header() {
           <span className="tagline">{t.tagline}</span>
         </Link>
         <div className="prefs">
+          <ReportsNavLink />
           <UserMenu />
           <label>
             <span className="sr-only">{t.language}</span>

@@ -7,6 +7,7 @@ import { clientIp, isDirectLoopback, requireRole, resolvePrincipal } from '../au
 import { AppError, isAppError } from '../errors';
 import { getLatestQuote } from '../quotes/get-latest-quotes';
 import { ingestQuotes, parseIngestBatch } from '../quotes/ingest-quotes';
+import { inferenceHealth } from '../reports/health';
 import { appRouter } from '../root';
 import type { Runtime } from '../runtime';
 import { assertJson, assertSameOrigin } from '../security/csrf';
@@ -181,7 +182,8 @@ export function createApiHandler(rt: Runtime): Handler {
         }
         const collector = rt.collector.status();
         const collectorOk = collector.state !== 'running' || collector.lastError === null;
-        const status = database.status === 'down' ? 'down' : collectorOk ? 'ok' : 'degraded';
+        const inference = await inferenceHealth(rt.inference);
+        const status = database.status === 'down' ? 'down' : collectorOk && inference.ok ? 'ok' : 'degraded';
         // anonymous callers from the network learn only up/down; details need loopback or a signed-in caller
         const detailed =
           isDirectLoopback(req) ||
@@ -196,7 +198,12 @@ export function createApiHandler(rt: Runtime): Handler {
           uptimeSeconds: Math.round((rt.now().getTime() - rt.startedAt.getTime()) / 1000),
           database,
           collector,
-          breakers: { [`provider:${rt.provider.id}`]: collector.breaker },
+          inference: inference.services,
+          breakers: {
+            [`provider:${rt.provider.id}`]: collector.breaker,
+            [rt.reports.providerPolicy.name]: rt.reports.providerPolicy.breakerState(),
+            ...rt.inference.breakerStates(),
+          },
         });
       },
     },

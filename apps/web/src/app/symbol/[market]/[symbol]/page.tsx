@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { BackLink } from '~/components/back-link';
 import { QuoteWidget } from '~/components/quote-widget';
+import { TrackRecord } from '~/components/reports/track-record';
 
 const MARKETS = ['CN', 'HK', 'US'] as const;
 
@@ -17,6 +18,7 @@ export default async function SymbolPage({
     <>
       <BackLink />
       <QuoteWidget market={m as (typeof MARKETS)[number]} symbol={decodeURIComponent(symbol).toUpperCase()} />
+      <TrackRecord market={m as (typeof MARKETS)[number]} symbol={decodeURIComponent(symbol).toUpperCase()} />
       <p className="muted small">
         <Link
           href={`/api/v1/market-data/quotes/${encodeURIComponent(decodeURIComponent(symbol))}?market=${m}`}

@@ -1,0 +1,5 @@
+import { ReportsList } from '~/components/reports/reports-list';
+
+export default function ReportsPage() {
+  return <ReportsList />;
+}

@@ -1,0 +1,236 @@
+import {
+  type TInferenceServiceName,
+  type TServiceHealth,
+  ZChatCompletionChunk,
+} from '@investiq/contracts/inference';
+import {
+  createInferenceClient,
+  type InferenceClient,
+  InferenceClientError,
+} from '@investiq/inference/client';
+import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'cockatiel';
+import { createPolicy, type NamedPolicy } from '../resilience';
+
+export interface InferenceConfig {
+  urls: Record<TInferenceServiceName, string>;
+  /** Per-attempt timeouts (ms). */
+  timeoutMs: Record<TInferenceServiceName, number>;
+  /** Consecutive failed calls that open a service's breaker, and how long it stays open. */
+  breakerThreshold?: number;
+  halfOpenAfterMs?: number;
+}
+
+export const INFERENCE_DEFAULTS: InferenceConfig = {
+  urls: {
+    llm: 'http://127.0.0.1:8001',
+    sentiment: 'http://127.0.0.1:8002',
+    timeseries: 'http://127.0.0.1:8003',
+    'cpu-timeseries': 'http://127.0.0.1:8004',
+  },
+  timeoutMs: { llm: 60_000, sentiment: 5_000, timeseries: 5_000, 'cpu-timeseries': 15_000 },
+};
+
+export const SERVICES: readonly TInferenceServiceName[] = [
+  'llm',
+  'sentiment',
+  'timeseries',
+  'cpu-timeseries',
+];
+
+/** A service call that failed in a way that makes its section unavailable (down, slow, garbage, open breaker). */
+export class ServiceUnavailableError extends Error {
+  override readonly name = 'ServiceUnavailableError';
+  constructor(
+    readonly service: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export type ServiceHealthView =
+  | (TServiceHealth & { url: string; breaker: string; reachable: true })
+  | {
+      service: TInferenceServiceName;
+      url: string;
+      breaker: string;
+      reachable: false;
+      status: 'down';
+      error: string;
+    };
+
+/** Why a call failed, in words a report reader understands. */
+export function describeFailure(service: string, err: unknown): string {
+  if (err instanceof BrokenCircuitError)
+    return `${service} service circuit breaker is open after repeated failures; not called`;
+  if (err instanceof BulkheadRejectedError) return `${service} service is saturated (too many calls queued)`;
+  if (err instanceof TaskCancelledError) return `${service} service did not answer in time`;
+  if (err instanceof InferenceClientError) {
+    if (err.code === 'unreachable') return `${service} service unreachable (${err.message})`;
+    if (err.code === 'timeout') return `${service} service did not answer in time`;
+    if (err.code === 'invalid_response') return `${service} service answered garbage: ${err.message}`;
+    return `${service} service error ${err.status} ${err.code}: ${err.message}`;
+  }
+  return `${service}: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/**
+ * The report pipeline's view of the inference services: the typed client over real HTTP, each call wrapped
+ * in that service's cockatiel policy (bulkhead → breaker → retry → timeout). All four services are
+ * idempotent except the llm (a completion is not retried).
+ */
+export function createInferenceGateway(config: InferenceConfig) {
+  const client: InferenceClient = createInferenceClient({
+    urls: config.urls,
+    timeoutMs: 120_000,
+    llmTimeoutMs: config.timeoutMs.llm,
+  });
+  const policies = Object.fromEntries(
+    SERVICES.map((s) => [
+      s,
+      createPolicy(`inference:${s}`, {
+        timeoutMs: config.timeoutMs[s],
+        retries: s === 'llm' ? 0 : 2,
+        breakerThreshold: config.breakerThreshold ?? 5,
+        halfOpenAfterMs: config.halfOpenAfterMs ?? 10_000,
+        maxConcurrent: s === 'llm' ? 2 : 8,
+        maxQueue: s === 'llm' ? 8 : 64,
+      }),
+    ]),
+  ) as Record<TInferenceServiceName, NamedPolicy>;
+
+  /** Runs `fn` under the service's policy; failures come back as ServiceUnavailableError (the reason). */
+  async function call<T>(
+    service: TInferenceServiceName,
+    fn: (signal: AbortSignal) => Promise<T>,
+    outer?: AbortSignal,
+  ): Promise<T> {
+    try {
+      return await policies[service].policy.execute(
+        ({ signal }) => fn(outer ? AbortSignal.any([signal, outer]) : signal),
+        outer,
+      );
+    } catch (err) {
+      if (err instanceof ServiceUnavailableError) throw err;
+      // A 4xx naming a problem with our input (e.g. a series too short for the model) is not "down".
+      if (err instanceof InferenceClientError && err.status >= 400 && err.status < 500)
+        throw new ServiceUnavailableError(service, `${service} rejected the input: ${err.message}`, {
+          cause: err,
+        });
+      throw new ServiceUnavailableError(service, describeFailure(service, err), { cause: err });
+    }
+  }
+
+  async function health(service: TInferenceServiceName, timeoutMs = 1_500): Promise<ServiceHealthView> {
+    const url = config.urls[service];
+    const breaker = policies[service].breakerState();
+    try {
+      const h = await client.health(service, { signal: AbortSignal.timeout(timeoutMs) });
+      return { ...h, url, breaker, reachable: true };
+    } catch (err) {
+      return {
+        service,
+        url,
+        breaker,
+        reachable: false,
+        status: 'down',
+        error: describeFailure(service, err),
+      };
+    }
+  }
+
+  /**
+   * Streaming chat completion through the llm service (SSE, OpenAI chunk format); `onDelta` gets each
+   * piece of text. Under the llm policy (no retries: a completion is not idempotent).
+   */
+  async function streamChat(
+    body: {
+      messages: { role: 'system' | 'user'; content: string }[];
+      max_tokens: number;
+      temperature: number;
+    },
+    onDelta: (text: string) => void,
+    outer?: AbortSignal,
+  ): Promise<{ text: string; model: string | undefined }> {
+    return call(
+      'llm',
+      async (signal) => {
+        const res = await fetch(`${config.urls.llm.replace(/\/+$/, '')}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+          body: JSON.stringify({ ...body, stream: true }),
+          signal,
+        }).catch((err: unknown) => {
+          throw new InferenceClientError('llm', 0, signal.aborted ? 'timeout' : 'unreachable', String(err));
+        });
+        if (!res.ok || !res.body) {
+          const text = await res.text().catch(() => '');
+          throw new InferenceClientError(
+            'llm',
+            res.status,
+            'http_error',
+            `answered ${res.status}: ${text.slice(0, 300)}`,
+          );
+        }
+        let text = '';
+        let model: string | undefined;
+        let buffer = '';
+        const decoder = new TextDecoder();
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          buffer += decoder.decode(chunk, { stream: true });
+          let nl = buffer.indexOf('\n');
+          while (nl >= 0) {
+            const line = buffer.slice(0, nl).trim();
+            buffer = buffer.slice(nl + 1);
+            nl = buffer.indexOf('\n');
+            if (!line.startsWith('data:')) continue;
+            const data = line.slice(5).trim();
+            if (data === '[DONE]') return { text, model };
+            let json: unknown;
+            try {
+              json = JSON.parse(data);
+            } catch {
+              throw new InferenceClientError(
+                'llm',
+                res.status,
+                'invalid_response',
+                'stream chunk is not JSON',
+              );
+            }
+            const parsed = ZChatCompletionChunk.safeParse(json);
+            if (!parsed.success)
+              throw new InferenceClientError(
+                'llm',
+                res.status,
+                'invalid_response',
+                'stream chunk does not match the contract',
+              );
+            if (typeof (json as { model?: unknown }).model === 'string')
+              model = (json as { model: string }).model;
+            const piece = parsed.data.choices[0]?.delta?.content ?? '';
+            if (piece) {
+              text += piece;
+              onDelta(piece);
+            }
+          }
+        }
+        return { text, model };
+      },
+      outer,
+    );
+  }
+
+  return {
+    config,
+    client,
+    policies,
+    call,
+    health,
+    streamChat,
+    breakerStates: () =>
+      Object.fromEntries(SERVICES.map((s) => [`inference:${s}`, policies[s].breakerState()])),
+  };
+}
+
+export type InferenceGateway = ReturnType<typeof createInferenceGateway>;

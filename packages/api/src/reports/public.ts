@@ -1,0 +1,17 @@
+// Types of report views for clients (apps/web); no runtime code.
+export type { ModelTrackRecord, TrackRecord } from './track-record';
+export type {
+  ForecastOutput,
+  IndicatorsOutput,
+  Lineage,
+  NarrativeOutput,
+  ProfileOutput,
+  ReportStatus,
+  ReportView,
+  SectionStatus,
+  SectionView,
+  SentimentOutput,
+  StatisticsOutput,
+  TReportModule,
+} from './types';
+export { REPORT_MODULES } from './types';

@@ -1,0 +1,496 @@
+import { EventEmitter } from 'node:events';
+import type { TBar, TMarket } from '@investiq/contracts';
+import type { DatabaseHandle } from '@investiq/db';
+import type { DataProvider } from '@investiq/market';
+import { AppError } from '../errors';
+import type { Logger } from '../observability/logger';
+import { createPolicy, type NamedPolicy } from '../resilience';
+import { type ModuleContext, type ModuleResult, SectionSkipped } from './context';
+import { getReport } from './get-report';
+import {
+  type InferenceGateway,
+  SERVICES,
+  type ServiceHealthView,
+  ServiceUnavailableError,
+} from './inference-gateway';
+import { runForecast } from './modules/forecast';
+import { runIndicators } from './modules/indicators';
+import { runNarrative } from './modules/narrative';
+import { runProfile } from './modules/profile';
+import { runSentiment } from './modules/sentiment';
+import { runStatistics } from './modules/statistics';
+import { runSchedule, type ScheduledModule } from './scheduler';
+import { getAnalysisSettings } from './settings';
+import {
+  type Lineage,
+  moduleEnabled,
+  REPORT_MODULES,
+  type ReportLanguage,
+  type ReportView,
+  type SectionStatus,
+  type SectionView,
+  type TAnalysisSettings,
+  type TReportModule,
+} from './types';
+
+type Runner = (ctx: ModuleContext, signal: AbortSignal) => Promise<ModuleResult>;
+
+const RUNNERS: Record<TReportModule, { deps: TReportModule[]; run: Runner }> = {
+  profile: { deps: [], run: runProfile },
+  indicators: { deps: [], run: runIndicators },
+  statistics: { deps: [], run: runStatistics },
+  forecast: { deps: [], run: runForecast },
+  sentiment: { deps: [], run: runSentiment },
+  narrative: { deps: ['profile', 'indicators', 'statistics', 'forecast', 'sentiment'], run: runNarrative },
+};
+
+/** Which services' models a module's output depends on (lineage). */
+const MODULE_SERVICES: Record<TReportModule, string[]> = {
+  profile: [],
+  indicators: ['cpu-timeseries'],
+  statistics: ['cpu-timeseries'],
+  forecast: ['timeseries'],
+  sentiment: ['sentiment'],
+  narrative: ['llm'],
+};
+
+export interface CreateReportInput {
+  market: TMarket;
+  symbol: string;
+  modules?: TReportModule[];
+  language: ReportLanguage;
+  createdBy: string | null;
+  /** Backtest: build the report from data up to this date (YYYY-MM-DD), no live quote. */
+  asOf?: string;
+}
+
+export interface ReportServiceDeps {
+  db: DatabaseHandle;
+  provider: DataProvider;
+  inference: InferenceGateway;
+  log: Logger;
+  now: () => Date;
+  quoteMaxAgeSeconds: number;
+}
+
+interface LiveRun {
+  view: ReportView;
+  events: EventEmitter;
+  done: Promise<void>;
+}
+
+/**
+ * Creates and runs reports. A report's modules run as a dependency graph (independent ones concurrently);
+ * each section's state is persisted as it changes and pushed to watchers. One report per symbol runs at a
+ * time: a second request for the same symbol joins the running one (in-process map, and a partial unique
+ * index across processes).
+ */
+export class ReportService {
+  private readonly live = new Map<string, LiveRun>();
+  private readonly bySymbol = new Map<string, string>();
+  private readonly stopping = new AbortController();
+  readonly providerPolicy: NamedPolicy;
+
+  constructor(private readonly deps: ReportServiceDeps) {
+    this.providerPolicy = createPolicy(`provider:${deps.provider.id}:reports`, {
+      timeoutMs: 10_000,
+      retries: 2,
+      breakerThreshold: 5,
+      halfOpenAfterMs: 30_000,
+      maxConcurrent: 8,
+      maxQueue: 64,
+    });
+  }
+
+  /** Reports left `running` by a process that died are marked failed (call once at start-up). */
+  async recoverInterrupted(): Promise<number> {
+    const rows = await this.deps.db.query<{ id: string }>(
+      `UPDATE reports SET status = 'failed', error = 'interrupted: the server stopped while this report ran',
+              finished_at = now() WHERE status = 'running' RETURNING id`,
+    );
+    return rows.length;
+  }
+
+  /** Starts a report (or joins the one running for this symbol). Returns at once; the run continues. */
+  async create(input: CreateReportInput): Promise<{ id: string; joined: boolean }> {
+    const { db } = this.deps;
+    if (this.stopping.signal.aborted)
+      throw new AppError('SERVICE_UNAVAILABLE', 'the server is shutting down');
+    const key = `${input.market}:${input.symbol}`;
+    const running = this.bySymbol.get(key);
+    if (running) return { id: running, joined: true };
+
+    const [info] = await db.query<{
+      name: string;
+      name_zh: string;
+      currency: string;
+      exchange: string;
+      is_demo: boolean;
+    }>('SELECT name, name_zh, currency, exchange, is_demo FROM symbols WHERE market = $1 AND symbol = $2', [
+      input.market,
+      input.symbol,
+    ]);
+    if (!info) throw new AppError('NOT_FOUND', `unknown symbol: ${key}`);
+    if (input.asOf !== undefined) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(input.asOf) || Number.isNaN(Date.parse(input.asOf)))
+        throw new AppError('BAD_REQUEST', `asOf must be a date YYYY-MM-DD, got '${input.asOf}'`);
+      if (input.asOf >= this.deps.now().toISOString().slice(0, 10))
+        throw new AppError(
+          'BAD_REQUEST',
+          'asOf must be a past date (a backtest); leave it out for a current report',
+        );
+    }
+    const params = await getAnalysisSettings(db);
+    const requested = input.modules?.length ? input.modules : [...REPORT_MODULES];
+    const modules = REPORT_MODULES.filter((m) => requested.includes(m) && moduleEnabled(params, m));
+    if (modules.length === 0)
+      throw new AppError(
+        'BAD_REQUEST',
+        'no module to run: the requested modules are all disabled in settings',
+      );
+
+    let id: string;
+    try {
+      const [row] = await db.query<{ id: string }>(
+        `INSERT INTO reports (market, symbol, status, modules, params, language, created_by, created_at)
+         VALUES ($1, $2, 'running', $3::jsonb, $4::jsonb, $5, $6, $7) RETURNING id`,
+        [
+          input.market,
+          input.symbol,
+          JSON.stringify(modules),
+          JSON.stringify(params),
+          input.language,
+          input.createdBy,
+          this.deps.now().toISOString(),
+        ],
+      );
+      id = row!.id;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '23505') throw err;
+      // Another request (maybe another process) is running this symbol: join it.
+      const [other] = await db.query<{ id: string }>(
+        `SELECT id FROM reports WHERE market = $1 AND symbol = $2 AND status = 'running'`,
+        [input.market, input.symbol],
+      );
+      if (other) return { id: other.id, joined: true };
+      throw err;
+    }
+    const joinedMeanwhile = this.bySymbol.get(key);
+    if (joinedMeanwhile) return { id: joinedMeanwhile, joined: true };
+    this.bySymbol.set(key, id);
+
+    const sections: SectionView[] = modules.map((m) => ({
+      module: m,
+      status: 'pending',
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
+      inputsAsOf: null,
+      output: null,
+      error: null,
+    }));
+    await db.query(
+      `INSERT INTO report_sections (report_id, module, status)
+       SELECT $1, m, 'pending' FROM unnest($2::text[]) AS m`,
+      [id, modules],
+    );
+    const view: ReportView = {
+      id,
+      market: input.market,
+      symbol: input.symbol,
+      status: 'running',
+      modules,
+      params,
+      language: input.language,
+      createdBy: input.createdBy,
+      createdAt: this.deps.now().toISOString(),
+      finishedAt: null,
+      durationMs: null,
+      error: null,
+      lineage: null,
+      degradedSections: 0,
+      ungroundedNumbers: null,
+      sections,
+    };
+    const events = new EventEmitter();
+    events.setMaxListeners(0);
+    const run: LiveRun = { view, events, done: Promise.resolve() };
+    this.live.set(id, run);
+    run.done = this.execute(run, {
+      symbolInfo: {
+        name: info.name,
+        nameZh: info.name_zh,
+        currency: info.currency,
+        exchange: info.exchange,
+        isDemo: info.is_demo,
+      },
+      asOf: input.asOf ?? null,
+    })
+      .catch((err) => this.deps.log.error({ err, report: id }, 'report run failed'))
+      .finally(() => {
+        this.bySymbol.delete(key);
+        this.live.delete(id);
+        events.emit('change');
+        events.emit('end');
+      });
+    return { id, joined: false };
+  }
+
+  /** Resolves when the report (if running in this process) has finished. */
+  async wait(id: string): Promise<void> {
+    await this.live.get(id)?.done;
+  }
+
+  /** Aborts running reports (their sections end unavailable) and waits for them to be stored. */
+  async close(): Promise<void> {
+    this.stopping.abort(new Error('server shutting down'));
+    await Promise.all([...this.live.values()].map((r) => r.done));
+  }
+
+  running(): string[] {
+    return [...this.live.keys()];
+  }
+
+  /**
+   * Snapshots of a report as it progresses: the current state first, then one after each change (coalesced
+   * to at most one per `minIntervalMs`), ending with the final stored state.
+   */
+  async *watch(id: string, signal: AbortSignal, minIntervalMs = 100): AsyncGenerator<ReportView> {
+    const run = this.live.get(id);
+    if (!run) {
+      yield await getReport(this.deps.db, id);
+      return;
+    }
+    let dirty = true;
+    let ended = false;
+    let wake: (() => void) | null = null;
+    const onChange = () => {
+      dirty = true;
+      wake?.();
+    };
+    const onEnd = () => {
+      ended = true;
+      wake?.();
+    };
+    run.events.on('change', onChange);
+    run.events.on('end', onEnd);
+    const onAbort = () => wake?.();
+    signal.addEventListener('abort', onAbort);
+    try {
+      while (!signal.aborted && !ended) {
+        if (dirty) {
+          dirty = false;
+          yield structuredClone(run.view);
+          await new Promise((r) => setTimeout(r, minIntervalMs));
+          continue;
+        }
+        await new Promise<void>((r) => {
+          wake = r;
+        });
+        wake = null;
+      }
+      if (!signal.aborted) yield await getReport(this.deps.db, id);
+    } finally {
+      run.events.off('change', onChange);
+      run.events.off('end', onEnd);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async execute(
+    run: LiveRun,
+    extra: { symbolInfo: ModuleContext['symbolInfo']; asOf: string | null },
+  ): Promise<void> {
+    const { db, now, inference } = this.deps;
+    const view = run.view;
+    const t0 = now();
+    const changed = () => run.events.emit('change');
+    const section = (m: TReportModule) => view.sections.find((s) => s.module === m)!;
+
+    try {
+      const [bars, health] = await Promise.all([
+        loadBars(db, view.market, view.symbol, view.params.historyBars, extra.asOf),
+        Promise.all(SERVICES.map((s) => inference.health(s))).then(
+          (hs) => Object.fromEntries(hs.map((h) => [h.service, h])) as Record<string, ServiceHealthView>,
+        ),
+      ]);
+      const ctx: ModuleContext = {
+        db,
+        provider: this.deps.provider,
+        providerPolicy: this.providerPolicy,
+        inference,
+        now,
+        market: view.market,
+        symbol: view.symbol,
+        symbolInfo: extra.symbolInfo,
+        bars,
+        params: view.params,
+        language: view.language,
+        backtestAsOf: extra.asOf,
+        quoteMaxAgeSeconds: this.deps.quoteMaxAgeSeconds,
+        health,
+        outputs: {},
+        states: () => view.sections.map((s) => ({ module: s.module, status: s.status, reason: s.error })),
+        onNarrativeDelta: (text) => {
+          const s = section('narrative');
+          const prev = (s.output as { text?: string; streaming?: boolean } | null)?.text ?? '';
+          s.output = { text: prev + text, streaming: true };
+          changed();
+        },
+      };
+      const scheduled: ScheduledModule<TReportModule, ModuleResult>[] = view.modules.map((m) => ({
+        name: m,
+        deps: RUNNERS[m].deps.filter((d) => view.modules.includes(d)),
+        run: (signal) => RUNNERS[m].run(ctx, signal),
+      }));
+      await runSchedule(scheduled, {
+        now,
+        signal: this.stopping.signal,
+        onStart: (m, at) => {
+          const s = section(m);
+          s.status = 'running';
+          s.startedAt = at.toISOString();
+          changed();
+          void db
+            .query(
+              `UPDATE report_sections SET status = 'running', started_at = $3 WHERE report_id = $1 AND module = $2 AND status = 'pending'`,
+              [view.id, m, at.toISOString()],
+            )
+            .catch((err) => this.deps.log.warn({ err: String(err) }, 'section start not persisted'));
+        },
+        onSettle: async (m, outcome) => {
+          const s = section(m);
+          s.finishedAt = outcome.finishedAt.toISOString();
+          s.durationMs = outcome.finishedAt.getTime() - outcome.startedAt.getTime();
+          if (outcome.ok) {
+            s.status = 'ok';
+            s.output = outcome.value.output;
+            s.inputsAsOf = outcome.value.inputsAsOf;
+            s.error = null;
+            ctx.outputs[m] = outcome.value.output;
+          } else {
+            const e = outcome.error;
+            s.status = statusOf(e);
+            s.error = e instanceof Error ? e.message : String(e);
+            if (s.status === 'failed')
+              this.deps.log.error({ err: e, report: view.id, module: m }, 'report module failed');
+            s.output = null;
+          }
+          await db.query(
+            `UPDATE report_sections SET status = $3, started_at = $4, finished_at = $5, duration_ms = $6,
+                    inputs_as_of = $7::jsonb, output = $8::jsonb, error = $9
+              WHERE report_id = $1 AND module = $2`,
+            [
+              view.id,
+              m,
+              s.status,
+              s.startedAt,
+              s.finishedAt,
+              s.durationMs,
+              JSON.stringify(s.inputsAsOf),
+              JSON.stringify(s.output),
+              s.error,
+            ],
+          );
+          changed();
+        },
+      });
+      view.lineage = buildLineage(this.deps.provider.id, view, bars, health, extra.asOf);
+      view.status = 'complete';
+    } catch (err) {
+      view.status = 'failed';
+      view.error = err instanceof AppError ? err.message : `report failed: ${(err as Error).message}`;
+      this.deps.log.error({ err, report: view.id }, 'report failed');
+    }
+    const t1 = now();
+    view.finishedAt = t1.toISOString();
+    view.durationMs = t1.getTime() - t0.getTime();
+    view.degradedSections = view.sections.filter(
+      (s) => s.status === 'unavailable' || s.status === 'failed',
+    ).length;
+    const narrative = view.sections.find((s) => s.module === 'narrative' && s.status === 'ok');
+    view.ungroundedNumbers = narrative
+      ? ((narrative.output as { grounding: { unmatched: unknown[] } }).grounding.unmatched.length ?? null)
+      : null;
+    await db.query(
+      `UPDATE reports SET status = $2, finished_at = $3, duration_ms = $4, error = $5, lineage = $6::jsonb,
+              degraded_sections = $7, ungrounded_numbers = $8 WHERE id = $1`,
+      [
+        view.id,
+        view.status,
+        view.finishedAt,
+        view.durationMs,
+        view.error,
+        JSON.stringify(view.lineage),
+        view.degradedSections,
+        view.ungroundedNumbers,
+      ],
+    );
+  }
+}
+
+function statusOf(err: unknown): SectionStatus {
+  if (err instanceof SectionSkipped) return 'skipped';
+  if (err instanceof ServiceUnavailableError) return 'unavailable';
+  return 'failed';
+}
+
+async function loadBars(
+  db: DatabaseHandle,
+  market: string,
+  symbol: string,
+  limit: number,
+  asOf: string | null,
+): Promise<TBar[]> {
+  const rows = await db.query<{ d: string; o: number; h: number; l: number; c: number; v: number }>(
+    `SELECT to_char(date, 'YYYY-MM-DD') AS d, open::float8 AS o, high::float8 AS h, low::float8 AS l,
+            close::float8 AS c, volume::float8 AS v
+       FROM (SELECT * FROM daily_bars WHERE market = $1 AND symbol = $2 AND ($4::date IS NULL OR date <= $4::date)
+             ORDER BY date DESC LIMIT $3) x
+      ORDER BY date`,
+    [market, symbol, limit, asOf],
+  );
+  return rows.map((r) => ({ time: r.d, open: r.o, high: r.h, low: r.l, close: r.c, volume: r.v }));
+}
+
+function buildLineage(
+  provider: string,
+  view: ReportView,
+  bars: TBar[],
+  health: Record<string, ServiceHealthView>,
+  asOf: string | null,
+): Lineage {
+  const dataAsOf: Record<string, string | null> = { dailyBars: bars.at(-1)?.time ?? null };
+  for (const s of view.sections)
+    for (const [k, v] of Object.entries(s.inputsAsOf ?? {})) if (v) dataAsOf[k] = v;
+  const profile = view.sections.find((s) => s.module === 'profile')?.output as {
+    quote?: { status: string } | null;
+  } | null;
+  const models: Lineage['models'] = {};
+  for (const m of view.modules)
+    for (const svc of MODULE_SERVICES[m]) {
+      const h = health[svc];
+      models[svc] =
+        h?.reachable && h.model
+          ? {
+              name: h.model.name,
+              version: h.model.version,
+              sha256: h.model.sha256,
+              executionProvider: h.model.executionProvider,
+              url: h.url,
+            }
+          : null;
+    }
+  const narrative = view.sections.find((s) => s.module === 'narrative')?.output as {
+    template?: Lineage['template'];
+  } | null;
+  return {
+    provider,
+    dataAsOf,
+    quoteStatus: asOf ? 'historical' : ((profile?.quote?.status as Lineage['quoteStatus']) ?? null),
+    models,
+    template: narrative?.template ?? null,
+    params: view.params as TAnalysisSettings,
+    backtestAsOf: asOf,
+  };
+}

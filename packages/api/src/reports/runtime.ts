@@ -1,0 +1,29 @@
+import type { DatabaseHandle } from '@investiq/db';
+import type { DataProvider } from '@investiq/market';
+import type { Logger } from '../observability/logger';
+import { ensureDefaultTemplates } from '../prompts/templates';
+import {
+  createInferenceGateway,
+  INFERENCE_DEFAULTS,
+  type InferenceConfig,
+  type InferenceGateway,
+} from './inference-gateway';
+import { ReportService } from './report-service';
+
+/** The reports part of a Runtime: the inference gateway (policies, health) and the report service. */
+export async function attachReports(deps: {
+  db: DatabaseHandle;
+  provider: DataProvider;
+  log: Logger;
+  now: () => Date;
+  inference?: InferenceConfig | undefined;
+  quoteMaxAgeSeconds: number;
+}): Promise<{ inference: InferenceGateway; reports: ReportService; close(): Promise<void> }> {
+  const inference = createInferenceGateway(deps.inference ?? INFERENCE_DEFAULTS);
+  await ensureDefaultTemplates(deps.db);
+  const reports = new ReportService({ ...deps, inference });
+  const interrupted = await reports.recoverInterrupted();
+  if (interrupted > 0)
+    deps.log.warn({ interrupted }, 'reports interrupted by the last shutdown marked failed');
+  return { inference, reports, close: () => reports.close() };
+}
