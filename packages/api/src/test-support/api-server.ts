@@ -1,0 +1,70 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { createTestDatabase } from '@investiq/db/testing';
+import pino from 'pino';
+import { createApiHandler } from '../http/index';
+import { createRuntime, type Runtime, type RuntimeConfig } from '../runtime';
+import { testConfig } from './runtime';
+
+/** Everything the runtime logged, as text, so tests can scan it for secrets. */
+export class LogCapture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: string, cb: () => void) {
+    this.text += chunk.toString('utf8');
+    cb();
+  }
+}
+
+export interface ApiServer {
+  rt: Runtime & { dbUrl?: string };
+  base: string;
+  logs: LogCapture;
+  /** fetch against the server, remembering nothing: pass cookies / tokens explicitly */
+  close(): Promise<void>;
+}
+
+/** A real runtime (debug-level logs captured) behind the real API handler on 127.0.0.1:0. */
+export async function startApiServer(
+  opts: { now?: () => Date; config?: Partial<RuntimeConfig> } = {},
+): Promise<ApiServer> {
+  const db = await createTestDatabase();
+  const logs = new LogCapture();
+  const rt = await createRuntime(testConfig(opts.config), {
+    db,
+    now: opts.now,
+    log: pino({ level: 'debug' }, logs),
+    onProgress: () => {},
+  });
+  const handler = createApiHandler(rt);
+  const server: Server = createServer((req, res) => {
+    handler(req, res).then(
+      (handled) => {
+        if (!handled) {
+          res.statusCode = 404;
+          res.end();
+        }
+      },
+      () => res.end(),
+    );
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    rt: { ...rt, dbUrl: db.url },
+    base,
+    logs,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await rt.close();
+      await db.close();
+    },
+  };
+}
+
+/** The `name=value` part of a Set-Cookie header, for sending back. */
+export function cookieFrom(res: Response): string {
+  const set = res.headers.get('set-cookie') ?? '';
+  return set.split(';')[0] ?? '';
+}
