@@ -21,14 +21,26 @@ function step(title, cmd, args, cwd = root) {
   const started = Date.now();
   const r = spawnSync(cmd, args, { cwd, stdio: 'inherit', env });
   if (r.status !== 0) {
-    console.error(`\n✖ ${title} failed (exit ${r.status}). See the output above; README.md → Troubleshooting.`);
+    console.error(
+      `\n✖ ${title} failed (exit ${r.status}). See the output above; README.md → Troubleshooting.`,
+    );
     process.exit(r.status ?? 1);
   }
   console.log(`✔ ${title} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-step('Building default models (skipped when up to date)', bin('tsx'), ['scripts/build-models.ts'], path.join(root, 'apps/inference'));
-step('Building the web app (cached when unchanged)', bin('turbo'), ['run', 'build', '--filter=@investiq/web', '--output-logs=errors-only']);
+step(
+  'Building default models (skipped when up to date)',
+  bin('tsx'),
+  ['scripts/build-models.ts'],
+  path.join(root, 'apps/inference'),
+);
+step('Building the web app (cached when unchanged)', bin('turbo'), [
+  'run',
+  'build',
+  '--filter=@investiq/web',
+  '--output-logs=errors-only',
+]);
 
 const children = [];
 let exiting = false;
@@ -47,14 +59,16 @@ function shutdown(code = 0) {
   exiting = true;
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   setTimeout(() => process.exit(code), 3000).unref();
-  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() =>
-    process.exit(code),
-  );
+  void Promise.all(
+    children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r)))),
+  ).then(() => process.exit(code));
 }
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
-console.log('\n▶ Starting inference services (llm :8001, sentiment :8002, timeseries :8003, cpu-timeseries :8004)');
+console.log(
+  '\n▶ Starting inference services (llm :8001, sentiment :8002, timeseries :8003, cpu-timeseries :8004)',
+);
 run('inference', ['src/main.ts', '--service', 'all'], path.join(root, 'apps/inference'));
 console.log('▶ Starting the web server (embedded PGlite, demo market, collector)…');
 run('web', ['server.ts'], path.join(root, 'apps/web'));
