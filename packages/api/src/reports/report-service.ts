@@ -435,7 +435,7 @@ function statusOf(err: unknown): SectionStatus {
   return 'failed';
 }
 
-async function loadBars(
+export async function loadBars(
   db: DatabaseHandle,
   market: string,
   symbol: string,
