@@ -1,6 +1,7 @@
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { marketRouter } from './routers/market';
+import { promptsRouter } from './routers/prompts';
 import { quotesRouter } from './routers/quotes';
 import { reportsRouter } from './routers/reports';
 import { settingsRouter } from './routers/settings';
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   users: usersRouter,
   settings: settingsRouter,
   audit: auditRouter,
+  prompts: promptsRouter,
   reports: reportsRouter,
 });
 

@@ -1,4 +1,6 @@
 /**
  * Importing this module registers every setting. Add one line per module that calls registerSetting().
  */
+
+export * from '../reports/settings';
 export * from './keys';

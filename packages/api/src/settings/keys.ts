@@ -18,23 +18,23 @@ export const SProviderKeys = registerSetting({
   default: { finnhub: '', tushare: '', yahoo: '' },
 });
 
-const endpoint = z.strictObject({ url, timeoutMs });
+const services = <T extends z.ZodType>(t: T) =>
+  z.strictObject({ llm: t, sentiment: t, timeseries: t, 'cpu-timeseries': t });
 
+/** Same shape as the reports' InferenceConfig; defaults per process from INFERENCE_*_URL / _TIMEOUT_MS. */
 export const SInferenceEndpoints = registerSetting({
   key: 'inference.endpoints',
   section: 'inference',
-  description: 'Where the inference services listen, and how long a call may take.',
-  schema: z.strictObject({
-    llm: endpoint,
-    sentiment: endpoint,
-    timeseries: endpoint,
-    cpuTimeseries: endpoint,
-  }),
+  description: 'Where the inference services listen, and how long one call may take (ms).',
+  schema: z.strictObject({ urls: services(url), timeoutMs: services(timeoutMs) }),
   default: {
-    llm: { url: 'http://127.0.0.1:8001', timeoutMs: 120_000 },
-    sentiment: { url: 'http://127.0.0.1:8002', timeoutMs: 10_000 },
-    timeseries: { url: 'http://127.0.0.1:8003', timeoutMs: 15_000 },
-    cpuTimeseries: { url: 'http://127.0.0.1:8004', timeoutMs: 30_000 },
+    urls: {
+      llm: 'http://127.0.0.1:8001',
+      sentiment: 'http://127.0.0.1:8002',
+      timeseries: 'http://127.0.0.1:8003',
+      'cpu-timeseries': 'http://127.0.0.1:8004',
+    },
+    timeoutMs: { llm: 60_000, sentiment: 5_000, timeseries: 5_000, 'cpu-timeseries': 15_000 },
   },
 });
 

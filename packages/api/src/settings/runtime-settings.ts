@@ -5,7 +5,7 @@ import type { Logger } from '../observability/logger';
 import type { Runtime, RuntimeConfig } from '../runtime';
 import './all';
 import { loadOrCreateKeyFile, parseSecretsKey, type SecretsKeyring } from './crypto';
-import { SQuoteFreshness } from './keys';
+import { SInferenceEndpoints, SQuoteFreshness } from './keys';
 import { attachSettings, getSetting } from './service';
 
 /**
@@ -29,6 +29,11 @@ export function startSettings(db: DatabaseHandle, config: RuntimeConfig, log: Lo
   return attachSettings(db, {
     keyring: keyringFromConfig(config),
     defaults: {
+      ...(config.inference
+        ? {
+            [SInferenceEndpoints.key]: { urls: config.inference.urls, timeoutMs: config.inference.timeoutMs },
+          }
+        : {}),
       [SQuoteFreshness.key]: {
         defaultMaxAgeSeconds: config.quotes.defaultMaxAgeSeconds,
         retentionDays: config.quotes.retentionDays,

@@ -12,7 +12,7 @@ export default function SetupPage() {
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => setToken(new URLSearchParams(window.location.search).get('token')), []);
+  useEffect(() => setToken(new URLSearchParams(window.location.search).get('token') ?? ''), []);
   return (
     <AuthCard
       title={t.setupTitle}

@@ -1,0 +1,111 @@
+'use client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useDict } from '~/lib/i18n';
+import { adminDict } from '~/lib/i18n/admin';
+import { useTRPC } from '~/lib/trpc';
+
+const ROLES = ['viewer', 'analyst', 'admin'] as const;
+
+export default function AdminTokensPage() {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const t = useDict(adminDict);
+  const tokens = useQuery(trpc.tokens.list.queryOptions());
+  const refresh = () => qc.invalidateQueries({ queryKey: trpc.tokens.pathKey() });
+  const [shown, setShown] = useState<string | null>(null);
+  const create = useMutation(
+    trpc.tokens.create.mutationOptions({
+      onSuccess: async (made) => {
+        setShown(made.token);
+        await refresh();
+      },
+    }),
+  );
+  const revoke = useMutation(trpc.tokens.revoke.mutationOptions({ onSuccess: refresh }));
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<(typeof ROLES)[number]>('viewer');
+  const error = create.error ?? revoke.error ?? tokens.error;
+  return (
+    <>
+      <section className="card">
+        <h2>{t.newToken}</h2>
+        <form
+          className="admin-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            create.mutate({ name, role });
+          }}
+        >
+          <label>
+            {t.name}
+            <input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              data-testid="new-token-name"
+              required
+            />
+          </label>
+          <label>
+            {t.role}
+            <select
+              value={role}
+              onChange={(e) => setRole(e.target.value as typeof role)}
+              data-testid="new-token-role"
+            >
+              {ROLES.map((r) => (
+                <option key={r}>{r}</option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" disabled={create.isPending} data-testid="new-token-submit">
+            {t.create}
+          </button>
+        </form>
+        {shown ? (
+          <p>
+            {t.tokenShownOnce}
+            <br />
+            <code className="token-once" data-testid="token-once">
+              {shown}
+            </code>
+          </p>
+        ) : null}
+        {error ? <p className="error">{error.message}</p> : null}
+      </section>
+      <section className="card">
+        <h2>{t.tokens}</h2>
+        <table data-testid="tokens-table">
+          <thead>
+            <tr>
+              <th>{t.name}</th>
+              <th>{t.role}</th>
+              <th className="hide-sm">{t.created}</th>
+              <th className="hide-sm">{t.lastUsed}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.data?.map((k) => (
+              <tr key={k.id} data-testid={`token-${k.name}`}>
+                <td>{k.name}</td>
+                <td>{k.role}</td>
+                <td className="hide-sm">{new Date(k.createdAt).toLocaleString()}</td>
+                <td className="hide-sm">{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : '—'}</td>
+                <td>
+                  {k.revokedAt ? (
+                    <span className="muted">{t.revoked}</span>
+                  ) : (
+                    <button type="button" className="secondary" onClick={() => revoke.mutate({ id: k.id })}>
+                      {t.revoke}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </>
+  );
+}

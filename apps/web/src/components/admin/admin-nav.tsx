@@ -1,0 +1,31 @@
+'use client';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { useDict } from '~/lib/i18n';
+import { adminDict } from '~/lib/i18n/admin';
+
+export function AdminNav() {
+  const t = useDict(adminDict);
+  const path = usePathname();
+  const links = [
+    ['/admin', t.settings],
+    ['/admin/prompts', t.prompts],
+    ['/admin/users', t.users],
+    ['/admin/tokens', t.tokens],
+    ['/admin/audit', t.audit],
+  ] as const;
+  return (
+    <nav className="admin-nav" aria-label={t.admin}>
+      {links.map(([href, label]) => (
+        <Link
+          key={href}
+          href={href}
+          aria-current={path === href ? 'page' : undefined}
+          data-testid={`admin-nav-${href.split('/')[2] ?? 'settings'}`}
+        >
+          {label}
+        </Link>
+      ))}
+    </nav>
+  );
+}

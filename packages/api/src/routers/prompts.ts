@@ -1,0 +1,58 @@
+import { ZMarket } from '@investiq/contracts';
+import { z } from 'zod';
+import { previewPrompt } from '../admin/preview-prompt';
+import { actorOf, writeAudit } from '../audit/audit-log';
+import { createTemplateVersion, listTemplateVersions, rollbackTemplate } from '../prompts/templates';
+import { adminProcedure, createTRPCRouter } from '../trpc';
+
+const ZLanguage = z.enum(['zh', 'en']);
+const ZBody = z.string().max(20_000, 'template body is too long (max 20000 characters)');
+
+/** Admin UI over the prompt templates (versions, edit, preview, roll back); storage is prompts/templates.ts. */
+export const promptsRouter = createTRPCRouter({
+  list: adminProcedure
+    .input(z.object({ language: ZLanguage.optional() }).optional())
+    .query(({ ctx, input }) => listTemplateVersions(ctx.rt.db, { language: input?.language })),
+  create: adminProcedure
+    .input(z.object({ language: ZLanguage, body: ZBody, note: z.string().trim().max(200).optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const actor = actorOf(ctx.principal);
+      const t = await createTemplateVersion(ctx.rt.db, { ...input, createdBy: actor });
+      await writeAudit(ctx.rt.db, {
+        actor,
+        action: 'prompt.create',
+        target: `prompt:${t.name}@${t.language}`,
+        newValue: { version: t.version, note: t.note, chars: t.body.length },
+        ip: ctx.ip,
+      });
+      return t;
+    }),
+  rollback: adminProcedure
+    .input(z.object({ language: ZLanguage, version: z.number().int().min(1) }))
+    .mutation(async ({ ctx, input }) => {
+      const before = (await listTemplateVersions(ctx.rt.db, { language: input.language })).find(
+        (t) => t.active,
+      );
+      const t = await rollbackTemplate(ctx.rt.db, input);
+      await writeAudit(ctx.rt.db, {
+        actor: actorOf(ctx.principal),
+        action: 'prompt.rollback',
+        target: `prompt:${t.name}@${t.language}`,
+        oldValue: before ? { activeVersion: before.version } : undefined,
+        newValue: { activeVersion: t.version },
+        ip: ctx.ip,
+      });
+      return t;
+    }),
+  /** The (draft) body rendered with the numbers of the newest complete report for a symbol. */
+  preview: adminProcedure
+    .input(
+      z.object({
+        body: ZBody,
+        language: ZLanguage,
+        market: ZMarket,
+        symbol: z.string().trim().min(1).max(16),
+      }),
+    )
+    .query(({ ctx, input }) => previewPrompt(ctx.rt.db, input)),
+});
