@@ -30,12 +30,13 @@ section "Default models"
 npm run models:build --silent
 
 section "Unit and integration tests (PGlite)"
-npx turbo run test --concurrency=1 --output-logs=new-only
+env -u TEST_DATABASE_URL npx turbo run test --concurrency=1 --output-logs=new-only
 
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   section "Database tests again on PostgreSQL (${TEST_DATABASE_URL%%@*}@…)"
   (cd packages/db && npx vitest run)
   (cd packages/api && npx vitest run)
+  (cd apps/web && npx vitest run)
 else
   echo "TEST_DATABASE_URL not set: PostgreSQL pass skipped (set it to e.g. postgres://postgres@127.0.0.1:5432/postgres)"
 fi

@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase } from '@investiq/db/testing';
+import { describe, expect, it } from 'vitest';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const tsx = path.resolve(here, '../../../../node_modules/.bin/tsx');
+
+function run(env: Record<string, string>) {
+  const child = spawn(tsx, [path.join(here, 'collector.ts')], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
+  child.on('error', (err) => {
+    output += String(err);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+describe('npm run collector (its own process)', () => {
+  it('refuses to run on the embedded database and says why', async () => {
+    const p = run({ DATABASE_URL: '' });
+    expect(await p.exited).toBe(2);
+    expect(p.output()).toContain('needs DATABASE_URL (PostgreSQL)');
+  }, 60_000);
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    'ingests demo quotes into PostgreSQL and stops cleanly on SIGTERM',
+    async () => {
+      const db = await createTestDatabase();
+      try {
+        const p = run({ DATABASE_URL: db.url!, COLLECTOR_INTERVAL_MS: '300', QUOTE_HISTORY_YEARS: '1' });
+        const deadline = Date.now() + 60_000;
+        let n = 0;
+        while (Date.now() < deadline) {
+          n = (
+            await db.query<{ n: number }>('SELECT count(DISTINCT symbol)::int AS n FROM realtime_quotes')
+          )[0]!.n;
+          if (n >= 12) break;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        expect(n, p.output()).toBeGreaterThanOrEqual(12);
+        p.child.kill('SIGTERM');
+        expect(await p.exited).toBe(0);
+      } finally {
+        await db.close();
+      }
+    },
+    90_000,
+  );
+});

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadEnv, runtimeConfigFromEnv, ZEnv } from './env';
+
+describe('web environment', () => {
+  it('documents every variable in .env.example', () => {
+    const example = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8');
+    for (const key of Object.keys(ZEnv.shape)) {
+      expect(example, `${key} missing from .env.example`).toMatch(new RegExp(`^#?${key}=`, 'm'));
+    }
+  });
+
+  it('defaults to the embedded database with the collector inside the web server', () => {
+    const cfg = runtimeConfigFromEnv(loadEnv({}));
+    expect(cfg.databaseUrl).toBeUndefined();
+    expect(cfg.collector.enabled).toBe(true);
+    expect(cfg.dataDir).toMatch(/data[/\\]pglite$/);
+    expect(cfg.quotes.defaultMaxAgeSeconds).toBe(30);
+  });
+
+  it('turns the embedded collector off on PostgreSQL unless asked', () => {
+    const pgUrl = 'postgres://u@127.0.0.1:5432/x';
+    expect(runtimeConfigFromEnv(loadEnv({ DATABASE_URL: pgUrl })).collector.enabled).toBe(false);
+    expect(
+      runtimeConfigFromEnv(loadEnv({ DATABASE_URL: pgUrl, COLLECTOR_MODE: 'embedded' })).collector.enabled,
+    ).toBe(true);
+  });
+
+  it('names the bad variable', () => {
+    expect(() => loadEnv({ PORT: 'eighty' })).toThrow(/PORT: /);
+    expect(() => loadEnv({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must be a postgres:\/\/ URL/);
+    expect(() => loadEnv({ QUOTE_MAX_AGE_SECONDS: '0' })).toThrow(/QUOTE_MAX_AGE_SECONDS/);
+    expect(() => loadEnv({ DEMO_ALWAYS_OPEN: 'maybe' })).toThrow(/DEMO_ALWAYS_OPEN/);
+  });
+});
