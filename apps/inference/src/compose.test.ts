@@ -52,8 +52,8 @@ describe('docker-compose.jetson.yml', () => {
     expect(Object.keys(config.volumes ?? {})).toEqual(expect.arrayContaining(['pgdata', 'inference-models']));
   });
 
-  it('documents every variable it reads in .env.example.inference', () => {
-    const documented = readFileSync(path.join(ROOT, '.env.example.inference'), 'utf8');
+  it('documents every variable it reads in .env.example', () => {
+    const documented = readFileSync(path.join(ROOT, '.env.example'), 'utf8');
     const missing = variables.filter((v) => !new RegExp(`^#?\\s*${v}=`, 'm').test(documented));
     expect(missing).toEqual([]);
   });

@@ -101,8 +101,8 @@ describe('environment', () => {
     expect(() => parseEnv({ LLM_UPSTREAM_URL: 'not a url' })).toThrow('LLM_UPSTREAM_URL');
   });
 
-  it('every variable it reads is documented in .env.example.inference', () => {
-    const documented = readFileSync(path.join(APP_DIR, '../../.env.example.inference'), 'utf8');
+  it('every variable it reads is documented in .env.example', () => {
+    const documented = readFileSync(path.join(APP_DIR, '../../.env.example'), 'utf8');
     const missing = Object.keys(ZInferenceEnv.shape).filter(
       (v) => !new RegExp(`^#?${v}=`, 'm').test(documented),
     );
