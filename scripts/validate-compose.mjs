@@ -115,7 +115,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const file = path.resolve(process.argv[2] ?? path.join(root, 'docker-compose.jetson.yml'));
   // Placeholders for required secrets so the structure can be checked without a real .env.
-  const env = { POSTGRES_PASSWORD: 'placeholder', AUTH_SECRET: 'placeholder', ...process.env };
+  const env = { POSTGRES_PASSWORD: 'placeholder', SECRETS_KEY: 'placeholder', ...process.env };
   const { config, errors, variables } = validateCompose(file, env);
   if (errors.length > 0) {
     console.error(`${path.relative(process.cwd(), file)}: ${errors.length} problem(s)`);

@@ -9,7 +9,7 @@ import { validateCompose } from '../../../scripts/validate-compose.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const COMPOSE = path.join(ROOT, 'docker-compose.jetson.yml');
-const ENV = { POSTGRES_PASSWORD: 'pw', AUTH_SECRET: 'secret' };
+const ENV = { POSTGRES_PASSWORD: 'pw', SECRETS_KEY: 'c2VjcmV0' };
 
 interface Result {
   config: { services: Record<string, Record<string, unknown>>; volumes?: Record<string, unknown> };
@@ -27,7 +27,16 @@ describe('docker-compose.jetson.yml', () => {
 
   it('runs one container per service, each with a restart policy and a health check', () => {
     expect(Object.keys(config.services).sort()).toEqual(
-      ['cpu-timeseries', 'llm', 'llm-proxy', 'postgres', 'sentiment', 'timeseries', 'web'].sort(),
+      [
+        'collector',
+        'cpu-timeseries',
+        'llm',
+        'llm-proxy',
+        'postgres',
+        'sentiment',
+        'timeseries',
+        'web',
+      ].sort(),
     );
     for (const [name, svc] of Object.entries(config.services)) {
       expect(svc.restart, name).toBe('unless-stopped');

@@ -1,4 +1,7 @@
 /** `npm run collector`: the quote collector as its own process, against PostgreSQL (DATABASE_URL). */
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { createLogger, createRuntime } from '@investiq/api';
 import { loadEnv, runtimeConfigFromEnv } from '../env';
 
@@ -16,7 +19,13 @@ async function main() {
     onProgress: (msg) => log.info(`startup: ${msg}`),
   });
   log.info({ database: rt.db.describe(), intervalMs: env.COLLECTOR_INTERVAL_MS }, 'collector running');
+  // Status file for container health checks (docker-compose.jetson.yml): rewritten every interval.
+  const statusFile = path.join(os.tmpdir(), 'investiq-collector.json');
+  const heartbeat = setInterval(() => {
+    writeFile(statusFile, JSON.stringify(rt.collector.status())).catch(() => {});
+  }, env.COLLECTOR_INTERVAL_MS);
   const stop = async () => {
+    clearInterval(heartbeat);
     await rt.close();
     process.exit(0);
   };
