@@ -182,7 +182,7 @@ export function createApiHandler(rt: Runtime): Handler {
         }
         const collector = rt.collector.status();
         const collectorOk = collector.state !== 'running' || collector.lastError === null;
-        const inference = await inferenceHealth(rt.inference);
+        const inference = await inferenceHealth(rt.inference, rt.db);
         const status = database.status === 'down' ? 'down' : collectorOk && inference.ok ? 'ok' : 'degraded';
         // anonymous callers from the network learn only up/down; details need loopback or a signed-in caller
         const detailed =

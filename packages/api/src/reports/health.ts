@@ -1,3 +1,5 @@
+import type { DatabaseHandle } from '@investiq/db';
+import { syncInferenceEndpoints } from './endpoints';
 import { type InferenceGateway, SERVICES, type ServiceHealthView } from './inference-gateway';
 
 /**
@@ -7,7 +9,9 @@ import { type InferenceGateway, SERVICES, type ServiceHealthView } from './infer
  */
 export async function inferenceHealth(
   gateway: InferenceGateway,
+  db?: DatabaseHandle,
 ): Promise<{ ok: boolean; services: Record<string, ServiceHealthView> }> {
+  if (db) await syncInferenceEndpoints(db, gateway);
   const all = await Promise.all(SERVICES.map((s) => gateway.health(s)));
   return {
     ok: all.every((h) => h.reachable && h.status !== 'degraded'),

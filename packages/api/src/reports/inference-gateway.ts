@@ -80,25 +80,48 @@ export function describeFailure(service: string, err: unknown): string {
  * in that service's cockatiel policy (bulkhead → breaker → retry → timeout). All four services are
  * idempotent except the llm (a completion is not retried).
  */
-export function createInferenceGateway(config: InferenceConfig) {
+export function createInferenceGateway(given: InferenceConfig) {
+  // our own copy: endpoints change at run time (configure) without touching the caller's object
+  const config: InferenceConfig = { ...given, urls: { ...given.urls }, timeoutMs: { ...given.timeoutMs } };
   const client: InferenceClient = createInferenceClient({
     urls: config.urls,
     timeoutMs: 120_000,
     llmTimeoutMs: config.timeoutMs.llm,
   });
-  const policies = Object.fromEntries(
-    SERVICES.map((s) => [
-      s,
-      createPolicy(`inference:${s}`, {
-        timeoutMs: config.timeoutMs[s],
-        retries: s === 'llm' ? 0 : 2,
-        breakerThreshold: config.breakerThreshold ?? 5,
-        halfOpenAfterMs: config.halfOpenAfterMs ?? 10_000,
-        maxConcurrent: s === 'llm' ? 2 : 8,
-        maxQueue: s === 'llm' ? 8 : 64,
-      }),
-    ]),
-  ) as Record<TInferenceServiceName, NamedPolicy>;
+  const makePolicy = (s: TInferenceServiceName) =>
+    createPolicy(`inference:${s}`, {
+      timeoutMs: config.timeoutMs[s],
+      retries: s === 'llm' ? 0 : 2,
+      breakerThreshold: config.breakerThreshold ?? 5,
+      halfOpenAfterMs: config.halfOpenAfterMs ?? 10_000,
+      maxConcurrent: s === 'llm' ? 2 : 8,
+      maxQueue: s === 'llm' ? 8 : 64,
+    });
+  const policies = Object.fromEntries(SERVICES.map((s) => [s, makePolicy(s)])) as Record<
+    TInferenceServiceName,
+    NamedPolicy
+  >;
+  const initial = { urls: { ...config.urls }, timeoutMs: { ...config.timeoutMs } };
+
+  /**
+   * Applies endpoints changed at run time (admin setting `inference.endpoints`); `null` = back to the
+   * configured (environment) ones. A service whose timeout changes gets a fresh policy (its breaker resets).
+   */
+  function configure(
+    next: {
+      urls: Record<TInferenceServiceName, string>;
+      timeoutMs: Record<TInferenceServiceName, number>;
+    } | null,
+  ): void {
+    const target = next ?? initial;
+    for (const s of SERVICES) {
+      config.urls[s] = target.urls[s];
+      if (config.timeoutMs[s] !== target.timeoutMs[s]) {
+        config.timeoutMs[s] = target.timeoutMs[s];
+        policies[s] = makePolicy(s);
+      }
+    }
+  }
 
   /** Runs `fn` under the service's policy; failures come back as ServiceUnavailableError (the reason). */
   async function call<T>(
@@ -225,6 +248,7 @@ export function createInferenceGateway(config: InferenceConfig) {
     config,
     client,
     policies,
+    configure,
     call,
     health,
     streamChat,

@@ -4,7 +4,9 @@ import { type RunningServices, startAll } from '@investiq/inference';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
 import type { Runtime } from '../runtime';
-import { createTestRuntime } from '../test-support/runtime';
+import { SInferenceEndpoints } from '../settings/keys';
+import { getSetting, setSetting } from '../settings/service';
+import { createTestRuntime, waitFor } from '../test-support/runtime';
 import { reportToMarkdown } from './export-markdown';
 import { getReport } from './get-report';
 import { INFERENCE_DEFAULTS } from './inference-gateway';
@@ -150,10 +152,17 @@ describe('report pipeline', () => {
   });
 
   it('marks a section unavailable when its service answers garbage or is down; the report completes', async () => {
-    const original = rt.inference.config.urls.sentiment;
+    const timeoutMs = { ...INFERENCE_DEFAULTS.timeoutMs, sentiment: 2_000 };
     try {
-      rt.inference.config.urls.sentiment = garbageUrl;
+      // an admin points sentiment at a server answering garbage (setting `inference.endpoints`, no restart)
+      await setSetting(
+        rt.db,
+        SInferenceEndpoints,
+        { urls: { ...services.urls, sentiment: garbageUrl }, timeoutMs },
+        'test',
+      );
       const r = await runReport('US', 'MSFT');
+      expect(rt.inference.config.urls.sentiment).toBe(garbageUrl);
       expect(r.status).toBe('complete');
       expect(section(r, 'sentiment').status).toBe('unavailable');
       expect(section(r, 'sentiment').error).toMatch(/sentiment service answered garbage/);
@@ -161,7 +170,13 @@ describe('report pipeline', () => {
       expect(r.degradedSections).toBe(1);
 
       await services.services.sentiment.close();
-      rt.inference.config.urls.sentiment = original;
+      await setSetting(rt.db, SInferenceEndpoints, { urls: services.urls, timeoutMs }, 'test');
+      // the settings cache follows the change by NOTIFY: wait until this process sees it
+      await waitFor(
+        async () => (await getSetting(rt.db, SInferenceEndpoints)).urls.sentiment === services.urls.sentiment,
+        5_000,
+        'the endpoints setting to propagate',
+      );
       const down = await runReport('HK', '9988.HK');
       expect(down.status).toBe('complete');
       expect(section(down, 'sentiment').status).toBe('unavailable');
@@ -170,7 +185,7 @@ describe('report pipeline', () => {
       const health = await rt.inference.health('sentiment');
       expect(health.reachable).toBe(false);
     } finally {
-      rt.inference.config.urls.sentiment = original;
+      await setSetting(rt.db, SInferenceEndpoints, { urls: services.urls, timeoutMs }, 'test');
     }
   });
 

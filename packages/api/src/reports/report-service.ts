@@ -6,6 +6,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../observability/logger';
 import { createPolicy, type NamedPolicy } from '../resilience';
 import { type ModuleContext, type ModuleResult, SectionSkipped } from './context';
+import { syncInferenceEndpoints } from './endpoints';
 import { getReport } from './get-report';
 import {
   type InferenceGateway,
@@ -308,6 +309,7 @@ export class ReportService {
     const section = (m: TReportModule) => view.sections.find((s) => s.module === m)!;
 
     try {
+      await syncInferenceEndpoints(db, inference);
       const [bars, health] = await Promise.all([
         loadBars(db, view.market, view.symbol, view.params.historyBars, extra.asOf),
         Promise.all(SERVICES.map((s) => inference.health(s))).then(
