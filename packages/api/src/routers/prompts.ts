@@ -1,8 +1,12 @@
 import { ZMarket } from '@investiq/contracts';
 import { z } from 'zod';
-import { previewPrompt } from '../admin/preview-prompt';
 import { actorOf, writeAudit } from '../audit/audit-log';
-import { createTemplateVersion, listTemplateVersions, rollbackTemplate } from '../prompts/templates';
+import {
+  createTemplateVersion,
+  listTemplateVersions,
+  previewPrompt,
+  rollbackTemplate,
+} from '../prompts/index';
 import { adminProcedure, createTRPCRouter } from '../trpc';
 
 const ZLanguage = z.enum(['zh', 'en']);
@@ -44,7 +48,7 @@ export const promptsRouter = createTRPCRouter({
       });
       return t;
     }),
-  /** The (draft) body rendered with the numbers of the newest complete report for a symbol. */
+  /** The (draft) body rendered with the numbers computed now for a symbol (the report modules, nothing stored). */
   preview: adminProcedure
     .input(
       z.object({
@@ -54,5 +58,5 @@ export const promptsRouter = createTRPCRouter({
         symbol: z.string().trim().min(1).max(16),
       }),
     )
-    .query(({ ctx, input }) => previewPrompt(ctx.rt.db, input)),
+    .query(({ ctx, input }) => previewPrompt(ctx.rt, { ...input, symbol: input.symbol.toUpperCase() })),
 });

@@ -148,14 +148,13 @@ export default function AdminPromptsPage() {
         ) : null}
         {preview.data ? (
           <>
-            <p className="muted">
-              {preview.data.facts} facts · report {preview.data.report.id.slice(0, 8)} ·{' '}
-              {new Date(preview.data.report.createdAt).toLocaleString()}
-              {preview.data.unknownPlaceholders.length
-                ? ` · unknown: ${preview.data.unknownPlaceholders.map((p) => `{{${p}}}`).join(', ')}`
+            <p className="muted" data-testid="preview-facts">
+              {preview.data.facts.length} facts
+              {preview.data.missing.length
+                ? ` · ${preview.data.missing.map((m) => `${m.module}: ${m.reason}`).join('; ')}`
                 : ''}
             </p>
-            <pre data-testid="preview-text">{preview.data.rendered}</pre>
+            <pre data-testid="preview-text">{preview.data.prompt}</pre>
           </>
         ) : null}
       </section>
