@@ -110,7 +110,7 @@ export async function createRuntime(
     provider,
     symbols: async () => universe,
     intervalMs: config.collector.intervalMs,
-    retentionDays: config.quotes.retentionDays,
+    retentionDays: async () => (await getQuoteSettings({ db })).retentionDays,
     log,
     metrics,
     now,

@@ -23,7 +23,8 @@ export interface CollectorDeps {
   provider: DataProvider;
   symbols: () => Promise<SymbolRef[]>;
   intervalMs: number;
-  retentionDays: number;
+  /** A number, or a reader of the live setting (changes apply without restart). */
+  retentionDays: number | (() => Promise<number>);
   log: Logger;
   metrics?: Metrics;
   now?: () => Date;
@@ -128,7 +129,8 @@ export class Collector {
       const quotes = await this.policy.policy.execute(() => this.deps.provider.getQuotes(refs));
       const rows = parseIngestBatch(quotes, {
         now: this.now(),
-        retentionDays: this.deps.retentionDays,
+        retentionDays:
+          typeof this.deps.retentionDays === 'number' ? this.deps.retentionDays : await this.deps.retentionDays(),
         defaultSource: this.deps.provider.id,
       });
       const res = await ingestQuotes(this.deps.db, rows);
