@@ -130,7 +130,9 @@ export class Collector {
       const rows = parseIngestBatch(quotes, {
         now: this.now(),
         retentionDays:
-          typeof this.deps.retentionDays === 'number' ? this.deps.retentionDays : await this.deps.retentionDays(),
+          typeof this.deps.retentionDays === 'number'
+            ? this.deps.retentionDays
+            : await this.deps.retentionDays(),
         defaultSource: this.deps.provider.id,
       });
       const res = await ingestQuotes(this.deps.db, rows);
