@@ -16,16 +16,29 @@ export function ReportPage({ id, print = false }: { id: string; print?: boolean 
   const qc = useQueryClient();
   const d = useDict(reportsDict);
   const { t } = usePrefs();
-  const stored = useQuery(trpc.reports.get.queryOptions({ id }));
+  // polling is the fallback when the report runs in another server process (no live snapshots here)
+  const stored = useQuery(
+    trpc.reports.get.queryOptions(
+      { id },
+      { refetchInterval: (q) => (q.state.data?.status === 'running' ? 2000 : false) },
+    ),
+  );
   const [live, setLive] = useState<ReportView | null>(null);
-  const running = (live ?? stored.data)?.status === 'running';
+  const [joined, setJoined] = useState(false);
+  useEffect(() => {
+    setJoined(new URLSearchParams(window.location.search).has('joined'));
+  }, []);
+  const running = stored.data?.status === 'running' && (live?.status ?? 'running') === 'running';
   useSubscription(
     trpc.reports.progress.subscriptionOptions(
       { id },
       { enabled: stored.data?.status === 'running', onData: (snap) => setLive(snap as ReportView) },
     ),
   );
-  const report = (live ?? stored.data) as ReportView | undefined;
+  // a finished stored report wins over the last live snapshot
+  const report = (stored.data && stored.data.status !== 'running' ? stored.data : (live ?? stored.data)) as
+    | ReportView
+    | undefined;
 
   useEffect(() => {
     if (print && report && report.status !== 'running') {
@@ -113,6 +126,11 @@ export function ReportPage({ id, print = false }: { id: string; print?: boolean 
           )}
         </div>
       </header>
+      {joined && running && (
+        <p className="muted" data-testid="joined-note">
+          {d.joined}
+        </p>
+      )}
       {report.error && (
         <p className="error">
           {d.reportFailed} {report.error}
