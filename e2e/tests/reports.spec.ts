@@ -84,3 +84,25 @@ test('stop the sentiment service: the report completes with that section unavail
   // the supervisor brings it back; later tests (and the phone run) get a healthy service again
   await waitForServices(page, ['sentiment']);
 });
+
+test('a backtest report shows up in the symbol page track record', async ({ page }) => {
+  await loginAs(page, 'analyst', '/reports');
+  await waitForServices(page, ['sentiment', 'timeseries', 'cpu-timeseries']);
+  const asOf = new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10);
+  await page.goto('/reports/new?market=CN&symbol=000001.SZ');
+  await expect(page.getByTestId('picked-symbol')).toContainText('000001.SZ');
+  for (const m of ['sentiment', 'narrative']) await page.getByTestId(`module-${m}`).uncheck();
+  await page.getByTestId('report-asof').fill(asOf);
+  await page.getByTestId('generate').click();
+  await expect(page).toHaveURL(/\/reports\/[0-9a-f-]{36}/);
+  await expect(page.getByTestId('report-status')).toHaveAttribute('data-status', 'complete', {
+    timeout: 60_000,
+  });
+  await expect(page.getByText(`as of ${asOf}`).first()).toBeVisible();
+  await expect(page.getByTestId('section-sentiment')).toHaveCount(0);
+  await page.goto('/symbol/CN/000001.SZ');
+  const track = page.getByTestId('track-record');
+  await expect(track.getByTestId('track-arima')).toBeVisible();
+  await expect(track.getByTestId('track-neural')).toBeVisible();
+  await expect(track.getByTestId('track-arima')).toContainText('%');
+});
