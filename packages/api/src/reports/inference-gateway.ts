@@ -123,26 +123,36 @@ export function createInferenceGateway(given: InferenceConfig) {
     }
   }
 
-  /** Runs `fn` under the service's policy; failures come back as ServiceUnavailableError (the reason). */
+  /**
+   * Runs `fn` under the service's policy; failures come back as ServiceUnavailableError (the reason). A 4xx
+   * answer (the service refused our input, e.g. a series too short for the model) is neither retried nor
+   * counted by the breaker: the service is fine, the request was not.
+   */
   async function call<T>(
     service: TInferenceServiceName,
     fn: (signal: AbortSignal) => Promise<T>,
     outer?: AbortSignal,
   ): Promise<T> {
+    let result: { ok: T } | { refused: InferenceClientError };
     try {
-      return await policies[service].policy.execute(
-        ({ signal }) => fn(outer ? AbortSignal.any([signal, outer]) : signal),
-        outer,
-      );
+      result = await policies[service].policy.execute(async ({ signal }) => {
+        try {
+          return { ok: await fn(outer ? AbortSignal.any([signal, outer]) : signal) };
+        } catch (err) {
+          if (err instanceof InferenceClientError && err.status >= 400 && err.status < 500)
+            return { refused: err };
+          throw err;
+        }
+      }, outer);
     } catch (err) {
       if (err instanceof ServiceUnavailableError) throw err;
-      // A 4xx naming a problem with our input (e.g. a series too short for the model) is not "down".
-      if (err instanceof InferenceClientError && err.status >= 400 && err.status < 500)
-        throw new ServiceUnavailableError(service, `${service} rejected the input: ${err.message}`, {
-          cause: err,
-        });
       throw new ServiceUnavailableError(service, describeFailure(service, err), { cause: err });
     }
+    if ('refused' in result)
+      throw new ServiceUnavailableError(service, `${service} rejected the input: ${result.refused.message}`, {
+        cause: result.refused,
+      });
+    return result.ok;
   }
 
   async function health(service: TInferenceServiceName, timeoutMs = 1_500): Promise<ServiceHealthView> {
