@@ -129,6 +129,7 @@ export async function createRuntime(
     now,
     inference: config.inference,
     quoteMaxAgeSeconds: config.quotes.defaultMaxAgeSeconds,
+    registry: metrics.registry,
   });
 
   return {

@@ -14,6 +14,7 @@ import {
   type ServiceHealthView,
   ServiceUnavailableError,
 } from './inference-gateway';
+import type { ReportMetrics } from './metrics';
 import { runForecast } from './modules/forecast';
 import { runIndicators } from './modules/indicators';
 import { runNarrative } from './modules/narrative';
@@ -72,6 +73,7 @@ export interface ReportServiceDeps {
   log: Logger;
   now: () => Date;
   quoteMaxAgeSeconds: number;
+  metrics?: ReportMetrics;
 }
 
 interface LiveRun {
@@ -378,6 +380,7 @@ export class ReportService {
               this.deps.log.error({ err: e, report: view.id, module: m }, 'report module failed');
             s.output = null;
           }
+          this.deps.metrics?.sections.inc({ module: m, status: s.status });
           await db.query(
             `UPDATE report_sections SET status = $3, started_at = $4, finished_at = $5, duration_ms = $6,
                     inputs_as_of = $7::jsonb, output = $8::jsonb, error = $9
@@ -414,6 +417,8 @@ export class ReportService {
     view.ungroundedNumbers = narrative
       ? ((narrative.output as { grounding: { unmatched: unknown[] } }).grounding.unmatched.length ?? null)
       : null;
+    this.deps.metrics?.reportDuration.observe({ status: view.status }, view.durationMs / 1000);
+    if (view.ungroundedNumbers) this.deps.metrics?.ungrounded.inc(view.ungroundedNumbers);
     await db.query(
       `UPDATE reports SET status = $2, finished_at = $3, duration_ms = $4, error = $5, lineage = $6::jsonb,
               degraded_sections = $7, ungrounded_numbers = $8 WHERE id = $1`,

@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from '@investiq/db';
 import type { DataProvider } from '@investiq/market';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/logger';
 import { ensureDefaultTemplates } from '../prompts/templates';
 import {
@@ -8,6 +9,7 @@ import {
   type InferenceConfig,
   type InferenceGateway,
 } from './inference-gateway';
+import { createReportMetrics } from './metrics';
 import { ReportService } from './report-service';
 
 /** The reports part of a Runtime: the inference gateway (policies, health) and the report service. */
@@ -18,10 +20,11 @@ export async function attachReports(deps: {
   now: () => Date;
   inference?: InferenceConfig | undefined;
   quoteMaxAgeSeconds: number;
+  registry?: Registry;
 }): Promise<{ inference: InferenceGateway; reports: ReportService; close(): Promise<void> }> {
   const inference = createInferenceGateway(deps.inference ?? INFERENCE_DEFAULTS);
   await ensureDefaultTemplates(deps.db);
-  const reports = new ReportService({ ...deps, inference });
+  const reports = new ReportService({ ...deps, inference, metrics: createReportMetrics(deps.registry) });
   const interrupted = await reports.recoverInterrupted();
   if (interrupted > 0)
     deps.log.warn({ interrupted }, 'reports interrupted by the last shutdown marked failed');

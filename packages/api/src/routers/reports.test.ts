@@ -84,6 +84,9 @@ describe('reports API', () => {
     const md = await j(await query('reports.markdown', { id }));
     expect(md.result.data.filename).toMatch(/^investiq-US-AAPL-\d{4}-\d{2}-\d{2}\.md$/);
     expect(md.result.data.markdown).toContain('sentiment | unavailable');
+    const metrics = await (await fetch(`${base}/api/metrics`)).text();
+    expect(metrics).toMatch(/investiq_report_sections_total\{module="sentiment",status="unavailable"\} 1/);
+    expect(metrics).toMatch(/investiq_report_duration_seconds_count\{status="complete"\} 1/);
   });
 
   it.each([
