@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Wire contracts of the inference services (apps/inference). The services validate requests with these
- * schemas and the typed client (`@investiq/inference/client`) validates responses with them.
+ * schemas and the typed client (`@investiq/inference-client`) validates responses with them.
  */
 
 export const INFERENCE_SERVICES = ['llm', 'sentiment', 'timeseries', 'cpu-timeseries'] as const;

@@ -7,7 +7,7 @@ import {
   createInferenceClient,
   type InferenceClient,
   InferenceClientError,
-} from '@investiq/inference/client';
+} from '@investiq/inference-client';
 import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'cockatiel';
 import { createPolicy, type NamedPolicy } from '../resilience';
 
