@@ -66,7 +66,7 @@ describe('default forecast model', () => {
     await expect(model.predict([[...ramp(63), 0]])).rejects.toThrow(/last value must be > 0/);
   });
 
-  it('reproduces the held-out MAE/MAPE of build-info.json (bench/BENCH-models.md) through onnxruntime', async () => {
+  it('reproduces the held-out MAE/MAPE of build-info.json (BENCHMARKS.md, "Default ONNX models") through onnxruntime', async () => {
     const info = JSON.parse(await readFile(join(dir, 'build-info.json'), 'utf8')) as {
       heldOut: ForecastMetrics;
     };
@@ -83,7 +83,7 @@ describe('default forecast model', () => {
     expect(Math.abs(metrics.coverage80 - info.heldOut.coverage80)).toBeLessThanOrEqual(
       2 / (metrics.windows * FORECAST_DATA.horizon),
     );
-    // Figures quoted in bench/BENCH-models.md (demo market seed 1, 299 windows x 10 steps).
+    // Figures quoted in BENCHMARKS.md, "Default ONNX models" (demo market seed 1, 299 windows x 10 steps).
     expect(metrics.model.mape).toBeCloseTo(3.514, 2);
     expect(metrics.naive.mape).toBeCloseTo(3.515, 2);
     // random walk: no better than naive by more than noise, but not much worse either

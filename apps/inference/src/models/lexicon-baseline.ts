@@ -1,4 +1,4 @@
-// The no-model baseline the default sentiment model is measured against (bench/BENCH-models.md):
+// The no-model baseline the default sentiment model is measured against (BENCHMARKS.md, "Default ONNX models"):
 // English = sign of the plain AFINN-165 (financial market news) sum; Chinese = our lexicon over
 // jieba-segmented words, with negators flipping and intensifiers scaling the next scored word.
 import { Jieba } from '@node-rs/jieba';

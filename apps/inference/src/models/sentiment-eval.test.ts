@@ -1,6 +1,6 @@
 // Accuracy and macro-F1 of the built default sentiment model on the hand-written evaluation set
 // (data/sentiment-eval.jsonl, never used in training), through the real onnxruntime session, against
-// the lexicon baselines of lexicon-baseline.ts. Figures are reported in bench/BENCH-models.md.
+// the lexicon baselines of lexicon-baseline.ts. Figures are reported in BENCHMARKS.md, "Default ONNX models".
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +57,7 @@ describe('sentiment evaluation set', () => {
         }),
       );
       report[lang] = { model: modelMetrics, baseline };
-      // Floors a regression must not cross (measured: see bench/BENCH-models.md).
+      // Floors a regression must not cross (measured: see BENCHMARKS.md, "Default ONNX models").
       expect(modelMetrics.macroF1).toBeGreaterThanOrEqual(lang === 'en' ? 0.85 : 0.9);
       expect(modelMetrics.accuracy).toBeGreaterThanOrEqual(lang === 'en' ? 0.85 : 0.9);
       expect(modelMetrics.macroF1).toBeGreaterThan(baseline.macroF1);

@@ -54,7 +54,7 @@ export async function createSession(
   opts: { provider: ExecutionProviderName; dlaCore?: number; intraOpThreads?: number },
 ): Promise<CreatedSession> {
   // One intra-op thread: the default models are small, and ORT's thread pool competing with Node's event
-  // loop for the cores made a batch 2x slower under load (bench/BENCH-inference.md). Batching gives the
+  // loop for the cores made a batch 2x slower under load (BENCHMARKS.md, "Inference micro-batching"). Batching gives the
   // parallelism that matters here.
   const base: InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
