@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# `npm run bench`: every benchmark in turn (≈ 5 minutes on 2 cores). Each prints its own ratio against a
+# baseline measured in the same run; copy the figures into BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export BENCH_DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+npm run models:build --silent
+echo "== quotes (PostgreSQL) =="; npx tsx bench/quotes.ts
+echo "== inference batching =="; npx tsx bench/inference-batching.ts --requests 60
+echo "== auto-ARIMA vs statsmodels =="; npx tsx bench/arima.ts
+echo "== report latency =="; npx tsx bench/report-latency.ts
