@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import { Tensor } from 'onnxruntime-node';
 import { readModelConfig, ZForecastConfig } from './config.js';
-import { createSession, type ExecutionProviderName, type ModelInfo, sha256File } from './session.js';
+import { type ExecutionProviderName, type ModelInfo, openModel } from './session.js';
 
 export interface ForecastResult {
   point: number[];
@@ -34,14 +33,6 @@ export async function loadForecastModel(
   opts: { provider: ExecutionProviderName; dlaCore?: number },
 ): Promise<ForecastModel> {
   const config = await readModelConfig(dir, ZForecastConfig);
-  const modelPath = join(dir, 'model.onnx');
-  const [sha256, created] = await Promise.all([sha256File(modelPath), createSession(modelPath, opts)]);
-  const { session } = created;
-  if (!session.inputNames.includes(config.inputs.series)) {
-    throw new Error(
-      `${modelPath} has no input '${config.inputs.series}' (inputs: ${session.inputNames.join(', ')})`,
-    );
-  }
   const outputNames = [config.outputs.point];
   if (config.quantiles.source === 'outputs') {
     const { p10, p50, p90 } = config.outputs;
@@ -55,20 +46,10 @@ export async function loadForecastModel(
       }
     }
   }
-  for (const name of outputNames) {
-    if (!session.outputNames.includes(name)) {
-      throw new Error(`${modelPath} has no output '${name}' (outputs: ${session.outputNames.join(', ')})`);
-    }
-  }
-  const info: ModelInfo = {
-    name: config.name,
-    version: config.version,
-    sha256,
-    executionProvider: created.executionProvider,
-    requestedProvider: opts.provider,
-    dir,
-  };
-  if (created.fallbackReason !== undefined) info.fallbackReason = created.fallbackReason;
+  const { session, info } = await openModel(dir, config, opts, {
+    inputs: [config.inputs.series],
+    outputs: outputNames,
+  });
   const L = config.contextLength;
   const H = config.horizon;
 

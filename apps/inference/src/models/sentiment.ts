@@ -1,7 +1,6 @@
-import { join } from 'node:path';
-import { type InferenceSession, Tensor } from 'onnxruntime-node';
+import { Tensor } from 'onnxruntime-node';
 import { readModelConfig, SENTIMENT_LABELS, type SentimentLabel, ZSentimentConfig } from './config.js';
-import { createSession, type ExecutionProviderName, type ModelInfo, sha256File } from './session.js';
+import { type ExecutionProviderName, type ModelInfo, openModel } from './session.js';
 import { loadTokenizer } from './tokenizer.js';
 
 export interface SentimentResult {
@@ -35,28 +34,10 @@ export async function loadSentimentModel(
 ): Promise<SentimentModel> {
   const config = await readModelConfig(dir, ZSentimentConfig);
   const tokenizer = await loadTokenizer(dir, config.tokenizer, { lowercase: config.lowercase });
-  const modelPath = join(dir, 'model.onnx');
-  const [sha256, created] = await Promise.all([sha256File(modelPath), createSession(modelPath, opts)]);
-  const session: InferenceSession = created.session;
-  for (const name of [config.inputs.ids, config.inputs.mask, config.inputs.tokenTypeIds]) {
-    if (name !== undefined && !session.inputNames.includes(name)) {
-      throw new Error(`${modelPath} has no input '${name}' (inputs: ${session.inputNames.join(', ')})`);
-    }
-  }
-  if (!session.outputNames.includes(config.output)) {
-    throw new Error(
-      `${modelPath} has no output '${config.output}' (outputs: ${session.outputNames.join(', ')})`,
-    );
-  }
-  const info: ModelInfo = {
-    name: config.name,
-    version: config.version,
-    sha256,
-    executionProvider: created.executionProvider,
-    requestedProvider: opts.provider,
-    dir,
-  };
-  if (created.fallbackReason !== undefined) info.fallbackReason = created.fallbackReason;
+  const { session, info } = await openModel(dir, config, opts, {
+    inputs: [config.inputs.ids, config.inputs.mask, config.inputs.tokenTypeIds],
+    outputs: [config.output],
+  });
 
   return {
     info,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 
 export type ExecutionProviderName = 'cpu' | 'cuda' | 'tensorrt';
@@ -95,4 +96,39 @@ export async function sha256File(path: string): Promise<string> {
   return createHash('sha256')
     .update(await readFile(path))
     .digest('hex');
+}
+
+/**
+ * Opens `dir/model.onnx` (hash and session in parallel), checks that the graph has the inputs and outputs
+ * the config names, and describes it for /health.
+ */
+export async function openModel(
+  dir: string,
+  config: { name: string; version: string },
+  opts: { provider: ExecutionProviderName; dlaCore?: number },
+  names: { inputs: (string | undefined)[]; outputs: string[] },
+): Promise<{ session: InferenceSession; info: ModelInfo; modelPath: string }> {
+  const modelPath = join(dir, 'model.onnx');
+  const [sha256, created] = await Promise.all([sha256File(modelPath), createSession(modelPath, opts)]);
+  const { session } = created;
+  for (const name of names.inputs) {
+    if (name !== undefined && !session.inputNames.includes(name)) {
+      throw new Error(`${modelPath} has no input '${name}' (inputs: ${session.inputNames.join(', ')})`);
+    }
+  }
+  for (const name of names.outputs) {
+    if (!session.outputNames.includes(name)) {
+      throw new Error(`${modelPath} has no output '${name}' (outputs: ${session.outputNames.join(', ')})`);
+    }
+  }
+  const info: ModelInfo = {
+    name: config.name,
+    version: config.version,
+    sha256,
+    executionProvider: created.executionProvider,
+    requestedProvider: opts.provider,
+    dir,
+  };
+  if (created.fallbackReason !== undefined) info.fallbackReason = created.fallbackReason;
+  return { session, info, modelPath };
 }

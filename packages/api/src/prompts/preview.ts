@@ -1,5 +1,6 @@
 import type { TMarket } from '@investiq/contracts';
 import { AppError } from '../errors';
+import { requireSymbol } from '../market/get-symbol';
 import type { ModuleContext, ModuleResult } from '../reports/context';
 import { collectFacts } from '../reports/facts';
 import { formatFact } from '../reports/grounding';
@@ -52,17 +53,7 @@ export async function previewPrompt(
     body = t.body;
     template = { id: t.id, version: t.version };
   }
-  const [info] = await db.query<{
-    name: string;
-    name_zh: string;
-    currency: string;
-    exchange: string;
-    is_demo: boolean;
-  }>('SELECT name, name_zh, currency, exchange, is_demo FROM symbols WHERE market = $1 AND symbol = $2', [
-    input.market,
-    input.symbol,
-  ]);
-  if (!info) throw new AppError('NOT_FOUND', `unknown symbol: ${input.market}:${input.symbol}`);
+  const info = await requireSymbol(db, input.market, input.symbol);
   const params = await getAnalysisSettings(db);
   const [bars, health] = await Promise.all([
     loadBars(db, input.market, input.symbol, params.historyBars, null),

@@ -1,6 +1,6 @@
 import type { TBar, TMarket } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
-import { AppError } from '../errors';
+import { requireSymbol } from '../market/get-symbol';
 
 export type HistoryInterval = '1m' | '5m' | '1d';
 
@@ -15,11 +15,7 @@ export async function getHistory(
   ref: { market: TMarket; symbol: string },
   opts: { interval: HistoryInterval; limit: number; now: Date },
 ): Promise<TBar[]> {
-  const known = await db.query('SELECT 1 FROM symbols WHERE market = $1 AND symbol = $2', [
-    ref.market,
-    ref.symbol,
-  ]);
-  if (known.length === 0) throw new AppError('NOT_FOUND', `unknown symbol: ${ref.market}:${ref.symbol}`);
+  await requireSymbol(db, ref.market, ref.symbol);
   if (opts.interval === '1d') {
     const rows = await db.query<{ d: string; o: number; h: number; l: number; c: number; v: number }>(
       `SELECT to_char(date, 'YYYY-MM-DD') AS d, open::float8 AS o, high::float8 AS h, low::float8 AS l,

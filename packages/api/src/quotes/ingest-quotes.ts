@@ -1,5 +1,6 @@
 import { symbolFormatError, ZMarket } from '@investiq/contracts';
 import { type DatabaseHandle, ensureQuotePartitions } from '@investiq/db';
+import type { ProviderQuote } from '@investiq/market';
 import { z } from 'zod';
 import { AppError } from '../errors';
 
@@ -62,18 +63,8 @@ const ZIngestRows = z.array(ZIngestQuote);
 
 export type TIngestQuote = z.input<typeof ZIngestQuote>;
 
-export interface IngestRow {
-  market: string;
-  symbol: string;
-  ts: Date;
-  source: string;
-  price: number;
-  open: number | null;
-  high: number | null;
-  low: number | null;
-  prevClose: number | null;
-  volume: number | null;
-}
+/** A validated row ready to store: the same shape a provider delivers. */
+export type IngestRow = ProviderQuote;
 
 export interface IngestIssue {
   row: number;

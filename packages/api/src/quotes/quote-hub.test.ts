@@ -82,7 +82,7 @@ describe(`live fan-out over LISTEN/NOTIFY (${DB})`, () => {
 
   it('splits large notifications under the 8000-byte limit', () => {
     const rows = Array.from({ length: 500 }, (_, i) => ({
-      market: 'US',
+      market: 'US' as const,
       symbol: `S${i}`,
       ts: new Date(),
       source: 'demo',

@@ -3,6 +3,7 @@ import type { TBar, TMarket } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
 import type { DataProvider } from '@investiq/market';
 import { AppError } from '../errors';
+import { requireSymbol } from '../market/get-symbol';
 import type { Logger } from '../observability/logger';
 import { createPolicy, type NamedPolicy } from '../resilience';
 import { type ModuleContext, type ModuleResult, SectionSkipped } from './context';
@@ -123,17 +124,7 @@ export class ReportService {
     const running = this.bySymbol.get(key);
     if (running) return { id: running, joined: true };
 
-    const [info] = await db.query<{
-      name: string;
-      name_zh: string;
-      currency: string;
-      exchange: string;
-      is_demo: boolean;
-    }>('SELECT name, name_zh, currency, exchange, is_demo FROM symbols WHERE market = $1 AND symbol = $2', [
-      input.market,
-      input.symbol,
-    ]);
-    if (!info) throw new AppError('NOT_FOUND', `unknown symbol: ${key}`);
+    const info = await requireSymbol(db, input.market, input.symbol);
     if (input.asOf !== undefined) {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(input.asOf) || Number.isNaN(Date.parse(input.asOf)))
         throw new AppError('BAD_REQUEST', `asOf must be a date YYYY-MM-DD, got '${input.asOf}'`);
