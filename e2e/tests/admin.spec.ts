@@ -128,7 +128,7 @@ test('admin edits the prompt template, sees the diff, previews it for a symbol w
 test('admin pages fit a phone screen', async ({ page }) => {
   await loginAs(page, 'admin', '/admin');
   await expect(page.getByTestId('setting-quotes.freshness')).toBeVisible();
-  for (const p of ['/admin', '/admin/users', '/admin/audit']) {
+  for (const p of ['/admin', '/admin/users', '/admin/audit', '/admin/operations']) {
     await page.goto(p);
     await expect(page.getByTestId('admin-nav-audit')).toBeVisible();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

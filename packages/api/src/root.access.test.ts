@@ -50,6 +50,7 @@ const DECISIONS: Record<string, 'public' | Role> = {
   'prompts.create': 'admin',
   'prompts.rollback': 'admin',
   'prompts.preview': 'admin',
+  'operations.overview': 'admin',
 };
 
 const RANK = { public: -1, viewer: 0, analyst: 1, admin: 2 } as const;

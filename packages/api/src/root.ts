@@ -1,6 +1,7 @@
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { marketRouter } from './routers/market';
+import { operationsRouter } from './routers/operations';
 import { promptsRouter } from './routers/prompts';
 import { quotesRouter } from './routers/quotes';
 import { reportsRouter } from './routers/reports';
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   prompts: promptsRouter,
   reports: reportsRouter,
+  operations: operationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -11,6 +11,7 @@ import { Collector } from './collector/collector';
 import { syncDailyBars, syncSymbols } from './market/sync-market';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
+import { type RecentLogs, recentLogsOf } from './observability/recent-errors';
 import { ingestQuotes, parseIngestBatch } from './quotes/ingest-quotes';
 import { QuoteHub } from './quotes/quote-hub';
 import type { InferenceConfig, InferenceGateway } from './reports/inference-gateway';
@@ -52,6 +53,8 @@ export interface Runtime {
   collector: Collector;
   metrics: Metrics;
   log: Logger;
+  /** The warnings and errors this process logged lately (admin Operations page). */
+  recentLogs: RecentLogs;
   now: () => Date;
   startedAt: Date;
   /** Inference services behind resilience policies (reports, /api/health). */
@@ -140,6 +143,7 @@ export async function createRuntime(
     collector,
     metrics,
     log,
+    recentLogs: recentLogsOf(log),
     now,
     startedAt: now(),
     inference: reporting.inference,

@@ -1,24 +1,38 @@
 import pino, { type Logger } from 'pino';
+import { attachRecentLogs, RecentLogs } from './recent-errors';
 
 export type { Logger };
 
-/** Structured JSON logs. Secrets are redacted by path wherever they might appear. */
+/**
+ * Structured JSON logs to stdout. Secrets are redacted by path wherever they might appear. Warnings and
+ * errors also go to an in-memory ring (`recentLogsOf(logger)`) for the admin Operations page.
+ */
 export function createLogger(opts: { level?: string; name?: string } = {}): Logger {
-  return pino({
-    name: opts.name ?? 'investiq',
-    level: opts.level ?? 'info',
-    redact: {
-      paths: [
-        'authorization',
-        '*.authorization',
-        'headers.authorization',
-        'headers.cookie',
-        'token',
-        '*.token',
-        'password',
-        '*.password',
-      ],
-      censor: '[redacted]',
+  const level = opts.level ?? 'info';
+  const recent = new RecentLogs();
+  const logger = pino(
+    {
+      name: opts.name ?? 'investiq',
+      level,
+      redact: {
+        paths: [
+          'authorization',
+          '*.authorization',
+          'headers.authorization',
+          'headers.cookie',
+          'token',
+          '*.token',
+          'password',
+          '*.password',
+        ],
+        censor: '[redacted]',
+      },
     },
-  });
+    pino.multistream([
+      { level: level === 'silent' ? 'fatal' : (level as pino.Level), stream: pino.destination(1) },
+      { level: 'warn', stream: recent.stream },
+    ]),
+  );
+  attachRecentLogs(logger, recent);
+  return logger;
 }

@@ -3,9 +3,11 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useDict } from '~/lib/i18n';
 import { adminDict } from '~/lib/i18n/admin';
+import { operationsDict } from '~/lib/i18n/operations';
 
 export function AdminNav() {
   const t = useDict(adminDict);
+  const ops = useDict(operationsDict);
   const path = usePathname();
   const links = [
     ['/admin', t.settings],
@@ -13,6 +15,7 @@ export function AdminNav() {
     ['/admin/users', t.users],
     ['/admin/tokens', t.tokens],
     ['/admin/audit', t.audit],
+    ['/admin/operations', ops.title],
   ] as const;
   return (
     <nav className="admin-nav" aria-label={t.admin}>

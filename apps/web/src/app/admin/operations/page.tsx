@@ -1,0 +1,153 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import { useDict } from '~/lib/i18n';
+import { operationsDict } from '~/lib/i18n/operations';
+import { useTRPC } from '~/lib/trpc';
+
+const time = (iso: string | null, never: string) => (iso ? new Date(iso).toLocaleTimeString() : never);
+
+/** Health of every part at a glance, for operators without Grafana; polled every 5 s. */
+export default function AdminOperationsPage() {
+  const trpc = useTRPC();
+  const t = useDict(operationsDict);
+  const q = useQuery({ ...trpc.operations.overview.queryOptions(), refetchInterval: 5_000 });
+  const o = q.data;
+  return (
+    <>
+      <section className="card" data-testid="ops-page">
+        <h2>{t.title}</h2>
+        <p className="muted">
+          {t.live}
+          {o ? ` · ${t.updated(new Date(o.at).toLocaleTimeString())}` : ''}
+        </p>
+        {q.error ? <p className="error">{q.error.message}</p> : null}
+        <h3>{t.services}</h3>
+        <div className="ops-scroll">
+          <table data-testid="ops-services">
+            <thead>
+              <tr>
+                <th>{t.service}</th>
+                <th>{t.status}</th>
+                <th>{t.breaker}</th>
+                <th>{t.queue}</th>
+                <th className="hide-sm">{t.model}</th>
+                <th className="hide-sm">{t.url}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {o?.services.map((s) => (
+                <tr key={s.service} data-testid={`ops-service-${s.service}`}>
+                  <td>{s.service}</td>
+                  <td
+                    className={s.reachable && s.status !== 'degraded' ? 'ok-note' : 'error'}
+                    title={s.error ?? ''}
+                  >
+                    {s.reachable ? s.status : t.unreachable}
+                  </td>
+                  <td className={s.breaker === 'closed' ? '' : 'error'}>{s.breaker}</td>
+                  <td>{s.queueDepth === null ? '—' : `${s.queueDepth}/${s.queueMax}`}</td>
+                  <td className="hide-sm">{s.model ? `${s.model} (${s.provider})` : '—'}</td>
+                  <td className="hide-sm">{s.url}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      {o ? (
+        <section className="card ops-grid">
+          <div data-testid="ops-database">
+            <h3>{t.database}</h3>
+            <p className={o.database.ok ? 'ok-note' : 'error'}>
+              {o.database.kind} ·{' '}
+              {o.database.ok ? `${t.latency} ${o.database.latencyMs} ms` : o.database.error}
+            </p>
+          </div>
+          <div data-testid="ops-ingest">
+            <h3>{t.ingest}</h3>
+            <dl>
+              <dt>{t.perSecond}</dt>
+              <dd>{o.ingest.perSecond}</dd>
+              <dt>{t.last5}</dt>
+              <dd>{o.ingest.rowsLast5Minutes}</dd>
+              <dt>{t.lag}</dt>
+              <dd>{o.ingest.lagSeconds === null ? t.never : t.seconds(o.ingest.lagSeconds)}</dd>
+            </dl>
+          </div>
+          <div data-testid="ops-collector">
+            <h3>{t.collector}</h3>
+            <dl>
+              <dt>{t.state}</dt>
+              <dd>{o.collector.state}</dd>
+              <dt>{t.provider}</dt>
+              <dd>
+                {o.collector.provider} ({t.breaker}: {o.collector.breaker})
+              </dd>
+              <dt>{t.symbols}</dt>
+              <dd>{o.collector.symbols}</dd>
+              <dt>{t.lastSuccess}</dt>
+              <dd>{time(o.collector.lastSuccessAt, t.never)}</dd>
+              {o.collector.lastError ? (
+                <>
+                  <dt>{t.lastError}</dt>
+                  <dd className="error">{o.collector.lastError}</dd>
+                </>
+              ) : null}
+            </dl>
+            <p className="muted">{t.budgets}</p>
+          </div>
+          <div data-testid="ops-reports">
+            <h3>{t.reports}</h3>
+            <dl>
+              <dt>{t.running}</dt>
+              <dd>{o.reports.running}</dd>
+              <dt>{t.complete}</dt>
+              <dd>{o.reports.complete}</dd>
+              <dt>{t.failed}</dt>
+              <dd>{o.reports.failed}</dd>
+              <dt>{t.degraded}</dt>
+              <dd>{o.reports.degradedSections}</dd>
+              <dt>{t.failureRatio}</dt>
+              <dd>{(o.reports.failureRatio * 100).toFixed(1)} %</dd>
+            </dl>
+          </div>
+        </section>
+      ) : null}
+      <section className="card">
+        <h3>{t.errors}</h3>
+        {o && o.recentErrors.length === 0 ? <p className="muted">{t.noErrors}</p> : null}
+        <div className="ops-scroll">
+          <table data-testid="ops-errors">
+            <thead>
+              <tr>
+                <th>{t.when}</th>
+                <th>{t.level}</th>
+                <th>{t.message}</th>
+                <th className="hide-sm">{t.request}</th>
+                <th>{t.trace}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {o?.recentErrors.map((e) => (
+                <tr key={e.seq} data-testid="ops-error-row">
+                  <td>{new Date(e.at).toLocaleTimeString()}</td>
+                  <td className={e.level === 'warn' ? '' : 'error'}>{e.level}</td>
+                  <td>
+                    {e.msg}
+                    {e.error ? <span className="muted"> — {e.error}</span> : null}
+                  </td>
+                  <td className="hide-sm">
+                    <code>{e.requestId ?? ''}</code>
+                  </td>
+                  <td>
+                    <code>{e.traceId ?? ''}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </>
+  );
+}
