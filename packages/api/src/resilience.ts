@@ -36,6 +36,14 @@ const STATE_NAME: Record<CircuitState, 'closed' | 'open' | 'half-open' | 'isolat
   [CircuitState.Isolated]: 'isolated',
 };
 
+/** The latest policy of each name in this process, for the `investiq_breaker_state` gauge. */
+const LIVE = new Map<string, NamedPolicy>();
+
+/** Breaker state per policy name (the most recently created policy of that name). */
+export function breakerStates(): { name: string; state: ReturnType<NamedPolicy['breakerState']> }[] {
+  return [...LIVE.values()].map((p) => ({ name: p.name, state: p.breakerState() }));
+}
+
 /**
  * Bulkhead → circuit breaker → retry (jittered exponential backoff) → per-attempt timeout, from cockatiel.
  * The breaker sits outside the retries so one failing dependency trips it after `breakerThreshold`
@@ -52,9 +60,11 @@ export function createPolicy(name: string, o: PolicyOptions): NamedPolicy {
   });
   const timeoutPolicy = timeout(o.timeoutMs, TimeoutStrategy.Aggressive);
   const bh: BulkheadPolicy = bulkhead(o.maxConcurrent, o.maxQueue);
-  return {
+  const named: NamedPolicy = {
     name,
     policy: wrap(bh, breaker, retryPolicy, timeoutPolicy),
     breakerState: () => STATE_NAME[breaker.state],
   };
+  LIVE.set(name, named);
+  return named;
 }

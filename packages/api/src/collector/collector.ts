@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from '@investiq/db';
 import type { DataProvider, SymbolRef } from '@investiq/market';
 import type { Logger } from '../observability/logger';
-import type { Metrics } from '../observability/metrics';
+import { type Metrics, recordIngest } from '../observability/metrics';
 import { ingestQuotes, parseIngestBatch } from '../quotes/ingest-quotes';
 import { createPolicy, type NamedPolicy } from '../resilience';
 
@@ -141,8 +141,7 @@ export class Collector {
       this.lastInserted = res.inserted;
       this.deps.metrics?.collectorTicks.inc({ outcome: 'ok' });
       this.deps.metrics?.collectorLastSuccess.set(this.lastSuccessAt.getTime() / 1000);
-      this.deps.metrics?.quotesIngested.inc({ path: 'collector' }, res.inserted);
-      this.deps.metrics?.quotesDuplicates.inc({ path: 'collector' }, res.duplicates);
+      if (this.deps.metrics) recordIngest(this.deps.metrics, 'collector', rows, res, this.lastSuccessAt);
       return res;
     } catch (err) {
       this.lastError = err instanceof Error ? err.message : String(err);

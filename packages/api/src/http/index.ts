@@ -5,6 +5,7 @@ import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { clientIp, isDirectLoopback, requireRole, resolvePrincipal } from '../auth/principal';
 import { AppError, isAppError } from '../errors';
+import { recordIngest } from '../observability/metrics';
 import { getLatestQuote } from '../quotes/get-latest-quotes';
 import { ingestQuotes, parseIngestBatch } from '../quotes/ingest-quotes';
 import { inferenceHealth } from '../reports/health';
@@ -137,8 +138,7 @@ export function createApiHandler(rt: Runtime): Handler {
           throw err;
         }
         const result = await ingestQuotes(rt.db, rows);
-        rt.metrics.quotesIngested.inc({ path: 'http' }, result.inserted);
-        rt.metrics.quotesDuplicates.inc({ path: 'http' }, result.duplicates);
+        recordIngest(rt.metrics, 'http', rows, result, rt.now());
         rt.log.info({ token: principal.name, ...result }, 'quotes ingested over HTTP');
         sendJson(res, 200, result);
       },

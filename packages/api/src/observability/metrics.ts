@@ -1,4 +1,10 @@
+import { MARKETS } from '@investiq/contracts';
+import { isMarketOpen } from '@investiq/market';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { breakerStates } from '../resilience';
+
+/** `investiq_breaker_state` values (alert rules compare against them). */
+export const BREAKER_STATE_VALUE = { closed: 0, 'half-open': 1, open: 2, isolated: 3 } as const;
 
 /** One registry per process; each metric declared once here. */
 export function createMetrics() {
@@ -42,6 +48,38 @@ export function createMetrics() {
       help: 'Unix time of the last successful collector poll',
       registers: [registry],
     }),
+    marketLastQuote: new Gauge({
+      name: 'investiq_market_last_quote_timestamp_seconds',
+      help: 'Unix time of the newest quote ingested by this process, per market',
+      labelNames: ['market'] as const,
+      registers: [registry],
+    }),
+    ingestLag: new Histogram({
+      name: 'investiq_quote_ingest_lag_seconds',
+      help: 'Seconds from the newest quote time in a batch to its commit',
+      labelNames: ['path'] as const,
+      buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900],
+      registers: [registry],
+    }),
+    marketSessionOpen: new Gauge({
+      name: 'investiq_market_session_open',
+      help: "1 while the market's exchange is in session (exchange calendar), else 0",
+      labelNames: ['market'] as const,
+      registers: [registry],
+      collect() {
+        const now = new Date();
+        for (const m of MARKETS) this.set({ market: m }, isMarketOpen(m, now) ? 1 : 0);
+      },
+    }),
+    breakerState: new Gauge({
+      name: 'investiq_breaker_state',
+      help: 'Circuit breaker per policy: 0 closed, 1 half-open, 2 open, 3 isolated',
+      labelNames: ['policy'] as const,
+      registers: [registry],
+      collect() {
+        for (const b of breakerStates()) this.set({ policy: b.name }, BREAKER_STATE_VALUE[b.state]);
+      },
+    }),
     liveSubscribers: new Gauge({
       name: 'investiq_live_quote_subscribers',
       help: 'Open live-quote subscriptions',
@@ -51,3 +89,23 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** After a committed ingest batch: rows written/skipped, per-market newest quote time, and lag to commit. */
+export function recordIngest(
+  metrics: Metrics,
+  path: 'collector' | 'http',
+  rows: readonly { market: string; ts: Date }[],
+  result: { inserted: number; duplicates: number },
+  committedAt: Date,
+): void {
+  metrics.quotesIngested.inc({ path }, result.inserted);
+  metrics.quotesDuplicates.inc({ path }, result.duplicates);
+  const newest = new Map<string, number>();
+  for (const r of rows) newest.set(r.market, Math.max(newest.get(r.market) ?? 0, r.ts.getTime()));
+  let latest = 0;
+  for (const [market, t] of newest) {
+    metrics.marketLastQuote.set({ market }, t / 1000);
+    latest = Math.max(latest, t);
+  }
+  if (latest > 0) metrics.ingestLag.observe({ path }, Math.max(0, committedAt.getTime() - latest) / 1000);
+}
