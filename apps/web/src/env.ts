@@ -21,6 +21,9 @@ export const ZEnv = z.object({
   DEMO_ALWAYS_OPEN: bool.default(true),
   COLLECTOR_MODE: z.enum(['auto', 'embedded', 'off']).default('auto'),
   COLLECTOR_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(2000),
+  /** `npm run collector` serves Prometheus metrics on this port (unset: off). */
+  COLLECTOR_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  COLLECTOR_METRICS_HOST: z.string().default('127.0.0.1'),
   QUOTE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(604_800).default(30),
   QUOTE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   QUOTE_HISTORY_YEARS: z.coerce.number().int().min(1).max(10).default(3),

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase } from '@investiq/db/testing';
@@ -26,6 +27,14 @@ function run(env: Record<string, string>) {
   return { child, exited, output: () => output };
 }
 
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
 describe('npm run collector (its own process)', () => {
   it('refuses to run on the embedded database and says why', async () => {
     const p = run({ DATABASE_URL: '' });
@@ -34,11 +43,17 @@ describe('npm run collector (its own process)', () => {
   }, 60_000);
 
   it.skipIf(!process.env.TEST_DATABASE_URL)(
-    'ingests demo quotes into PostgreSQL and stops cleanly on SIGTERM',
+    'ingests demo quotes into PostgreSQL, serves its metrics, and stops cleanly on SIGTERM',
     async () => {
       const db = await createTestDatabase();
+      const metricsPort = await freePort();
       try {
-        const p = run({ DATABASE_URL: db.url!, COLLECTOR_INTERVAL_MS: '300', QUOTE_HISTORY_YEARS: '1' });
+        const p = run({
+          DATABASE_URL: db.url!,
+          COLLECTOR_INTERVAL_MS: '300',
+          QUOTE_HISTORY_YEARS: '1',
+          COLLECTOR_METRICS_PORT: String(metricsPort),
+        });
         const deadline = Date.now() + 60_000;
         let n = 0;
         while (Date.now() < deadline) {
@@ -49,6 +64,11 @@ describe('npm run collector (its own process)', () => {
           await new Promise((r) => setTimeout(r, 250));
         }
         expect(n, p.output()).toBeGreaterThanOrEqual(12);
+        const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        expect(metrics).toMatch(/investiq_collector_ticks_total\{outcome="ok"\} [1-9]/);
+        expect(metrics).toMatch(/investiq_market_last_quote_timestamp_seconds\{market="US"\} \d/);
+        expect(metrics).toContain('investiq_quote_ingest_lag_seconds_count{path="collector"}');
+        expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);
         p.child.kill('SIGTERM');
         expect(await p.exited).toBe(0);
       } finally {

@@ -1,5 +1,6 @@
 /** `npm run collector`: the quote collector as its own process, against PostgreSQL (DATABASE_URL). */
 import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger, createRuntime } from '@investiq/api';
@@ -24,8 +25,20 @@ async function main() {
   const heartbeat = setInterval(() => {
     writeFile(statusFile, JSON.stringify(rt.collector.status())).catch(() => {});
   }, env.COLLECTOR_INTERVAL_MS);
+  // Prometheus metrics of this process (collector ticks, ingest lag, breaker), for deploy/prometheus.
+  const metricsServer = env.COLLECTOR_METRICS_PORT
+    ? createServer((req, res) => {
+        if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics')
+          return void res.writeHead(404).end();
+        rt.metrics.registry.metrics().then(
+          (text) => res.writeHead(200, { 'content-type': rt.metrics.registry.contentType }).end(text),
+          () => res.writeHead(500).end(),
+        );
+      }).listen(env.COLLECTOR_METRICS_PORT, env.COLLECTOR_METRICS_HOST)
+    : null;
   const stop = async () => {
     clearInterval(heartbeat);
+    metricsServer?.close();
     await rt.close();
     process.exit(0);
   };
