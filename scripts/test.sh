@@ -7,14 +7,20 @@ export NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 ONNXRUNTIME_NODE_INS
 
 section() { printf '\n\033[1m== %s ==\033[0m\n' "$1"; }
 
-section "Browser (Debian chromium)"
-if [ ! -x /usr/bin/chromium ]; then
+section "Debian packages the tests use"
+# chromium (e2e), promtool/amtool/alertmanager (deploy/ monitoring checks)
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v promtool >/dev/null || missing+=(prometheus)
+command -v prometheus-alertmanager >/dev/null || missing+=(prometheus-alertmanager)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
   if [ "$(id -u)" = "0" ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "Chromium is missing and this user cannot install packages. Run:  sudo apt-get install -y chromium" >&2
+    echo "Missing Debian packages and this user cannot install them. Run:  sudo apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
 fi
