@@ -15,6 +15,10 @@ export const ZEnv = z.object({
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /** PostgreSQL: give up opening a connection after this many ms (0 = wait forever). */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  /** PostgreSQL: statement_timeout of the pool's sessions in ms (0 = none); migrations are exempt. */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   DATA_DIR: z.string().default('./data'),
   PROVIDER: z.enum(['demo']).default('demo'),
   DEMO_SEED: z.coerce.number().int().default(20240101),
@@ -65,6 +69,10 @@ export function runtimeConfigFromEnv(env: Env, opts: { collector?: boolean } = {
   return {
     databaseUrl: env.DATABASE_URL,
     dataDir: path.resolve(env.DATA_DIR, 'pglite'),
+    database: {
+      connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    },
     provider: env.PROVIDER,
     demo: { seed: env.DEMO_SEED, alwaysOpen: env.DEMO_ALWAYS_OPEN },
     collector: { enabled: collectorEnabled, intervalMs: env.COLLECTOR_INTERVAL_MS },
