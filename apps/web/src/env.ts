@@ -37,6 +37,8 @@ export const ZEnv = z.object({
   TRUST_PROXY: bool.default(false),
   /** The address users reach us at (for the printed first-run setup link), e.g. https://invest.example.lan */
   PUBLIC_URL: z.url().optional(),
+  /** A running report is claimed for this long without a heartbeat; then another process may fail it. */
+  REPORT_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Inference services the reports call (see docs/reports.md); per-attempt timeouts in ms.
   INFERENCE_LLM_URL: z.url().default('http://127.0.0.1:8001'),
@@ -83,6 +85,7 @@ export function runtimeConfigFromEnv(env: Env, opts: { collector?: boolean } = {
       maxIngestRows: env.QUOTE_INGEST_MAX_ROWS,
     },
     logLevel: env.LOG_LEVEL,
+    reportLeaseMs: env.REPORT_LEASE_MS,
     inference: {
       urls: {
         llm: env.INFERENCE_LLM_URL,

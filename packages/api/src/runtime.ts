@@ -27,6 +27,8 @@ export interface RuntimeConfig {
     maxIngestRows: number;
   };
   logLevel: string;
+  /** How long a running report stays claimed by this process without a heartbeat (default 30 s). */
+  reportLeaseMs?: number;
   /** Inference service URLs and timeouts (defaults: 127.0.0.1:8001–8004). */
   inference?: InferenceConfig;
   /** Accounts and secrets (docs/admin.md). */
@@ -128,6 +130,7 @@ export async function createRuntime(
     inference: config.inference,
     quoteMaxAgeSeconds: config.quotes.defaultMaxAgeSeconds,
     registry: metrics.registry,
+    leaseMs: config.reportLeaseMs,
   });
 
   return {
