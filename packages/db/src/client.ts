@@ -157,6 +157,13 @@ async function openPostgres(
     },
     async transaction(fn) {
       const conn = await pool.connect();
+      // A checked-out client has no pool error listener: a server restart between two statements would
+      // otherwise be an uncaught 'error' event that crashes the process. Remember it and discard the client.
+      let broken: Error | undefined;
+      const onError = (err: Error) => {
+        broken = err;
+      };
+      conn.on('error', onError);
       try {
         await conn.query('BEGIN');
         const result = await fn(
@@ -168,10 +175,11 @@ async function openPostgres(
         await conn.query('COMMIT');
         return result;
       } catch (err) {
-        await conn.query('ROLLBACK').catch(() => {});
+        if (!broken) await conn.query('ROLLBACK').catch(() => {});
         throw err;
       } finally {
-        conn.release();
+        conn.off('error', onError);
+        conn.release(broken);
       }
     },
     async listen(channel, onPayload, listenOpts) {

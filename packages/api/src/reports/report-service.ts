@@ -322,7 +322,7 @@ export class ReportService {
   async *watch(id: string, signal: AbortSignal, minIntervalMs = 100): AsyncGenerator<ReportView> {
     const run = this.live.get(id);
     if (!run) {
-      yield await getReport(this.deps.db, id);
+      yield* this.follow(id, signal, Math.max(minIntervalMs, 300));
       return;
     }
     let dirty = true;
@@ -358,6 +358,32 @@ export class ReportService {
       run.events.off('change', onChange);
       run.events.off('end', onEnd);
       signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * A report this process does not run (another web process behind the same proxy does): poll its stored
+   * state and yield each change until it leaves `running` (or its lease expires and a sweep ends it).
+   */
+  private async *follow(id: string, signal: AbortSignal, pollMs: number): AsyncGenerator<ReportView> {
+    let last = '';
+    while (!signal.aborted) {
+      const view = await getReport(this.deps.db, id);
+      const text = JSON.stringify(view);
+      if (text !== last) {
+        last = text;
+        yield view;
+      }
+      if (view.status !== 'running') return;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, pollMs);
+        function done() {
+          clearTimeout(t);
+          signal.removeEventListener('abort', done);
+          resolve();
+        }
+        signal.addEventListener('abort', done, { once: true });
+      });
     }
   }
 
