@@ -15,6 +15,10 @@ export const ZEnv = z.object({
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /** PostgreSQL: give up opening a connection after this many ms (0 = wait forever). */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  /** PostgreSQL: statement_timeout of the pool's sessions in ms (0 = none); migrations are exempt. */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   DATA_DIR: z.string().default('./data'),
   PROVIDER: z.enum(['demo']).default('demo'),
   DEMO_SEED: z.coerce.number().int().default(20240101),
@@ -36,6 +40,8 @@ export const ZEnv = z.object({
   TRUST_PROXY: bool.default(false),
   /** The address users reach us at (for the printed first-run setup link), e.g. https://invest.example.lan */
   PUBLIC_URL: z.url().optional(),
+  /** A running report is claimed for this long without a heartbeat; then another process may fail it. */
+  REPORT_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Inference services the reports call (see docs/reports.md); per-attempt timeouts in ms.
   INFERENCE_LLM_URL: z.url().default('http://127.0.0.1:8001'),
@@ -68,6 +74,10 @@ export function runtimeConfigFromEnv(env: Env, opts: { collector?: boolean } = {
   return {
     databaseUrl: env.DATABASE_URL,
     dataDir: path.resolve(env.DATA_DIR, 'pglite'),
+    database: {
+      connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    },
     provider: env.PROVIDER,
     demo: { seed: env.DEMO_SEED, alwaysOpen: env.DEMO_ALWAYS_OPEN },
     collector: { enabled: collectorEnabled, intervalMs: env.COLLECTOR_INTERVAL_MS },
@@ -78,6 +88,7 @@ export function runtimeConfigFromEnv(env: Env, opts: { collector?: boolean } = {
       maxIngestRows: env.QUOTE_INGEST_MAX_ROWS,
     },
     logLevel: env.LOG_LEVEL,
+    reportLeaseMs: env.REPORT_LEASE_MS,
     inference: {
       urls: {
         llm: env.INFERENCE_LLM_URL,

@@ -1,10 +1,4 @@
-import {
-  applyQuoteRetention,
-  createDatabase,
-  type DatabaseHandle,
-  ensureQuotePartitions,
-  quotesStorage,
-} from '@investiq/db';
+import { createDatabase, type DatabaseHandle, maintainQuoteStorage, quotesStorage } from '@investiq/db';
 import type { DataProvider } from '@investiq/market';
 import { createDemoMarket } from '@investiq/market/demo';
 import { Collector } from './collector/collector';
@@ -22,6 +16,8 @@ import { getQuoteSettings, startSettings } from './settings/runtime-settings';
 export interface RuntimeConfig {
   databaseUrl?: string | undefined;
   dataDir: string;
+  /** PostgreSQL pool limits (defaults: connect 5 s, statement 30 s; 0 disables either). */
+  database?: { connectTimeoutMs?: number; statementTimeoutMs?: number };
   provider: 'demo';
   demo: { seed: number; alwaysOpen: boolean };
   collector: { enabled: boolean; intervalMs: number };
@@ -32,6 +28,8 @@ export interface RuntimeConfig {
     maxIngestRows: number;
   };
   logLevel: string;
+  /** How long a running report stays claimed by this process without a heartbeat (default 30 s). */
+  reportLeaseMs?: number;
   /** Inference service URLs and timeouts (defaults: 127.0.0.1:8001–8004). */
   inference?: InferenceConfig;
   /** Accounts and secrets (docs/admin.md). */
@@ -82,7 +80,9 @@ export async function createRuntime(
   progress(
     `opening database ${config.databaseUrl ? '(PostgreSQL)' : `(embedded PGlite at ${config.dataDir})`}`,
   );
-  const db = opts.db ?? (await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const db =
+    opts.db ??
+    (await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ...config.database }));
   const storage = await quotesStorage(db);
   progress(
     `quotes storage: ${storage === 'hypertable' ? 'TimescaleDB hypertable' : 'native daily partitions'}`,
@@ -90,7 +90,7 @@ export async function createRuntime(
   const provider = createProvider(config, now);
   const stopSettings = await startSettings(db, config, log);
 
-  await maintain(db, config, now, log);
+  await maintain(db, now, log);
   const nSymbols = await syncSymbols(db, provider);
   progress(`symbols: ${nSymbols} from provider '${provider.id}'`);
   const bars = await syncDailyBars(db, provider, {
@@ -121,7 +121,7 @@ export async function createRuntime(
   if (config.collector.enabled) collector.start();
 
   const maintenance = setInterval(() => {
-    maintain(db, config, now, log).catch((err) => log.warn({ err: String(err) }, 'maintenance failed'));
+    maintain(db, now, log).catch((err) => log.warn({ err: String(err) }, 'maintenance failed'));
   }, 3_600_000);
   maintenance.unref();
 
@@ -133,6 +133,7 @@ export async function createRuntime(
     inference: config.inference,
     quoteMaxAgeSeconds: config.quotes.defaultMaxAgeSeconds,
     registry: metrics.registry,
+    leaseMs: config.reportLeaseMs,
   });
 
   return {
@@ -193,16 +194,20 @@ async function warmStart(
   progress(`intraday warm start: ${written} demo quotes for the last 3 hours`);
 }
 
-/** Partitions for yesterday … a week ahead, and retention. Runs at start-up and hourly. */
-async function maintain(
-  db: DatabaseHandle,
-  _config: RuntimeConfig, // retention now comes from the quotes.freshness setting (env value as default)
-  now: () => Date,
-  log: Logger,
-): Promise<void> {
+/**
+ * Partitions for yesterday … a week ahead, and retention from the stored quotes.freshness setting (one value
+ * for every process). Runs at start-up and hourly, under an advisory lock: one process at a time does it.
+ */
+async function maintain(db: DatabaseHandle, now: () => Date, log: Logger): Promise<void> {
   const t = now().getTime();
-  await ensureQuotePartitions(db, new Date(t - 86_400_000), new Date(t + 7 * 86_400_000));
   const { retentionDays } = await getQuoteSettings({ db });
-  const { dropped } = await applyQuoteRetention(db, retentionDays, now());
-  if (dropped > 0) log.info({ dropped }, 'dropped quote partitions past retention');
+  const res = await maintainQuoteStorage(db, {
+    from: new Date(t - 86_400_000),
+    to: new Date(t + 7 * 86_400_000),
+    retentionDays,
+    now: now(),
+  });
+  if (!res.ran) log.debug('quote maintenance skipped: another process holds the lock');
+  if (res.dropped > 0)
+    log.info({ dropped: res.dropped, retentionDays }, 'dropped quote partitions past retention');
 }

@@ -33,12 +33,28 @@ export interface DatabaseHandle {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Run `fn` in one transaction (BEGIN … COMMIT, ROLLBACK on throw) with a query function bound to it. */
   transaction<T>(fn: (query: QueryFn, copyIn: CopyInFn) => Promise<T>): Promise<T>;
-  /** LISTEN on a channel; the returned function stops listening. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * LISTEN on a channel; the returned function stops listening. On PostgreSQL a lost session (server
+   * restart, network) is re-established with backoff and LISTEN re-issued; `onState('down')` fires when it
+   * is lost and `onState('up')` once it is back, so a consumer can reload what it may have missed.
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    opts?: ListenOptions,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
   /** Human-readable location, without credentials. */
   describe(): string;
 }
+
+export interface ListenOptions {
+  onState?: (state: 'down' | 'up') => void;
+}
+
+/** Reconnect delays of a lost LISTEN session: 100 ms doubling to 2 s, jittered (a restart takes ~1 s). */
+const LISTEN_RETRY_BASE_MS = 100;
+const LISTEN_RETRY_MAX_MS = 2_000;
 
 export interface CreateDatabaseOptions {
   /** postgres://… — when set, a pg Pool is used; otherwise embedded PGlite on `dataDir`. */
@@ -48,6 +64,10 @@ export interface CreateDatabaseOptions {
   /** Apply migrations before returning (default true). */
   migrate?: boolean;
   poolMax?: number;
+  /** PostgreSQL: give up opening a connection after this long (default 5 s; 0 waits forever). */
+  connectTimeoutMs?: number;
+  /** PostgreSQL: `statement_timeout` of pooled sessions (default 30 s; 0 disables). Migrations are exempt. */
+  statementTimeoutMs?: number;
   /** Force native partitioning even when TimescaleDB is available (tests of that path). */
   quotesStorage?: 'auto' | 'native';
 }
@@ -116,11 +136,17 @@ async function openPostgres(
   url: string,
   opts: CreateDatabaseOptions,
 ): Promise<DatabaseHandle & { pool: pg.Pool }> {
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolMax ?? 10 });
+  const connectionTimeoutMillis = opts.connectTimeoutMs ?? 5_000;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolMax ?? 10,
+    connectionTimeoutMillis,
+    statement_timeout: opts.statementTimeoutMs ?? 30_000,
+  });
   // An idle client erroring (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = drizzleNodePg({ client: pool, schema }) as unknown as Database;
-  const listeners: pg.Client[] = [];
+  const listeners = new Set<() => Promise<void>>();
   return {
     db,
     kind: 'postgres',
@@ -131,6 +157,13 @@ async function openPostgres(
     },
     async transaction(fn) {
       const conn = await pool.connect();
+      // A checked-out client has no pool error listener: a server restart between two statements would
+      // otherwise be an uncaught 'error' event that crashes the process. Remember it and discard the client.
+      let broken: Error | undefined;
+      const onError = (err: Error) => {
+        broken = err;
+      };
+      conn.on('error', onError);
       try {
         await conn.query('BEGIN');
         const result = await fn(
@@ -142,33 +175,104 @@ async function openPostgres(
         await conn.query('COMMIT');
         return result;
       } catch (err) {
-        await conn.query('ROLLBACK').catch(() => {});
+        if (!broken) await conn.query('ROLLBACK').catch(() => {});
         throw err;
       } finally {
-        conn.release();
+        conn.off('error', onError);
+        conn.release(broken);
       }
     },
-    async listen(channel, onPayload) {
-      // LISTEN needs one dedicated session for as long as we listen.
-      const client = new pg.Client({ connectionString: url });
-      client.on('error', () => {});
-      await client.connect();
-      listeners.push(client);
-      client.on('notification', (msg) => {
-        if (msg.channel === channel && msg.payload !== undefined) onPayload(msg.payload);
-      });
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    async listen(channel, onPayload, listenOpts) {
+      const stop = await resilientListen(url, connectionTimeoutMillis, channel, onPayload, listenOpts);
+      listeners.add(stop);
       return async () => {
-        const i = listeners.indexOf(client);
-        if (i >= 0) listeners.splice(i, 1);
-        await client.end().catch(() => {});
+        listeners.delete(stop);
+        await stop();
       };
     },
     async close() {
-      await Promise.all(listeners.splice(0).map((c) => c.end().catch(() => {})));
+      const stops = [...listeners];
+      listeners.clear();
+      await Promise.all(stops.map((stop) => stop()));
       await pool.end();
     },
     describe: () => redact(url),
+  };
+}
+
+/**
+ * One dedicated session LISTENing on `channel`, re-established after it is lost. The first connect must
+ * succeed (start-up fails loudly); later losses are retried forever with backoff until stopped.
+ */
+async function resilientListen(
+  url: string,
+  connectionTimeoutMillis: number,
+  channel: string,
+  onPayload: (payload: string) => void,
+  opts: ListenOptions | undefined,
+): Promise<() => Promise<void>> {
+  let current: pg.Client | null = null;
+  let stopped = false;
+  let attempt = 0;
+  let timer: NodeJS.Timeout | null = null;
+
+  const connect = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis, keepAlive: true });
+    client.on('error', () => lost(client));
+    client.on('end', () => lost(client));
+    client.on('notification', (msg) => {
+      if (msg.channel === channel && msg.payload !== undefined) onPayload(msg.payload);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (err) {
+      await client.end().catch(() => {});
+      throw err;
+    }
+    if (stopped) {
+      await client.end().catch(() => {});
+      return;
+    }
+    current = client;
+  };
+
+  const lost = (client: pg.Client) => {
+    if (client !== current || stopped) return;
+    current = null;
+    client.end().catch(() => {});
+    opts?.onState?.('down');
+    retry();
+  };
+
+  const retry = () => {
+    const delay =
+      Math.min(LISTEN_RETRY_MAX_MS, LISTEN_RETRY_BASE_MS * 2 ** attempt) * (0.5 + Math.random() / 2);
+    attempt += 1;
+    timer = setTimeout(() => {
+      timer = null;
+      if (stopped) return;
+      connect().then(
+        () => {
+          if (stopped) return;
+          attempt = 0;
+          opts?.onState?.('up');
+        },
+        () => {
+          if (!stopped) retry();
+        },
+      );
+    }, delay);
+    timer.unref();
+  };
+
+  await connect();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    const client = current;
+    current = null;
+    await client?.end().catch(() => {});
   };
 }
 
@@ -181,7 +285,10 @@ async function migrateHandle(handle: DatabaseHandle, opts: CreateDatabaseOptions
   }
   // Several processes (web, collector) may start together: serialise migrations with an advisory lock
   // held on one dedicated connection.
-  const client = new pg.Client({ connectionString: opts.databaseUrl });
+  const client = new pg.Client({
+    connectionString: opts.databaseUrl,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
+  });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', ['investiq_migrations']);

@@ -57,7 +57,7 @@ async function main() {
     users = [{ username: values.username, password, role: values.role as Role }];
   }
   const cfg = runtimeConfigFromEnv(loadEnv());
-  const db = await createDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
+  const db = await createDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, ...cfg.database });
   try {
     for (const u of users) {
       const made = await createUser(db, u);

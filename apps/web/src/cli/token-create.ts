@@ -20,7 +20,7 @@ async function main() {
   if (!values.name) throw new Error('--name is required');
   if (!ROLES.includes(values.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
   const cfg = runtimeConfigFromEnv(loadEnv());
-  const db = await createDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
+  const db = await createDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, ...cfg.database });
   try {
     const t = await createApiToken(db, { name: values.name, role: values.role as Role });
     if (values.out) writeFileSync(values.out, t.token, { mode: 0o600 });

@@ -1,12 +1,16 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { DatabaseHandle } from '@investiq/db';
 import { countUsers } from './users';
 
 /**
- * First run: while no user exists, the server holds a one-time setup token (in memory, per process) and
- * prints a link with it. Whoever opens the link creates the first admin; there is no default password.
+ * First run: while no user exists, each server process holds a one-time setup token and prints a link with
+ * it. The SHA-256 of every such token is stored in `investiq_meta` (key `setup_tokens`), so a link printed
+ * by one web process also works through another behind the same proxy. Whoever opens a link creates the
+ * first admin; there is no default password.
  */
 const tokens = new WeakMap<DatabaseHandle, string>();
+const META_KEY = 'setup_tokens';
+const sha256 = (t: string) => createHash('sha256').update(t).digest('hex');
 
 export async function firstRunSetupToken(db: DatabaseHandle): Promise<string | null> {
   if ((await countUsers(db)) > 0) {
@@ -18,17 +22,25 @@ export async function firstRunSetupToken(db: DatabaseHandle): Promise<string | n
     token = randomBytes(24).toString('base64url');
     tokens.set(db, token);
   }
+  await db.query(
+    `INSERT INTO investiq_meta (key, value) VALUES ($1, jsonb_build_array($2::text))
+     ON CONFLICT (key) DO UPDATE SET updated_at = now(),
+       value = CASE WHEN investiq_meta.value ? $2 THEN investiq_meta.value ELSE investiq_meta.value || excluded.value END`,
+    [META_KEY, sha256(token)],
+  );
   return token;
 }
 
-export function checkSetupToken(db: DatabaseHandle, presented: string): boolean {
-  const token = tokens.get(db);
-  if (!token) return false;
-  const a = Buffer.from(token);
-  const b = Buffer.from(presented);
-  return a.length === b.length && timingSafeEqual(a, b);
+export async function checkSetupToken(db: DatabaseHandle, presented: string): Promise<boolean> {
+  if (presented.length === 0 || presented.length > 200) return false;
+  const rows = await db.query(`SELECT 1 FROM investiq_meta WHERE key = $1 AND value ? $2`, [
+    META_KEY,
+    sha256(presented),
+  ]);
+  return rows.length > 0;
 }
 
-export function forgetSetupToken(db: DatabaseHandle): void {
+export async function forgetSetupToken(db: DatabaseHandle): Promise<void> {
   tokens.delete(db);
+  await db.query('DELETE FROM investiq_meta WHERE key = $1', [META_KEY]);
 }

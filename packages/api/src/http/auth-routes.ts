@@ -124,14 +124,14 @@ export function authRoutes(rt: Runtime): ApiRoute[] {
         const input = await readJson(req, ZSetup);
         if ((await countUsers(rt.db)) > 0)
           throw new AppError('CONFLICT', 'setup is already done; sign in instead');
-        if (!checkSetupToken(rt.db, input.token))
+        if (!(await checkSetupToken(rt.db, input.token)))
           throw new AppError('FORBIDDEN', 'invalid setup token; use the link printed in the server log');
         const user = await createUser(rt.db, {
           username: input.username,
           password: input.password,
           role: 'admin',
         });
-        forgetSetupToken(rt.db);
+        await forgetSetupToken(rt.db);
         await writeAudit(rt.db, {
           actor: `user:${user.username}`,
           action: 'user.create',

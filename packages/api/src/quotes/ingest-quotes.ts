@@ -159,8 +159,17 @@ export interface IngestResult {
   duplicates: number;
 }
 
-/** Partition days already ensured by this process (a partition is never dropped while its day is current). */
+/**
+ * Partition days already ensured by this process. Another process's retention may drop one of them later,
+ * so an insert that finds no partition forgets the cache, ensures the batch's days and retries once.
+ */
 const ensuredDays = new WeakMap<DatabaseHandle, Set<string>>();
+
+/** PostgreSQL's "no partition of relation … found for row" (check_violation raised by tuple routing). */
+function isNoPartition(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23514' && /no partition/i.test(e.message ?? '');
+}
 
 /**
  * Batch ingest: one transaction; rows are COPY'd into a session-local staging table and moved with one
@@ -170,18 +179,33 @@ const ensuredDays = new WeakMap<DatabaseHandle, Set<string>>();
  */
 export async function ingestQuotes(db: DatabaseHandle, rows: readonly IngestRow[]): Promise<IngestResult> {
   if (rows.length === 0) return { received: 0, inserted: 0, duplicates: 0 };
+  const days = new Set(rows.map((r) => r.ts.toISOString().slice(0, 10)));
+  await ensureDays(db, days);
+  try {
+    return await writeBatch(db, rows);
+  } catch (err) {
+    if (!isNoPartition(err)) throw err;
+    // A partition this process had ensured was dropped since (retention elsewhere): recreate, retry once.
+    ensuredDays.delete(db);
+    await ensureDays(db, days);
+    return writeBatch(db, rows);
+  }
+}
+
+async function ensureDays(db: DatabaseHandle, days: ReadonlySet<string>): Promise<void> {
   let known = ensuredDays.get(db);
   if (!known) {
     known = new Set();
     ensuredDays.set(db, known);
   }
-  const days = new Set(rows.map((r) => r.ts.toISOString().slice(0, 10)));
   const missing = [...days].filter((d) => !known.has(d)).sort();
   if (missing.length > 0) {
     await ensureQuotePartitions(db, new Date(missing[0]!), new Date(missing[missing.length - 1]!));
     for (const d of missing) known.add(d);
   }
+}
 
+async function writeBatch(db: DatabaseHandle, rows: readonly IngestRow[]): Promise<IngestResult> {
   const newest = new Map<string, IngestRow>();
   const lines: string[] = [];
   for (const r of rows) {

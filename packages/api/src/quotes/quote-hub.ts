@@ -3,7 +3,7 @@ import type { TQuote } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
 import type { Logger } from '../observability/logger';
 import { QUOTES_CHANNEL } from './ingest-quotes';
-import { toQuote } from './quote-row';
+import { QUOTE_COLUMNS, type QuoteRow, toQuote } from './quote-row';
 
 type Payload = [
   string,
@@ -30,7 +30,31 @@ export class QuoteHub {
   }
 
   async start(db: DatabaseHandle): Promise<void> {
-    this.unlisten = await db.listen(QUOTES_CHANNEL, (payload) => this.onPayload(payload));
+    this.unlisten = await db.listen(QUOTES_CHANNEL, (payload) => this.onPayload(payload), {
+      onState: (st) => {
+        if (st === 'down') {
+          this.log?.warn({ channel: QUOTES_CHANNEL }, 'quotes LISTEN lost; reconnecting');
+          return;
+        }
+        this.log?.info({ channel: QUOTES_CHANNEL }, 'quotes LISTEN restored; re-reading latest quotes');
+        this.replayLatest(db).catch((err) =>
+          this.log?.warn({ err: String(err) }, 're-reading latest quotes after reconnect failed'),
+        );
+      },
+    });
+  }
+
+  /** Quotes stored while LISTEN was down were never announced: push the newest one per symbol. */
+  async replayLatest(db: DatabaseHandle): Promise<number> {
+    const rows = await db.query<QuoteRow>(
+      `SELECT ${QUOTE_COLUMNS} FROM (
+         SELECT q.* FROM symbols s
+          CROSS JOIN LATERAL (SELECT * FROM realtime_quotes q
+                               WHERE q.market = s.market AND q.symbol = s.symbol
+                               ORDER BY q.ts DESC LIMIT 1) q) latest`,
+    );
+    for (const r of rows) this.emitter.emit('quote', toQuote(r));
+    return rows.length;
   }
 
   onPayload(payload: string): void {

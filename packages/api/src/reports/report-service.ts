@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
 import type { TBar, TMarket } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
 import type { DataProvider } from '@investiq/market';
@@ -75,7 +77,16 @@ export interface ReportServiceDeps {
   now: () => Date;
   quoteMaxAgeSeconds: number;
   metrics?: ReportMetrics;
+  /** How long a running report stays claimed without a heartbeat (default 30 s; renewed every third). */
+  leaseMs?: number;
 }
+
+/** What a second request must match to join a running report instead of starting its own. */
+export function reportRunKey(input: { asOf?: string | null; language: string; modules: readonly string[] }) {
+  return `${input.asOf ?? 'live'}|${input.language}|${input.modules.join(',')}`;
+}
+
+const INTERRUPTED = 'interrupted: the process running this report stopped (its lease expired)';
 
 interface LiveRun {
   view: ReportView;
@@ -85,17 +96,32 @@ interface LiveRun {
 
 /**
  * Creates and runs reports. A report's modules run as a dependency graph (independent ones concurrently);
- * each section's state is persisted as it changes and pushed to watchers. One report per symbol runs at a
- * time: a second request for the same symbol joins the running one (in-process map, and a partial unique
- * index across processes).
+ * each section's state is persisted as it changes and pushed to watchers. One report per symbol and run key
+ * (as-of date, language, modules) runs at a time: a second identical request joins the running one
+ * (in-process map, and a partial unique index across processes). Running reports are leased to this
+ * service (`ownerId`) and renewed by a heartbeat; reports whose lease expired are recovered as failed by
+ * a periodic sweep and before every create, so a dead process never leaves a report that others join.
  */
 export class ReportService {
   private readonly live = new Map<string, LiveRun>();
   private readonly bySymbol = new Map<string, string>();
   private readonly stopping = new AbortController();
   readonly providerPolicy: NamedPolicy;
+  readonly ownerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly leaseMs: number;
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(private readonly deps: ReportServiceDeps) {
+    this.leaseMs = deps.leaseMs ?? 30_000;
+    this.heartbeat = setInterval(
+      () => {
+        this.renewLeases()
+          .then(() => this.recoverExpired())
+          .catch((err) => deps.log.warn({ err: String(err) }, 'report lease heartbeat failed'));
+      },
+      Math.max(50, Math.floor(this.leaseMs / 3)),
+    );
+    this.heartbeat.unref();
     this.providerPolicy = createPolicy(`provider:${deps.provider.id}:reports`, {
       timeoutMs: 10_000,
       retries: 2,
@@ -106,13 +132,32 @@ export class ReportService {
     });
   }
 
-  /** Reports left `running` by a process that died are marked failed (call once at start-up). */
-  async recoverInterrupted(): Promise<number> {
+  /**
+   * Running reports whose lease expired (their process died or lost the database for a whole lease) are
+   * marked failed; optionally only for one symbol. Reports whose owner is alive are left alone.
+   */
+  async recoverExpired(only?: { market: string; symbol: string }): Promise<number> {
     const rows = await this.deps.db.query<{ id: string }>(
-      `UPDATE reports SET status = 'failed', error = 'interrupted: the server stopped while this report ran',
-              finished_at = now() WHERE status = 'running' RETURNING id`,
+      `UPDATE reports SET status = 'failed', error = $3, finished_at = now(), lease_expires_at = NULL
+        WHERE status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at < now())
+          AND ($1::text IS NULL OR (market = $1 AND symbol = $2))
+        RETURNING id`,
+      [only?.market ?? null, only?.symbol ?? null, INTERRUPTED],
     );
+    if (rows.length > 0)
+      this.deps.log.warn({ reports: rows.map((r) => r.id) }, 'reports with an expired lease marked failed');
     return rows.length;
+  }
+
+  /** Extend the lease of every report this service is running. */
+  private async renewLeases(): Promise<void> {
+    const ids = [...this.live.keys()];
+    if (ids.length === 0) return;
+    await this.deps.db.query(
+      `UPDATE reports SET lease_expires_at = now() + $3 * interval '1 millisecond'
+        WHERE id = ANY($1::uuid[]) AND owner_id = $2 AND status = 'running'`,
+      [ids, this.ownerId, this.leaseMs],
+    );
   }
 
   /** Starts a report (or joins the one running for this symbol). Returns at once; the run continues. */
@@ -120,10 +165,6 @@ export class ReportService {
     const { db } = this.deps;
     if (this.stopping.signal.aborted)
       throw new AppError('SERVICE_UNAVAILABLE', 'the server is shutting down');
-    const key = `${input.market}:${input.symbol}`;
-    const running = this.bySymbol.get(key);
-    if (running) return { id: running, joined: true };
-
     const info = await requireSymbol(db, input.market, input.symbol);
     if (input.asOf !== undefined) {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(input.asOf) || Number.isNaN(Date.parse(input.asOf)))
@@ -143,34 +184,52 @@ export class ReportService {
         'no module to run: the requested modules are all disabled in settings',
       );
 
-    let id: string;
-    try {
-      const [row] = await db.query<{ id: string }>(
-        `INSERT INTO reports (market, symbol, status, modules, params, language, created_by, created_at)
-         VALUES ($1, $2, 'running', $3::jsonb, $4::jsonb, $5, $6, $7) RETURNING id`,
-        [
-          input.market,
-          input.symbol,
-          JSON.stringify(modules),
-          JSON.stringify(params),
-          input.language,
-          input.createdBy,
-          this.deps.now().toISOString(),
-        ],
-      );
-      id = row!.id;
-    } catch (err) {
-      if ((err as { code?: string }).code !== '23505') throw err;
-      // Another request (maybe another process) is running this symbol: join it.
-      const [other] = await db.query<{ id: string }>(
-        `SELECT id FROM reports WHERE market = $1 AND symbol = $2 AND status = 'running'`,
-        [input.market, input.symbol],
-      );
-      if (other) return { id: other.id, joined: true };
-      throw err;
+    const runKey = reportRunKey({ asOf: input.asOf, language: input.language, modules });
+    const key = `${input.market}:${input.symbol}|${runKey}`;
+    const running = this.bySymbol.get(key);
+    if (running) return { id: running, joined: true };
+
+    let id: string | null = null;
+    for (let attempt = 0; id === null; attempt++) {
+      // A report whose owner is gone must not be joined (nor block this one): recover it first.
+      await this.recoverExpired({ market: input.market, symbol: input.symbol });
+      try {
+        const [row] = await db.query<{ id: string }>(
+          `INSERT INTO reports (market, symbol, status, modules, params, language, created_by, created_at,
+                                run_key, owner_id, lease_expires_at)
+           VALUES ($1, $2, 'running', $3::jsonb, $4::jsonb, $5, $6, $7, $8, $9,
+                   now() + $10 * interval '1 millisecond') RETURNING id`,
+          [
+            input.market,
+            input.symbol,
+            JSON.stringify(modules),
+            JSON.stringify(params),
+            input.language,
+            input.createdBy,
+            this.deps.now().toISOString(),
+            runKey,
+            this.ownerId,
+            this.leaseMs,
+          ],
+        );
+        id = row!.id;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '23505') throw err;
+        // Another request (maybe another process) runs the same symbol and key under a live lease: join it.
+        const [other] = await db.query<{ id: string }>(
+          `SELECT id FROM reports WHERE market = $1 AND symbol = $2 AND run_key = $3 AND status = 'running'
+              AND lease_expires_at >= now()`,
+          [input.market, input.symbol, runKey],
+        );
+        if (other) return { id: other.id, joined: true };
+        if (attempt >= 2) throw err; // it ended (or expired) meanwhile: try again, a bounded number of times
+      }
     }
     const joinedMeanwhile = this.bySymbol.get(key);
-    if (joinedMeanwhile) return { id: joinedMeanwhile, joined: true };
+    if (joinedMeanwhile && joinedMeanwhile !== id) {
+      await this.finishRow(id, 'failed', 'superseded: joined a concurrent identical request').catch(() => {});
+      return { id: joinedMeanwhile, joined: true };
+    }
     this.bySymbol.set(key, id);
 
     const sections: SectionView[] = modules.map((m) => ({
@@ -183,11 +242,20 @@ export class ReportService {
       output: null,
       error: null,
     }));
-    await db.query(
-      `INSERT INTO report_sections (report_id, module, status)
-       SELECT $1, m, 'pending' FROM unnest($2::text[]) AS m`,
-      [id, modules],
-    );
+    try {
+      await db.query(
+        `INSERT INTO report_sections (report_id, module, status)
+         SELECT $1, m, 'pending' FROM unnest($2::text[]) AS m`,
+        [id, modules],
+      );
+    } catch (err) {
+      this.bySymbol.delete(key);
+      // Never leave a running report nobody runs; if even this fails, its lease expires and a sweep ends it.
+      await this.finishRow(id, 'failed', 'report could not be started: its sections were not stored').catch(
+        (e) => this.deps.log.warn({ err: String(e), report: id }, 'could not mark report failed'),
+      );
+      throw err;
+    }
     const view: ReportView = {
       id,
       market: input.market,
@@ -210,6 +278,7 @@ export class ReportService {
     events.setMaxListeners(0);
     const run: LiveRun = { view, events, done: Promise.resolve() };
     this.live.set(id, run);
+    const reportId = id;
     run.done = this.execute(run, {
       symbolInfo: {
         name: info.name,
@@ -220,10 +289,10 @@ export class ReportService {
       },
       asOf: input.asOf ?? null,
     })
-      .catch((err) => this.deps.log.error({ err, report: id }, 'report run failed'))
+      .catch((err) => this.deps.log.error({ err, report: reportId }, 'report run failed'))
       .finally(() => {
         this.bySymbol.delete(key);
-        this.live.delete(id);
+        this.live.delete(reportId);
         events.emit('change');
         events.emit('end');
       });
@@ -237,6 +306,7 @@ export class ReportService {
 
   /** Aborts running reports (their sections end unavailable) and waits for them to be stored. */
   async close(): Promise<void> {
+    clearInterval(this.heartbeat);
     this.stopping.abort(new Error('server shutting down'));
     await Promise.all([...this.live.values()].map((r) => r.done));
   }
@@ -252,7 +322,7 @@ export class ReportService {
   async *watch(id: string, signal: AbortSignal, minIntervalMs = 100): AsyncGenerator<ReportView> {
     const run = this.live.get(id);
     if (!run) {
-      yield await getReport(this.deps.db, id);
+      yield* this.follow(id, signal, Math.max(minIntervalMs, 300));
       return;
     }
     let dirty = true;
@@ -289,6 +359,40 @@ export class ReportService {
       run.events.off('end', onEnd);
       signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * A report this process does not run (another web process behind the same proxy does): poll its stored
+   * state and yield each change until it leaves `running` (or its lease expires and a sweep ends it).
+   */
+  private async *follow(id: string, signal: AbortSignal, pollMs: number): AsyncGenerator<ReportView> {
+    let last = '';
+    while (!signal.aborted) {
+      const view = await getReport(this.deps.db, id);
+      const text = JSON.stringify(view);
+      if (text !== last) {
+        last = text;
+        yield view;
+      }
+      if (view.status !== 'running') return;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, pollMs);
+        function done() {
+          clearTimeout(t);
+          signal.removeEventListener('abort', done);
+          resolve();
+        }
+        signal.addEventListener('abort', done, { once: true });
+      });
+    }
+  }
+
+  private async finishRow(id: string, status: 'failed', error: string): Promise<void> {
+    await this.deps.db.query(
+      `UPDATE reports SET status = $2, error = $3, finished_at = now(), lease_expires_at = NULL
+        WHERE id = $1 AND status = 'running'`,
+      [id, status, error],
+    );
   }
 
   private async execute(
@@ -410,20 +514,37 @@ export class ReportService {
       : null;
     this.deps.metrics?.reportDuration.observe({ status: view.status }, view.durationMs / 1000);
     if (view.ungroundedNumbers) this.deps.metrics?.ungrounded.inc(view.ungroundedNumbers);
-    await db.query(
-      `UPDATE reports SET status = $2, finished_at = $3, duration_ms = $4, error = $5, lineage = $6::jsonb,
-              degraded_sections = $7, ungrounded_numbers = $8 WHERE id = $1`,
-      [
-        view.id,
-        view.status,
-        view.finishedAt,
-        view.durationMs,
-        view.error,
-        JSON.stringify(view.lineage),
-        view.degradedSections,
-        view.ungroundedNumbers,
-      ],
-    );
+    // The final state must land: retry transient failures; if it still fails, this run stops renewing the
+    // lease (it leaves `live`), so a sweep marks the report failed instead of leaving it running for ever.
+    const finalParams = [
+      view.id,
+      view.status,
+      view.finishedAt,
+      view.durationMs,
+      view.error,
+      JSON.stringify(view.lineage),
+      view.degradedSections,
+      view.ungroundedNumbers,
+      this.ownerId,
+    ];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await db.query(
+          `UPDATE reports SET status = $2, finished_at = $3, duration_ms = $4, error = $5, lineage = $6::jsonb,
+                  degraded_sections = $7, ungrounded_numbers = $8, lease_expires_at = NULL
+            WHERE id = $1 AND (owner_id = $9 OR owner_id IS NULL)`,
+          finalParams,
+        );
+        return;
+      } catch (err) {
+        if (attempt >= 4) throw err;
+        this.deps.log.warn(
+          { err: String(err), report: view.id, attempt },
+          'storing final report state failed; retrying',
+        );
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      }
+    }
   }
 }
 

@@ -21,12 +21,17 @@ export async function attachReports(deps: {
   inference?: InferenceConfig | undefined;
   quoteMaxAgeSeconds: number;
   registry?: Registry;
+  leaseMs?: number | undefined;
 }): Promise<{ inference: InferenceGateway; reports: ReportService; close(): Promise<void> }> {
   const inference = createInferenceGateway(deps.inference ?? INFERENCE_DEFAULTS);
   await ensureDefaultTemplates(deps.db);
-  const reports = new ReportService({ ...deps, inference, metrics: createReportMetrics(deps.registry) });
-  const interrupted = await reports.recoverInterrupted();
-  if (interrupted > 0)
-    deps.log.warn({ interrupted }, 'reports interrupted by the last shutdown marked failed');
+  const reports = new ReportService({
+    ...deps,
+    leaseMs: deps.leaseMs,
+    inference,
+    metrics: createReportMetrics(deps.registry),
+  });
+  // Only reports whose lease expired: another live process's running reports are left alone.
+  await reports.recoverExpired();
   return { inference, reports, close: () => reports.close() };
 }

@@ -6,7 +6,7 @@ import type { Runtime, RuntimeConfig } from '../runtime';
 import './all';
 import { loadOrCreateKeyFile, parseSecretsKey, type SecretsKeyring } from './crypto';
 import { SInferenceEndpoints, SQuoteFreshness } from './keys';
-import { attachSettings, getSetting } from './service';
+import { attachSettings, getSetting, seedSetting } from './service';
 
 /**
  * The keyring for secret settings: SECRETS_KEY (+ SECRETS_KEY_PREVIOUS during a rotation); on the
@@ -24,9 +24,17 @@ export function keyringFromConfig(config: RuntimeConfig): SecretsKeyring | null 
   return { current: loadOrCreateKeyFile(path.join(path.dirname(config.dataDir), 'secrets.key')), previous };
 }
 
-/** Start the settings service for this process; env values become the defaults of their settings. */
-export function startSettings(db: DatabaseHandle, config: RuntimeConfig, log: Logger) {
-  return attachSettings(db, {
+/**
+ * Start the settings service for this process; env values become the defaults of their settings. The quote
+ * freshness/retention setting is seeded into the database by the first process to start, so retention is
+ * decided by one stored row, not by whichever process's environment runs maintenance.
+ */
+export async function startSettings(db: DatabaseHandle, config: RuntimeConfig, log: Logger) {
+  const quotes = {
+    defaultMaxAgeSeconds: config.quotes.defaultMaxAgeSeconds,
+    retentionDays: config.quotes.retentionDays,
+  };
+  const stop = await attachSettings(db, {
     keyring: keyringFromConfig(config),
     defaults: {
       ...(config.inference
@@ -34,13 +42,16 @@ export function startSettings(db: DatabaseHandle, config: RuntimeConfig, log: Lo
             [SInferenceEndpoints.key]: { urls: config.inference.urls, timeoutMs: config.inference.timeoutMs },
           }
         : {}),
-      [SQuoteFreshness.key]: {
-        defaultMaxAgeSeconds: config.quotes.defaultMaxAgeSeconds,
-        retentionDays: config.quotes.retentionDays,
-      },
+      [SQuoteFreshness.key]: quotes,
     },
     log,
   });
+  if (await seedSetting(db, SQuoteFreshness, quotes))
+    log.info(
+      { setting: SQuoteFreshness.key, ...quotes },
+      'quote freshness/retention stored from the environment',
+    );
+  return stop;
 }
 
 /** Quote TTL default and retention as currently configured (admin setting, else the environment). */

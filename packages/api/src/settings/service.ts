@@ -55,14 +55,29 @@ export async function attachSettings(
   s.keyring = opts.keyring ?? null;
   s.log = opts.log ?? null;
   for (const [k, v] of Object.entries(opts.defaults ?? {})) s.defaults.set(k, v);
-  s.unlisten = await db.listen(SETTINGS_CHANNEL, (payload) => {
-    try {
-      const { key } = JSON.parse(payload) as { key: string };
-      s.cache.delete(key);
-    } catch {
-      s.cache.clear();
-    }
-  });
+  s.unlisten = await db.listen(
+    SETTINGS_CHANNEL,
+    (payload) => {
+      try {
+        const { key } = JSON.parse(payload) as { key: string };
+        s.cache.delete(key);
+      } catch {
+        s.cache.clear();
+      }
+    },
+    {
+      // Changes made while LISTEN was down were never announced: stop trusting the cache until it is back,
+      // then start from an empty one.
+      onState: (st) => {
+        s.listening = st === 'up';
+        s.cache.clear();
+        s.log?.[st === 'up' ? 'info' : 'warn'](
+          { channel: SETTINGS_CHANNEL },
+          st === 'up' ? 'settings LISTEN restored; cache reset' : 'settings LISTEN lost; reading through',
+        );
+      },
+    },
+  );
   s.listening = true;
   if (s.keyring?.previous.length) await reencryptSecrets(db);
   return async () => {
@@ -238,6 +253,29 @@ export async function setSetting<T>(
   s.cache.delete(def.key);
   s.log?.info({ setting: def.key, version, actor }, 'setting changed');
   return { version, value: publicValue(def, next) };
+}
+
+/**
+ * Store `value` as version 1 unless the setting already has a stored version (the first process to start
+ * wins). After that the stored row is the one source of truth for every process, whatever each one's
+ * environment says. Returns whether this call stored it. Not for secrets.
+ */
+export async function seedSetting<T>(db: DatabaseHandle, def: SettingDef<T>, value: T): Promise<boolean> {
+  if (def.secret) throw new Error(`seedSetting: '${def.key}' is secret`);
+  const parsed = def.schema.parse(value);
+  const seeded = await db.transaction(async (q) => {
+    const rows = await q(
+      `INSERT INTO settings (key, version, value, created_by) VALUES ($1, 1, $2, 'system')
+       ON CONFLICT DO NOTHING RETURNING version`,
+      [def.key, JSON.stringify(parsed)],
+    );
+    if (rows.length === 0) return false;
+    await writeAudit(q, { actor: 'system', action: 'setting.seed', target: def.key, newValue: parsed });
+    await q('SELECT pg_notify($1, $2)', [SETTINGS_CHANNEL, JSON.stringify({ key: def.key, version: 1 })]);
+    return true;
+  });
+  state(db).cache.delete(def.key);
+  return seeded;
 }
 
 export interface TSettingVersion {

@@ -124,7 +124,7 @@ describe(`settings service (${DB})`, () => {
 
   it('quote TTL default changes without a restart; versions and rollback', async () => {
     const limits = async () => (await j(await trpcGet('quotes.limits'))).result.data;
-    expect((await limits()).defaultMaxAgeSeconds).toBe(30); // env value is the default
+    expect((await limits()).defaultMaxAgeSeconds).toBe(30); // seeded from the environment as version 1
     expect(
       (
         await trpcPost('settings.set', {
@@ -143,9 +143,10 @@ describe(`settings service (${DB})`, () => {
       ).status,
     ).toBe(200);
     const hist = await settingHistory(s.rt.db, SQuoteFreshness);
-    expect(hist.map((h) => h.version)).toEqual([2, 1]);
+    expect(hist.map((h) => h.version)).toEqual([3, 2, 1]);
     expect(hist[0]!.createdBy).toBe('user:boss');
-    expect((await trpcPost('settings.rollback', { key: 'quotes.freshness', version: 1 })).status).toBe(200);
+    expect(hist[2]!.createdBy).toBe('system');
+    expect((await trpcPost('settings.rollback', { key: 'quotes.freshness', version: 2 })).status).toBe(200);
     expect(await limits()).toMatchObject({ defaultMaxAgeSeconds: 7, retentionDays: 30 });
     const audit = (await j(await trpcGet('audit.list', { action: 'setting.rollback' }))).result.data;
     expect(audit[0]).toMatchObject({

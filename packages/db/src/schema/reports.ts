@@ -4,7 +4,10 @@ import { createdAt, marketColumn, symbolColumn } from './columns';
 
 /**
  * One analysis report for (market, symbol). `status`: running | complete | failed. The partial unique index
- * lets only one report per symbol run at a time: a second request joins the running one.
+ * lets only one report per symbol and run key (as-of date, language, modules) run at a time: a second
+ * request with the same key joins the running one. A running report is leased: its owner process renews
+ * `lease_expires_at` while it runs; one whose lease expired (owner gone) is marked failed by whichever
+ * process notices.
  */
 export const reports = pgTable(
   'reports',
@@ -29,10 +32,18 @@ export const reports = pgTable(
     degradedSections: integer('degraded_sections').notNull().default(0),
     /** Numbers in the narrative that match no input number (null until the narrative ran). */
     ungroundedNumbers: integer('ungrounded_numbers'),
+    /** `<as-of date or live>|<language>|<modules>`: what a second request must match to join this one. */
+    runKey: text('run_key'),
+    /** The process running it (random id per report service). */
+    ownerId: text('owner_id'),
+    /** Renewed by the owner's heartbeat while running; past it, the report may be recovered as failed. */
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
   },
   (t) => [
     index('reports_symbol_created_idx').on(t.market, t.symbol, t.createdAt),
     index('reports_created_idx').on(t.createdAt),
-    uniqueIndex('reports_one_running_per_symbol').on(t.market, t.symbol).where(sql`status = 'running'`),
+    uniqueIndex('reports_one_running_per_symbol_key')
+      .on(t.market, t.symbol, t.runKey)
+      .where(sql`status = 'running'`),
   ],
 );
