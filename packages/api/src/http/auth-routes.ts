@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { writeAudit } from '../audit/audit-log';
 import { clientIp, isHttps } from '../auth/principal';
 import { createSession, deleteSession, parseCookies, SESSION_COOKIE, sessionCookie } from '../auth/sessions';
-import { checkSetupToken, forgetSetupToken } from '../auth/setup';
-import { authenticate, countUsers, createUser, ZUsername } from '../auth/users';
+import { checkSetupToken, createFirstAdmin, forgetSetupToken } from '../auth/setup';
+import { authenticate, countUsers, ZUsername } from '../auth/users';
 import { AppError } from '../errors';
 import type { Runtime } from '../runtime';
 import { assertNotLimited, consumeRateLimit, resetRateLimit } from '../security/rate-limits';
@@ -126,11 +126,7 @@ export function authRoutes(rt: Runtime): ApiRoute[] {
           throw new AppError('CONFLICT', 'setup is already done; sign in instead');
         if (!checkSetupToken(rt.db, input.token))
           throw new AppError('FORBIDDEN', 'invalid setup token; use the link printed in the server log');
-        const user = await createUser(rt.db, {
-          username: input.username,
-          password: input.password,
-          role: 'admin',
-        });
+        const user = await createFirstAdmin(rt.db, { username: input.username, password: input.password });
         forgetSetupToken(rt.db);
         await writeAudit(rt.db, {
           actor: `user:${user.username}`,
