@@ -42,6 +42,11 @@ export function createMetrics() {
       help: 'Unix time of the last successful collector poll',
       registers: [registry],
     }),
+    sseStreams: new Gauge({
+      name: 'investiq_sse_streams',
+      help: 'Open SSE streams (tRPC subscriptions) admitted by the stream guard',
+      registers: [registry],
+    }),
     liveSubscribers: new Gauge({
       name: 'investiq_live_quote_subscribers',
       help: 'Open live-quote subscriptions',
