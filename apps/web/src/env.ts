@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseTrustProxy } from '@investiq/api';
 import { z } from 'zod';
 
 const bool = z
@@ -36,8 +37,28 @@ export const ZEnv = z.object({
   SECRETS_KEY: z.string().optional(),
   /** The previous SECRETS_KEY while rotating; stored secrets are re-encrypted at start-up. */
   SECRETS_KEY_PREVIOUS: z.string().optional(),
-  /** Behind a reverse proxy: trust X-Forwarded-For / X-Forwarded-Host. */
-  TRUST_PROXY: bool.default(false),
+  /** Reverse proxies to believe: false | hop count (true = 1) | their addresses/CIDRs, comma-separated. */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => {
+      try {
+        return parseTrustProxy(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Bearer credential for /api/metrics and detailed /api/health (Prometheus); admins need none. */
+  METRICS_TOKEN: z
+    .string()
+    .min(32, 'METRICS_TOKEN must be at least 32 characters; try: openssl rand -base64 32')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Live-update streams (SSE) one user or API token may hold open at once; more → 429. */
+  SSE_MAX_STREAMS_PER_PRINCIPAL: z.coerce.number().int().min(1).max(1000).default(8),
+  /** A live-update stream is closed after this long; the browser reconnects (re-checking access). */
+  SSE_MAX_DURATION_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
   /** The address users reach us at (for the printed first-run setup link), e.g. https://invest.example.lan */
   PUBLIC_URL: z.url().optional(),
   /** A running report is claimed for this long without a heartbeat; then another process may fail it. */
@@ -89,6 +110,10 @@ export function runtimeConfigFromEnv(env: Env, opts: { collector?: boolean } = {
     },
     logLevel: env.LOG_LEVEL,
     reportLeaseMs: env.REPORT_LEASE_MS,
+    streams: {
+      maxPerPrincipal: env.SSE_MAX_STREAMS_PER_PRINCIPAL,
+      maxDurationMs: env.SSE_MAX_DURATION_SECONDS * 1000,
+    },
     inference: {
       urls: {
         llm: env.INFERENCE_LLM_URL,
@@ -107,6 +132,7 @@ export function runtimeConfigFromEnv(env: Env, opts: { collector?: boolean } = {
     },
     security: {
       trustProxy: env.TRUST_PROXY,
+      metricsToken: env.METRICS_TOKEN,
       secretsKey: env.SECRETS_KEY || undefined,
       secretsKeyPrevious: env.SECRETS_KEY_PREVIOUS || undefined,
     },

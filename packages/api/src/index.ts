@@ -21,5 +21,6 @@ export { QuoteHub } from './quotes/quote-hub';
 export { createPolicy } from './resilience';
 export { type AppRouter, appRouter, createCaller } from './root';
 export { createRuntime, type Runtime, type RuntimeConfig } from './runtime';
+export { parseTrustProxy, type TrustProxy } from './security/client-ip';
 export * from './settings/index';
 export { type Context, createContext, type Principal } from './trpc';

@@ -2,6 +2,7 @@ import { createDatabase, type DatabaseHandle, maintainQuoteStorage, quotesStorag
 import type { DataProvider } from '@investiq/market';
 import { createDemoMarket } from '@investiq/market/demo';
 import { Collector } from './collector/collector';
+import type { StreamLimits } from './http/stream-guard';
 import { syncDailyBars, syncSymbols } from './market/sync-market';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
@@ -11,6 +12,8 @@ import { QuoteHub } from './quotes/quote-hub';
 import type { InferenceConfig, InferenceGateway } from './reports/inference-gateway';
 import type { ReportService } from './reports/report-service';
 import { attachReports } from './reports/runtime';
+import type { TrustProxy } from './security/client-ip';
+import { startRateLimitPurge } from './security/rate-limits';
 import { getQuoteSettings, startSettings } from './settings/runtime-settings';
 
 export interface RuntimeConfig {
@@ -32,10 +35,16 @@ export interface RuntimeConfig {
   reportLeaseMs?: number;
   /** Inference service URLs and timeouts (defaults: 127.0.0.1:8001–8004). */
   inference?: InferenceConfig;
+  /** How long one /api/health answer is reused (ms, default 5000). */
+  healthCacheMs?: number;
+  /** Limits of SSE streams (see http/stream-guard.ts). */
+  streams?: Partial<StreamLimits>;
   /** Accounts and secrets (docs/admin.md). */
   security?: {
-    /** Trust X-Forwarded-For / X-Forwarded-Host from a reverse proxy in front of us. */
-    trustProxy?: boolean;
+    /** Which reverse proxies in front of us to believe (X-Forwarded-For/-Host): see security/client-ip.ts. */
+    trustProxy?: TrustProxy;
+    /** Bearer credential for /api/metrics and detailed /api/health (besides admin sessions and tokens). */
+    metricsToken?: string | undefined;
     /** 32 random bytes, base64: encrypts secret settings (AES-256-GCM). */
     secretsKey?: string | undefined;
     /** The previous key during a rotation: secrets under it are re-encrypted at start-up. */
@@ -89,6 +98,9 @@ export async function createRuntime(
   );
   const provider = createProvider(config, now);
   const stopSettings = await startSettings(db, config, log);
+  const stopPurge = startRateLimitPurge(db, {
+    onError: (err) => log.warn({ err: String(err) }, 'rate-limit purge failed'),
+  });
 
   await maintain(db, now, log);
   const nSymbols = await syncSymbols(db, provider);
@@ -151,6 +163,7 @@ export async function createRuntime(
     reports: reporting.reports,
     async close() {
       clearInterval(maintenance);
+      stopPurge();
       await reporting.close();
       await collector.stop();
       await hub.stop();

@@ -10,7 +10,7 @@ import { consumeRateLimit } from './security/rate-limits';
 
 export type Principal =
   | { kind: 'anonymous' }
-  | { kind: 'token'; id: string; name: string; role: Role }
+  | { kind: 'token'; id: string; name: string; role: Role; ownerId: string | null }
   | { kind: 'session'; userId: string; username: string; role: Role };
 
 export interface Context {
@@ -18,7 +18,7 @@ export interface Context {
   principal: Principal;
   requestId: string;
   log: Logger;
-  /** Client IP (socket address, or X-Forwarded-For's first hop behind a trusted proxy). */
+  /** Client IP (socket address, or the X-Forwarded-For entry the trusted proxies vouch for). */
   ip: string;
 }
 
@@ -34,7 +34,7 @@ export async function createContext(
   };
   const requestId = get('x-request-id')?.slice(0, 64) || randomUUID();
   // API token (Bearer) or session cookie; an invalid token is a 401, a stale cookie is anonymous
-  const principal = await resolvePrincipal(rt, headers);
+  const principal = await resolvePrincipal(rt, headers, meta.ip ? { ip: meta.ip } : {});
   return { rt, principal, requestId, log: rt.log.child({ requestId }), ip: meta.ip ?? 'unknown' };
 }
 

@@ -97,7 +97,8 @@ export async function createDatabase(opts: CreateDatabaseOptions): Promise<Datab
 
 async function openPglite(opts: CreateDatabaseOptions): Promise<DatabaseHandle & { client: PGlite }> {
   const dataDir = opts.dataDir ?? './data/pglite';
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  // 0700: the database files (and the secrets key file beside them) are for this user only
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const client = await PGlite.create(dataDir);
   const db = drizzlePglite({ client, schema }) as unknown as Database;
   return {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../errors';
 import type { Runtime } from '../runtime';
+import { assertNotLimited, consumeRateLimit } from '../security/rate-limits';
 import type { Principal } from '../trpc';
 import { bearerToken, verifyApiToken } from './api-tokens';
 import { type Role, roleAtLeast } from './roles';
@@ -17,12 +18,22 @@ export function headerOf(headers: HeaderBag, k: string): string | undefined {
 /**
  * Who is calling: an API token (`Authorization: Bearer iq_…`) wins; otherwise the session cookie;
  * otherwise anonymous. A presented but invalid token is an error (401); a stale cookie is just anonymous.
+ * With `ip`, invalid tokens count against the `authFailIp` limit, and an IP over it gets 429 before any
+ * token is looked up.
  */
-export async function resolvePrincipal(rt: Runtime, headers: HeaderBag): Promise<Principal> {
+export async function resolvePrincipal(
+  rt: Runtime,
+  headers: HeaderBag,
+  opts: { ip?: string } = {},
+): Promise<Principal> {
   const token = bearerToken(headerOf(headers, 'authorization'));
   if (token) {
-    const found = await verifyApiToken(rt.db, token);
-    if (!found) throw new AppError('UNAUTHORIZED', 'invalid or revoked API token');
+    if (opts.ip) await assertNotLimited(rt.db, 'authFailIp', opts.ip);
+    const found = await verifyApiToken(rt.db, token, rt.now());
+    if (!found) {
+      if (opts.ip) await consumeRateLimit(rt.db, 'authFailIp', opts.ip).catch(() => {});
+      throw new AppError('UNAUTHORIZED', 'invalid, expired or revoked API token');
+    }
     return { kind: 'token', ...found };
   }
   const cookie = parseCookies(headerOf(headers, 'cookie'))[SESSION_COOKIE];
@@ -40,22 +51,7 @@ export function requireRole(principal: Principal, role: Role): Exclude<Principal
   return principal;
 }
 
-/** True when the request reached us directly from this machine (not through a proxy). */
-export function isDirectLoopback(req: IncomingMessage): boolean {
-  const a = req.socket.remoteAddress ?? '';
-  const loop = a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1';
-  return loop && req.headers['x-forwarded-for'] === undefined && req.headers.forwarded === undefined;
-}
-
-/** The client's IP: the socket address, or the first X-Forwarded-For hop when TRUST_PROXY is on. */
-export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const xff = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
-    if (first) return first.slice(0, 64);
-  }
-  return (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
-}
+export { clientIp } from '../security/client-ip';
 
 /** Served over HTTPS (directly, or per the proxy's X-Forwarded-Proto)? Decides the cookie's Secure flag. */
 export function isHttps(req: IncomingMessage): boolean {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DatabaseHandle } from '@investiq/db';
-import { countUsers } from './users';
+import { AppError } from '../errors';
+import { countUsers, createUser, type TUser } from './users';
 
 /**
  * First run: while no user exists, each server process holds a one-time setup token and prints a link with
@@ -43,4 +44,21 @@ export async function checkSetupToken(db: DatabaseHandle, presented: string): Pr
 export async function forgetSetupToken(db: DatabaseHandle): Promise<void> {
   tokens.delete(db);
   await db.query('DELETE FROM investiq_meta WHERE key = $1', [META_KEY]);
+}
+
+/**
+ * Create the first admin, exactly once even when setup requests race (two browser tabs, two web processes
+ * each with its own link): the "no user yet" check and the insert run in one transaction under an advisory
+ * lock, so the second request sees the first one's user and gets 409.
+ */
+export async function createFirstAdmin(
+  db: DatabaseHandle,
+  input: { username: string; password: string },
+): Promise<TUser> {
+  return db.transaction(async (q) => {
+    await q('SELECT pg_advisory_xact_lock(hashtext($1))', ['investiq_first_admin']);
+    const n = await q<{ n: number }>('SELECT count(*)::int AS n FROM users');
+    if ((n[0]?.n ?? 0) > 0) throw new AppError('CONFLICT', 'setup is already done; sign in instead');
+    return createUser({ query: q }, { ...input, role: 'admin' });
+  });
 }

@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { writeAudit } from '../audit/audit-log';
 import { clientIp, isHttps } from '../auth/principal';
 import { createSession, deleteSession, parseCookies, SESSION_COOKIE, sessionCookie } from '../auth/sessions';
-import { checkSetupToken, forgetSetupToken } from '../auth/setup';
-import { authenticate, countUsers, createUser, ZUsername } from '../auth/users';
+import { checkSetupToken, createFirstAdmin, forgetSetupToken } from '../auth/setup';
+import { assertSignInAllowed, recordSignInFailure, recordSignInSuccess } from '../auth/sign-in-limits';
+import { authenticate, countUsers, ZUsername } from '../auth/users';
 import { AppError } from '../errors';
 import type { Runtime } from '../runtime';
-import { assertNotLimited, consumeRateLimit, resetRateLimit } from '../security/rate-limits';
+import { consumeRateLimit } from '../security/rate-limits';
 import { SSessions } from '../settings/keys';
 import { getSetting } from '../settings/service';
 
@@ -68,9 +69,9 @@ async function startSession(rt: Runtime, req: IncomingMessage, userId: string) {
   return sessionCookie(token, { secure: isHttps(req), maxAgeSeconds: ttlSeconds });
 }
 
-/** Password sign-in, sign-out and first-run setup. Rate limits: per IP and per username (failures). */
+/** Password sign-in, sign-out and first-run setup. Rate limits: see auth/sign-in-limits.ts. */
 export function authRoutes(rt: Runtime): ApiRoute[] {
-  const trustProxy = rt.config.security?.trustProxy ?? false;
+  const trustProxy = rt.config.security?.trustProxy;
   return [
     {
       method: 'POST',
@@ -81,10 +82,10 @@ export function authRoutes(rt: Runtime): ApiRoute[] {
         await consumeRateLimit(rt.db, 'loginIp', ip);
         const input = await readJson(req, ZLogin);
         const username = input.username.trim().toLowerCase();
-        await assertNotLimited(rt.db, 'loginUsername', username);
+        await assertSignInAllowed(rt.db, { username, ip, now: rt.now() });
         const user = await authenticate(rt.db, username, input.password);
         if (!user) {
-          await consumeRateLimit(rt.db, 'loginUsername', username).catch(() => {});
+          await recordSignInFailure(rt.db, { username, ip });
           await writeAudit(rt.db, {
             actor: 'anonymous',
             action: 'auth.login_failed',
@@ -93,7 +94,7 @@ export function authRoutes(rt: Runtime): ApiRoute[] {
           });
           throw new AppError('UNAUTHORIZED', 'wrong username or password');
         }
-        await resetRateLimit(rt.db, 'loginUsername', username);
+        await recordSignInSuccess(rt.db, { username, ip });
         const cookie = await startSession(rt, req, user.id);
         await writeAudit(rt.db, {
           actor: `user:${user.username}`,
@@ -126,11 +127,7 @@ export function authRoutes(rt: Runtime): ApiRoute[] {
           throw new AppError('CONFLICT', 'setup is already done; sign in instead');
         if (!(await checkSetupToken(rt.db, input.token)))
           throw new AppError('FORBIDDEN', 'invalid setup token; use the link printed in the server log');
-        const user = await createUser(rt.db, {
-          username: input.username,
-          password: input.password,
-          role: 'admin',
-        });
+        const user = await createFirstAdmin(rt.db, { username: input.username, password: input.password });
         await forgetSetupToken(rt.db);
         await writeAudit(rt.db, {
           actor: `user:${user.username}`,

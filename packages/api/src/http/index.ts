@@ -1,26 +1,34 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { symbolFormatError, ZMarket, ZMaxAgeSeconds } from '@investiq/contracts';
-import { quotesStorage } from '@investiq/db';
 import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { clientIp, isDirectLoopback, requireRole, resolvePrincipal } from '../auth/principal';
+import { bearerToken } from '../auth/api-tokens';
+import { clientIp, requireRole, resolvePrincipal } from '../auth/principal';
+import { roleAtLeast } from '../auth/roles';
 import { AppError, isAppError } from '../errors';
+import { createHealthCache } from '../observability/health-check';
 import { recordIngest } from '../observability/metrics';
 import { getLatestQuote } from '../quotes/get-latest-quotes';
 import { ingestQuotes, parseIngestBatch } from '../quotes/ingest-quotes';
-import { inferenceHealth } from '../reports/health';
 import { appRouter } from '../root';
 import type { Runtime } from '../runtime';
+import { fromTrustedProxy } from '../security/client-ip';
 import { assertJson, assertSameOrigin } from '../security/csrf';
 import { consumeRateLimit } from '../security/rate-limits';
 import { getQuoteSettings } from '../settings/runtime-settings';
 import { createContext } from '../trpc';
 import { authRoutes } from './auth-routes';
+import { createStreamGuard, DEFAULT_STREAM_LIMITS } from './stream-guard';
 
 /** Ingest bodies larger than this are refused with 413 before they are read into memory. */
 export const MAX_INGEST_BYTES = 4 * 1024 * 1024;
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+const sha = (s: string) => createHash('sha256').update(s).digest();
+/** Constant-time comparison of two secrets of any length. */
+const safeEqual = (a: string, b: string) => timingSafeEqual(sha(a), sha(b));
 
 function sendJson(
   res: ServerResponse,
@@ -64,7 +72,9 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 /** API token or session cookie with at least `role`, counted against the caller's rate limit. */
 async function requireToken(rt: Runtime, req: IncomingMessage, role: 'viewer' | 'analyst' | 'admin') {
-  const found = await resolvePrincipal(rt, req.headers);
+  const found = await resolvePrincipal(rt, req.headers, {
+    ip: clientIp(req, rt.config.security?.trustProxy),
+  });
   if (found.kind === 'anonymous')
     throw new AppError('UNAUTHORIZED', 'missing API token: send "Authorization: Bearer <token>"');
   const principal = requireRole(found, role);
@@ -73,11 +83,24 @@ async function requireToken(rt: Runtime, req: IncomingMessage, role: 'viewer' | 
   return { ...principal, name: principal.kind === 'token' ? principal.name : `user:${principal.username}` };
 }
 
+/** tRPC procedure paths that are subscriptions (long-lived SSE responses). */
+const SUBSCRIPTIONS = new Set(
+  Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)
+    .filter(([, p]) => p._def.type === 'subscription')
+    .map(([path]) => path),
+);
+const isSubscription = (pathname: string) =>
+  pathname
+    .slice('/api/trpc/'.length)
+    .split(',')
+    .some((p) => SUBSCRIPTIONS.has(decodeURIComponent(p)));
+
 /**
  * The server side of apps/web other than pages: tRPC (queries, mutations, SSE subscriptions), the seed
  * design's REST market-data API, health and metrics. Returns false for paths it does not own (pages).
  */
 export function createApiHandler(rt: Runtime): Handler {
+  const trust = rt.config.security?.trustProxy;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
@@ -85,7 +108,7 @@ export function createApiHandler(rt: Runtime): Handler {
     createContext: async ({ req }) => {
       try {
         return await createContext(rt, req.headers, {
-          ip: clientIp(req, rt.config.security?.trustProxy ?? false),
+          ip: clientIp(req, trust),
         });
       } catch (err) {
         if (isAppError(err)) throw new TRPCError({ code: err.code, message: err.message, cause: err });
@@ -97,6 +120,24 @@ export function createApiHandler(rt: Runtime): Handler {
         rt.log.error({ err: error.cause ?? error, path }, 'trpc error');
     },
   });
+
+  const streams = createStreamGuard(rt, { ...DEFAULT_STREAM_LIMITS, ...rt.config.streams });
+  const health = createHealthCache(rt, rt.config.healthCacheMs ?? 5_000);
+  const metricsToken = rt.config.security?.metricsToken;
+  /** Monitoring (metrics, health details): the METRICS_TOKEN bearer, or an admin session or API token. */
+  const monitoringAccess = async (req: IncomingMessage): Promise<'granted' | 'denied' | 'anonymous'> => {
+    const presented = bearerToken(req.headers.authorization);
+    if (metricsToken && presented && safeEqual(presented, metricsToken)) return 'granted';
+    let p: Awaited<ReturnType<typeof resolvePrincipal>>;
+    try {
+      p = await resolvePrincipal(rt, req.headers, { ip: clientIp(req, trust) });
+    } catch (err) {
+      if (isAppError(err) && err.code === 'TOO_MANY_REQUESTS') throw err;
+      return 'anonymous';
+    }
+    if (p.kind === 'anonymous') return 'anonymous';
+    return roleAtLeast(p.role, 'admin') ? 'granted' : 'denied';
+  };
 
   const routes: {
     method: string;
@@ -174,37 +215,14 @@ export function createApiHandler(rt: Runtime): Handler {
       pattern: /^\/api\/health\/?$/,
       name: 'health',
       run: async (req, res) => {
-        let database: { status: 'ok' | 'down'; kind: string; quotesStorage?: string; error?: string };
-        try {
-          database = { status: 'ok', kind: rt.db.kind, quotesStorage: await quotesStorage(rt.db) };
-        } catch (err) {
-          database = { status: 'down', kind: rt.db.kind, error: (err as Error).message };
-        }
-        const collector = rt.collector.status();
-        const collectorOk = collector.state !== 'running' || collector.lastError === null;
-        const inference = await inferenceHealth(rt.inference, rt.db);
-        const status = database.status === 'down' ? 'down' : collectorOk && inference.ok ? 'ok' : 'degraded';
-        // anonymous callers from the network learn only up/down; details need loopback or a signed-in caller
-        const detailed =
-          isDirectLoopback(req) ||
-          (await resolvePrincipal(rt, req.headers).catch(() => null))?.kind !== 'anonymous';
-        if (!detailed) {
-          sendJson(res, status === 'down' ? 503 : 200, { status, time: rt.now().toISOString() });
+        const h = await health.get();
+        const code = h.status === 'down' ? 503 : 200;
+        // the details (versions, errors, breaker states) are for operators: an admin or the metrics credential
+        if ((await monitoringAccess(req)) !== 'granted') {
+          sendJson(res, code, { status: h.status, time: h.time });
           return;
         }
-        sendJson(res, status === 'down' ? 503 : 200, {
-          status,
-          time: rt.now().toISOString(),
-          uptimeSeconds: Math.round((rt.now().getTime() - rt.startedAt.getTime()) / 1000),
-          database,
-          collector,
-          inference: inference.services,
-          breakers: {
-            [`provider:${rt.provider.id}`]: collector.breaker,
-            [rt.reports.providerPolicy.name]: rt.reports.providerPolicy.breakerState(),
-            ...rt.inference.breakerStates(),
-          },
-        });
+        sendJson(res, code, h);
       },
     },
     {
@@ -212,8 +230,14 @@ export function createApiHandler(rt: Runtime): Handler {
       pattern: /^\/api\/metrics\/?$/,
       name: 'metrics',
       run: async (req, res) => {
-        // Prometheus scrapes from this machine, or with a viewer+ API token (see docs/admin.md)
-        if (!isDirectLoopback(req)) await requireToken(rt, req, 'viewer');
+        const access = await monitoringAccess(req);
+        if (access === 'anonymous')
+          throw new AppError(
+            'UNAUTHORIZED',
+            'metrics need "Authorization: Bearer <METRICS_TOKEN>" or an admin session or token',
+          );
+        if (access === 'denied')
+          throw new AppError('FORBIDDEN', 'metrics need the admin role or METRICS_TOKEN');
         const text = await rt.metrics.registry.metrics();
         res.writeHead(200, { 'content-type': rt.metrics.registry.contentType });
         res.end(text);
@@ -227,7 +251,7 @@ export function createApiHandler(rt: Runtime): Handler {
     if (req.method === 'POST') {
       // CSRF: state changes only from our own origin (or from non-browser clients), and only as JSON
       try {
-        assertSameOrigin(req, { trustProxy: rt.config.security?.trustProxy ?? false });
+        assertSameOrigin(req, { trustProxy: fromTrustedProxy(req, trust) });
         assertJson(req);
       } catch (err) {
         if (!isAppError(err)) throw err;
@@ -236,6 +260,15 @@ export function createApiHandler(rt: Runtime): Handler {
       }
     }
     if (url.pathname.startsWith('/api/trpc/')) {
+      if (isSubscription(url.pathname)) {
+        try {
+          await streams.admit(req, res, clientIp(req, trust));
+        } catch (err) {
+          if (!isAppError(err)) throw err;
+          sendError(res, err);
+          return true;
+        }
+      }
       trpc(req, res);
       return true;
     }

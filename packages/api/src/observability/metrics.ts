@@ -80,6 +80,11 @@ export function createMetrics() {
         for (const b of breakerStates()) this.set({ policy: b.name }, BREAKER_STATE_VALUE[b.state]);
       },
     }),
+    sseStreams: new Gauge({
+      name: 'investiq_sse_streams',
+      help: 'Open SSE streams (tRPC subscriptions) admitted by the stream guard',
+      registers: [registry],
+    }),
     liveSubscribers: new Gauge({
       name: 'investiq_live_quote_subscribers',
       help: 'Open live-quote subscriptions',

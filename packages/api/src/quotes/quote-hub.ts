@@ -1,4 +1,4 @@
-import { EventEmitter, on } from 'node:events';
+import { EventEmitter } from 'node:events';
 import type { TQuote } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
 import type { Logger } from '../observability/logger';
@@ -86,11 +86,46 @@ export class QuoteHub {
     return this.emitter.listenerCount('quote');
   }
 
-  /** Live quotes for the given symbols (all when `keys` is empty) until `signal` aborts. */
-  async *subscribe(keys: readonly string[], signal?: AbortSignal): AsyncGenerator<TQuote> {
+  /**
+   * Live quotes for the given symbols (all when `keys` is empty) until `signal` aborts. A subscriber that
+   * reads slower than quotes arrive gets the newest quote per symbol, not a backlog: at most one pending
+   * quote per symbol, and at most `maxPending` symbols (the oldest pending one is dropped beyond that).
+   */
+  async *subscribe(
+    keys: readonly string[],
+    signal?: AbortSignal,
+    maxPending = 1_000,
+  ): AsyncGenerator<TQuote> {
     const wanted = new Set(keys);
-    for await (const [quote] of on(this.emitter, 'quote', { signal }) as AsyncIterable<[TQuote]>) {
-      if (wanted.size === 0 || wanted.has(`${quote.market}:${quote.symbol}`)) yield quote;
+    const pending = new Map<string, TQuote>();
+    let wake: (() => void) | null = null;
+    const onQuote = (quote: TQuote) => {
+      const key = `${quote.market}:${quote.symbol}`;
+      if (wanted.size > 0 && !wanted.has(key)) return;
+      pending.delete(key);
+      pending.set(key, quote);
+      if (pending.size > maxPending) pending.delete(pending.keys().next().value!);
+      wake?.();
+    };
+    const onAbort = () => wake?.();
+    this.emitter.on('quote', onQuote);
+    signal?.addEventListener('abort', onAbort);
+    try {
+      while (!signal?.aborted) {
+        const next = pending.entries().next();
+        if (!next.done) {
+          pending.delete(next.value[0]);
+          yield next.value[1];
+          continue;
+        }
+        await new Promise<void>((r) => {
+          wake = r;
+        });
+        wake = null;
+      }
+    } finally {
+      this.emitter.off('quote', onQuote);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 

@@ -35,14 +35,33 @@ export const collectorRouter = createTRPCRouter({
 
 export const tokensRouter = createTRPCRouter({
   create: adminProcedure
-    .input(z.object({ name: z.string().trim().min(1).max(64), role: z.enum(ROLES) }))
+    .input(
+      z.object({
+        name: z.string().trim().min(1).max(64),
+        role: z.enum(ROLES),
+        /** the user the token acts for; default: the admin creating it (or the creating token's owner) */
+        ownerId: z.uuid({ error: 'ownerId must be a user id' }).optional(),
+        /** default and maximum: the security.apiTokens setting */
+        expiresInDays: z.number().int().min(1).max(3650).optional(),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
-      const created = await createApiToken(ctx.rt.db, input);
+      const p = ctx.principal;
+      const ownerId = input.ownerId ?? (p.kind === 'session' ? p.userId : p.ownerId);
+      if (!ownerId)
+        throw new AppError('BAD_REQUEST', 'ownerId is required when the caller is an ownerless token');
+      const created = await createApiToken(ctx.rt.db, { ...input, ownerId, now: ctx.rt.now() });
       await writeAudit(ctx.rt.db, {
         actor: actorOf(ctx.principal),
         action: 'token.create',
         target: `token:${created.name}`,
-        newValue: { id: created.id, name: created.name, role: created.role },
+        newValue: {
+          id: created.id,
+          name: created.name,
+          role: created.role,
+          ownerId: created.ownerId,
+          expiresAt: created.expiresAt,
+        },
         ip: ctx.ip,
       });
       return created; // the only time the plain token leaves the server

@@ -24,10 +24,14 @@ export const RATE_LIMITS = {
   user: { points: (s: LimitsSetting) => s.userPerMinute, durationSeconds: 60 },
   /** every API call with an API token, by token id */
   token: { points: (s: LimitsSetting) => s.tokenPerMinute, durationSeconds: 60 },
-  /** login attempts by IP */
+  /** sign-in attempts by IP */
   loginIp: { points: (s: LimitsSetting) => s.loginPerIpPer15Minutes, durationSeconds: 900 },
-  /** failed logins by username (brute force against one account) */
-  loginUsername: { points: (s: LimitsSetting) => s.loginPerUsernamePer15Minutes, durationSeconds: 900 },
+  /** failed sign-ins by (username, IP): brute force from one place; blocks only that pair */
+  loginUsernameIp: { points: (s: LimitsSetting) => s.loginPerUsernamePer15Minutes, durationSeconds: 900 },
+  /** failed sign-ins by username from anywhere: distributed brute force; past it only known IPs get through */
+  loginUsername: { points: (s: LimitsSetting) => s.loginFailuresPerUsernamePerHour, durationSeconds: 3600 },
+  /** invalid API tokens by IP */
+  authFailIp: { points: (s: LimitsSetting) => s.authFailuresPerIpPer15Minutes, durationSeconds: 900 },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
@@ -116,4 +120,41 @@ export async function resetRateLimit(db: DatabaseHandle, name: RateLimitName, ke
   } catch {
     // a failed reset only means the counter expires by itself
   }
+}
+
+/** Is `key` over its limit under `name` (without spending a point)? Store errors count as limited. */
+export async function isLimited(db: DatabaseHandle, name: RateLimitName, key: string): Promise<boolean> {
+  try {
+    await assertNotLimited(db, name, key);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Expired counters are never read again but stay in the PostgreSQL store: delete them (memory stores
+ * expire their own). Returns rows deleted; a store that does not exist yet has nothing to delete.
+ */
+export async function purgeExpiredRateLimits(db: DatabaseHandle, now: Date = new Date()): Promise<number> {
+  if (!poolOf(db)) return 0;
+  try {
+    const rows = await db.query('DELETE FROM rate_limits WHERE expire < $1 RETURNING key', [now.getTime()]);
+    return rows.length;
+  } catch (err) {
+    if ((err as { code?: string }).code === '42P01') return 0; // no limiter has created the table yet
+    throw err;
+  }
+}
+
+/** Purge expired counters every `intervalMs` (default 5 min); returns a stop function. */
+export function startRateLimitPurge(
+  db: DatabaseHandle,
+  opts: { intervalMs?: number; onError?: (err: unknown) => void } = {},
+): () => void {
+  const timer = setInterval(() => {
+    purgeExpiredRateLimits(db).catch((err) => opts.onError?.(err));
+  }, opts.intervalMs ?? 300_000);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -1,5 +1,15 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
 
@@ -63,15 +73,63 @@ export function needsReencryption(keyring: SecretsKeyring, env: Envelope): boole
 
 /**
  * The embedded default has no one to set SECRETS_KEY: create a random key file beside the data directory
- * once (mode 0600) and reuse it. With DATABASE_URL set, SECRETS_KEY must come from the environment.
+ * once and reuse it. The directory is created 0700; the file is created exclusively (O_EXCL, so two
+ * processes starting together cannot overwrite each other's key) with mode 0600, and never through a
+ * symlink (O_NOFOLLOW): a planted link could otherwise make us write the key elsewhere or read a foreign
+ * one. With DATABASE_URL set, SECRETS_KEY must come from the environment.
  */
 export function loadOrCreateKeyFile(file: string): Buffer {
-  if (existsSync(file)) return parseSecretsKey(readFileSync(file, 'utf8'), file);
-  mkdirSync(path.dirname(file), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    return readKeyFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
   const key = randomBytes(32);
-  writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  let fd: number;
+  try {
+    fd = openSync(
+      file,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      0o600,
+    );
+  } catch (err) {
+    // another process created it between our read and our create: use theirs
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readKeyFile(file);
+    throw err;
+  }
+  try {
+    writeSync(fd, `${key.toString('base64')}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   return key;
+}
+
+function readKeyFile(file: string): Buffer {
+  const st = lstatSync(file); // ENOENT goes to the caller
+  if (st.isSymbolicLink())
+    throw new Error(`${file} is a symbolic link; refusing to use it as the secrets key file`);
+  if (!st.isFile()) throw new Error(`${file} is not a regular file`);
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP')
+      throw new Error(`${file} is a symbolic link; refusing to use it as the secrets key file`);
+    throw err;
+  }
+  try {
+    const mode = fstatSync(fd).mode & 0o777;
+    if (mode & 0o077)
+      throw new Error(
+        `${file} is readable by other users (mode ${mode.toString(8)}); run: chmod 600 ${file}`,
+      );
+    return parseSecretsKey(readFileSync(fd, 'utf8'), file);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** What an admin sees instead of a secret: enough to recognise it, not to use it. */

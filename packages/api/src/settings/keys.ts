@@ -56,13 +56,19 @@ export const SRateLimits = registerSetting({
   key: 'security.rateLimits',
   section: 'security',
   description:
-    'Requests per minute per IP (anonymous), per signed-in user and per API token; login attempts.',
+    'Requests per minute per IP (anonymous), per signed-in user and per API token; sign-in attempts and failures; invalid API tokens per IP.',
   schema: z.strictObject({
     anonymousPerIpPerMinute: perMinute,
     userPerMinute: perMinute,
     tokenPerMinute: perMinute,
+    /** sign-in attempts from one IP */
     loginPerIpPer15Minutes: z.number().int().min(1).max(10_000),
+    /** failed sign-ins for one username from one IP; then that pair waits (the owner elsewhere is not locked out) */
     loginPerUsernamePer15Minutes: z.number().int().min(1).max(10_000),
+    /** failed sign-ins for one username from all IPs; past it only IPs that signed in as that user before get through */
+    loginFailuresPerUsernamePerHour: z.number().int().min(1).max(100_000).default(100),
+    /** invalid API tokens presented from one IP */
+    authFailuresPerIpPer15Minutes: z.number().int().min(1).max(100_000).default(30),
   }),
   default: {
     anonymousPerIpPerMinute: 120,
@@ -70,6 +76,8 @@ export const SRateLimits = registerSetting({
     tokenPerMinute: 6000,
     loginPerIpPer15Minutes: 30,
     loginPerUsernamePer15Minutes: 10,
+    loginFailuresPerUsernamePerHour: 100,
+    authFailuresPerIpPer15Minutes: 30,
   },
 });
 
@@ -95,4 +103,13 @@ export const SUiDefaults = registerSetting({
     colorConvention: z.enum(['market', 'red-up', 'green-up']),
   }),
   default: { language: 'en', colorConvention: 'market' },
+});
+
+export const SApiTokens = registerSetting({
+  key: 'security.apiTokens',
+  section: 'security',
+  description:
+    'Longest lifetime of a new API token in days (a token without an expiry gets this one); 0 = no limit.',
+  schema: z.strictObject({ maxLifetimeDays: z.number().int().min(0).max(3650) }),
+  default: { maxLifetimeDays: 365 },
 });

@@ -334,26 +334,36 @@ export async function rollbackSetting(
   return setSetting(db, def, open(db, def, rows[0].value), actor, { ...opts, action: 'setting.rollback' });
 }
 
-/** Re-encrypt every stored secret under the current key (after a rotation). Returns rows rewritten. */
+/**
+ * Re-encrypt every stored secret under the current key (after a rotation). Returns rows rewritten.
+ * Every process starts with the rotated keyring, so this runs under a transaction-scoped advisory lock:
+ * one process rewrites the rows, the others wait, then find nothing left to do.
+ */
 export async function reencryptSecrets(db: DatabaseHandle): Promise<number> {
   const s = state(db);
   const keyring = s.keyring;
   if (!keyring) return 0;
-  const rows = await db.query<{ key: string; version: number; value: unknown }>(
-    `SELECT key, version, value FROM settings WHERE jsonb_typeof(value) = 'object' AND value ? '$enc'`,
-  );
-  let n = 0;
-  for (const r of rows) {
-    const env = r.value as Envelope;
-    if (!needsReencryption(keyring, env)) continue;
-    const plain = decryptValue(keyring, env, r.key);
-    await db.query('UPDATE settings SET value = $3 WHERE key = $1 AND version = $2', [
-      r.key,
-      r.version,
-      JSON.stringify(encryptValue(keyring, plain, r.key)),
-    ]);
-    n++;
-  }
+  const n = await db.transaction(async (q) => {
+    await q('SELECT pg_advisory_xact_lock(hashtext($1))', [REENCRYPT_LOCK]);
+    const rows = await q<{ key: string; version: number; value: unknown }>(
+      `SELECT key, version, value FROM settings WHERE jsonb_typeof(value) = 'object' AND value ? '$enc'`,
+    );
+    let written = 0;
+    for (const r of rows) {
+      const env = r.value as Envelope;
+      if (!needsReencryption(keyring, env)) continue;
+      const plain = decryptValue(keyring, env, r.key);
+      await q('UPDATE settings SET value = $3 WHERE key = $1 AND version = $2', [
+        r.key,
+        r.version,
+        JSON.stringify(encryptValue(keyring, plain, r.key)),
+      ]);
+      written++;
+    }
+    return written;
+  });
   if (n > 0) s.log?.info({ rows: n }, 're-encrypted stored secrets under the current SECRETS_KEY');
   return n;
 }
+
+const REENCRYPT_LOCK = 'investiq_reencrypt_secrets';

@@ -15,6 +15,7 @@ const PG = process.env.TEST_DATABASE_URL;
 const DB = PG ? 'PostgreSQL' : 'PGlite';
 const SECRETS_KEY = randomBytes(32).toString('base64');
 const FINNHUB = 'fh_live_9f8e7d6c5b4a3210';
+let lastRotationKey: Buffer | null = null;
 
 describe(`settings service (${DB})`, () => {
   let s: ApiServer;
@@ -204,6 +205,7 @@ describe(`settings service (${DB})`, () => {
   it('key rotation: secrets under the previous key are re-encrypted at start-up', async () => {
     const oldKey = parseSecretsKey(SECRETS_KEY);
     const newKey = randomBytes(32);
+    lastRotationKey = newKey;
     const rotated = { current: newKey, previous: [oldKey] };
     const stop = await attachSettings(s.rt.db, { keyring: rotated });
     await stop();
@@ -220,5 +222,47 @@ describe(`settings service (${DB})`, () => {
     // the envelope is bound to its setting: moved to another key it does not decrypt
     const env = encryptValue({ current: newKey, previous: [] }, 'x', 'providers.apiKeys');
     expect(() => decryptValue({ current: newKey, previous: [] }, env, 'other.key')).toThrow();
+  });
+
+  it('re-encryption after a rotation runs in one process only (advisory lock), the others find nothing to do', async () => {
+    const current = (
+      await s.rt.db.query<{ value: { $enc: string } }>(
+        `SELECT value FROM settings WHERE key = 'providers.apiKeys' ORDER BY version DESC LIMIT 1`,
+      )
+    )[0]!.value.$enc.split(':')[1];
+    const stored = (
+      await s.rt.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM settings WHERE jsonb_typeof(value) = 'object' AND value ? '$enc'`,
+      )
+    )[0]!.n;
+    expect(stored).toBeGreaterThan(1);
+    let other: DatabaseHandle = s.rt.db;
+    if (PG && s.rt.dbUrl)
+      other = await createDatabase({ databaseUrl: s.rt.dbUrl, migrate: false, poolMax: 2 });
+    const next = randomBytes(32);
+    // attach without `previous` (no start-up re-encryption yet), then add the old key: both processes now
+    // hold the rotated keyring and race to re-encrypt
+    const rings = [
+      { current: next, previous: [] as Buffer[] },
+      { current: next, previous: [] as Buffer[] },
+    ];
+    const stops = [await attachSettings(s.rt.db, { keyring: rings[0] })];
+    if (other !== s.rt.db) stops.push(await attachSettings(other, { keyring: rings[1] }));
+    try {
+      // the previous test rotated to `lastRotationKey`: every secret is under it now
+      const prevKey = lastRotationKey;
+      expect(prevKey && keyId(prevKey)).toBe(current);
+      for (const r of rings) r.previous.push(prevKey!);
+      const counts = await Promise.all([reencryptSecrets(s.rt.db), reencryptSecrets(other)]);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(stored);
+      expect(Math.min(...counts)).toBe(0);
+      const ids = await s.rt.db.query<{ kid: string }>(
+        `SELECT split_part(value->>'$enc', ':', 2) AS kid FROM settings WHERE value ? '$enc'`,
+      );
+      expect(new Set(ids.map((r) => r.kid))).toEqual(new Set([keyId(next)]));
+    } finally {
+      for (const stop of stops) await stop();
+      if (other !== s.rt.db) await other.close();
+    }
   });
 });

@@ -12,6 +12,7 @@ export default function AdminTokensPage() {
   const qc = useQueryClient();
   const t = useDict(adminDict);
   const tokens = useQuery(trpc.tokens.list.queryOptions());
+  const users = useQuery(trpc.users.list.queryOptions());
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.tokens.pathKey() });
   const [shown, setShown] = useState<string | null>(null);
   const create = useMutation(
@@ -25,7 +26,10 @@ export default function AdminTokensPage() {
   const revoke = useMutation(trpc.tokens.revoke.mutationOptions({ onSuccess: refresh }));
   const [name, setName] = useState('');
   const [role, setRole] = useState<(typeof ROLES)[number]>('viewer');
+  const [ownerId, setOwnerId] = useState(''); // '' = me
+  const [days, setDays] = useState('');
   const error = create.error ?? revoke.error ?? tokens.error;
+  const now = Date.now();
   return (
     <>
       <section className="card">
@@ -34,7 +38,12 @@ export default function AdminTokensPage() {
           className="admin-form"
           onSubmit={(e) => {
             e.preventDefault();
-            create.mutate({ name, role });
+            create.mutate({
+              name,
+              role,
+              ...(ownerId ? { ownerId } : {}),
+              ...(days ? { expiresInDays: Number(days) } : {}),
+            });
           }}
         >
           <label>
@@ -58,6 +67,35 @@ export default function AdminTokensPage() {
               ))}
             </select>
           </label>
+          <label>
+            {t.owner}
+            <select
+              value={ownerId}
+              onChange={(e) => setOwnerId(e.target.value)}
+              data-testid="new-token-owner"
+            >
+              <option value="">—</option>
+              {users.data
+                ?.filter((u) => !u.disabled)
+                .map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.username} ({u.role})
+                  </option>
+                ))}
+            </select>
+          </label>
+          <label>
+            {t.expiresInDays}
+            <input
+              type="number"
+              min={1}
+              max={3650}
+              value={days}
+              placeholder={t.expiresDefault}
+              onChange={(e) => setDays(e.target.value)}
+              data-testid="new-token-days"
+            />
+          </label>
           <button type="submit" disabled={create.isPending} data-testid="new-token-submit">
             {t.create}
           </button>
@@ -80,6 +118,8 @@ export default function AdminTokensPage() {
             <tr>
               <th>{t.name}</th>
               <th>{t.role}</th>
+              <th>{t.owner}</th>
+              <th className="hide-sm">{t.expires}</th>
               <th className="hide-sm">{t.created}</th>
               <th className="hide-sm">{t.lastUsed}</th>
               <th />
@@ -90,6 +130,16 @@ export default function AdminTokensPage() {
               <tr key={k.id} data-testid={`token-${k.name}`}>
                 <td>{k.name}</td>
                 <td>{k.role}</td>
+                <td>
+                  {k.owner ? k.owner.username : t.noOwner}
+                  {k.owner?.disabled ? <span className="muted"> ({t.ownerDisabled})</span> : null}
+                </td>
+                <td className="hide-sm">
+                  {k.expiresAt ? new Date(k.expiresAt).toLocaleString() : t.never}
+                  {k.expiresAt && Date.parse(k.expiresAt) <= now ? (
+                    <span className="muted"> ({t.expired})</span>
+                  ) : null}
+                </td>
                 <td className="hide-sm">{new Date(k.createdAt).toLocaleString()}</td>
                 <td className="hide-sm">{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : '—'}</td>
                 <td>
