@@ -1,6 +1,7 @@
 // Starts the built web app on a fresh embedded database for the e2e run, after creating an admin API token
 // (written to DATA_DIR/e2e-token) that tests use to pause and resume the collector.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,8 @@ const portEnv = {
   timeseries: 'TIMESERIES_PORT',
   'cpu-timeseries': 'CPU_TIMESERIES_PORT',
 };
+// the bearer secret shared by the web and the services of this run
+const inferenceToken = process.env.INFERENCE_TOKEN || randomBytes(32).toString('hex');
 const restartMs = Number(process.env.E2E_INFERENCE_RESTART_MS ?? 6000);
 const inference = path.join(root, 'apps/inference');
 const services = new Map();
@@ -57,7 +60,8 @@ function startInference(name) {
     env: {
       ...process.env,
       [portEnv[name]]: String(inferencePorts[name]),
-      HOST: '127.0.0.1',
+      INFERENCE_HOST: '127.0.0.1',
+      INFERENCE_TOKEN: inferenceToken,
       LOG_LEVEL: 'warn',
       LLM_UPSTREAM_URL: '',
     },
@@ -81,7 +85,7 @@ const inferenceUrls = {
 const child = spawn(tsx, ['server.ts'], {
   cwd: web,
   stdio: 'inherit',
-  env: { ...process.env, ...inferenceUrls, NODE_ENV: 'production' },
+  env: { ...process.env, ...inferenceUrls, INFERENCE_TOKEN: inferenceToken, NODE_ENV: 'production' },
 });
 const stopAll = (sig) => {
   shuttingDown = true;

@@ -3,6 +3,7 @@
 // embedded default — the inference services (all in one process, each on its own port) and the web server
 // (PGlite, demo market, collector) — and print the dashboard URL. Ctrl-C stops both.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +14,9 @@ const env = {
   TURBO_TELEMETRY_DISABLED: '1',
   ONNXRUNTIME_NODE_INSTALL: 'skip',
   NODE_ENV: 'production',
+  // The web and the inference services share a bearer secret; when none is configured, this run makes one
+  // for its own processes (it lives only in their environment and changes on every start).
+  INFERENCE_TOKEN: process.env.INFERENCE_TOKEN || randomBytes(32).toString('hex'),
 };
 const bin = (name) => path.join(root, 'node_modules/.bin', name);
 

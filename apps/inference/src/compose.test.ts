@@ -9,7 +9,11 @@ import { validateCompose } from '../../../scripts/validate-compose.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const COMPOSE = path.join(ROOT, 'docker-compose.jetson.yml');
-const ENV = { POSTGRES_PASSWORD: 'pw', SECRETS_KEY: 'c2VjcmV0' };
+const ENV = {
+  POSTGRES_PASSWORD: 'pw',
+  SECRETS_KEY: 'c2VjcmV0',
+  INFERENCE_TOKEN: 'compose-test-token-0123456789',
+};
 
 interface Result {
   config: { services: Record<string, Record<string, unknown>>; volumes?: Record<string, unknown> };
@@ -55,6 +59,20 @@ describe('docker-compose.jetson.yml', () => {
     expect(envOf('sentiment').ORT_TRT_DLA_CORE).toBe('0');
     expect(envOf('timeseries').ORT_TRT_DLA_CORE).toBe('1');
     expect(envOf('sentiment').SERVICE).toBe('sentiment');
+  });
+
+  it('keeps the inference services internal: no published ports, one shared token, allow-listed names', () => {
+    const envOf = (name: string) => (config.services[name]?.environment ?? {}) as Record<string, string>;
+    for (const name of ['llm-proxy', 'sentiment', 'timeseries', 'cpu-timeseries']) {
+      expect(config.services[name]?.ports, name).toBeUndefined();
+      expect(envOf(name).INFERENCE_TOKEN, name).toBe(ENV.INFERENCE_TOKEN);
+      const allowed = envOf(name).INFERENCE_ALLOWED_HOSTS?.split(',') ?? [];
+      expect(allowed, name).toContain(name);
+    }
+    expect(envOf('web').INFERENCE_TOKEN).toBe(ENV.INFERENCE_TOKEN);
+    expect(check(COMPOSE, { POSTGRES_PASSWORD: 'pw', SECRETS_KEY: 'k' }).errors.join('\n')).toContain(
+      'INFERENCE_TOKEN',
+    );
   });
 
   it('keeps data and models in volumes', () => {

@@ -9,10 +9,19 @@ export interface BatchConfig {
   maxBatch: number;
   maxWaitMs: number;
   maxQueue: number;
+  /** Longest a request may wait for admission to the batcher before 503. */
+  deadlineMs: number;
 }
 
 export interface InferenceConfig {
   host: string;
+  /** Bearer secret required on every route but /health; undefined (only when embedded, e.g. tests) = open. */
+  token: string | undefined;
+  /** Host header names accepted besides IP literals (lower case, no port). */
+  allowedHosts: string[];
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  arima: { maxPoints: number; maxGrid: number };
   ports: Record<ServiceName, number>;
   logLevel: InferenceEnv['LOG_LEVEL'];
   bodyLimitBytes: number;
@@ -36,6 +45,11 @@ export interface InferenceConfig {
 /** Overrides accepted by startService/startAll; anything left out takes the documented default. */
 export interface StartOptions {
   host?: string;
+  token?: string;
+  allowedHosts?: string[];
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  arima?: Partial<InferenceConfig['arima']>;
   /** Port of the single service started by startService (0 = pick a free one). */
   port?: number;
   ports?: Partial<Record<ServiceName, number>>;
@@ -56,7 +70,12 @@ export interface StartOptions {
 export function configFromEnv(env: InferenceEnv): InferenceConfig {
   const modelsDir = env.MODELS_DIR ?? path.join(APP_DIR, 'models');
   return {
-    host: env.HOST,
+    host: env.INFERENCE_HOST,
+    token: env.INFERENCE_TOKEN,
+    allowedHosts: env.INFERENCE_ALLOWED_HOSTS,
+    headersTimeoutMs: env.INFERENCE_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.INFERENCE_REQUEST_TIMEOUT_MS,
+    arima: { maxPoints: env.ARIMA_MAX_POINTS, maxGrid: env.ARIMA_MAX_GRID },
     ports: {
       llm: env.LLM_PORT,
       sentiment: env.SENTIMENT_PORT,
@@ -70,7 +89,12 @@ export function configFromEnv(env: InferenceEnv): InferenceConfig {
     timeseriesModelDir: env.TIMESERIES_MODEL_DIR ?? path.join(modelsDir, 'timeseries'),
     provider: env.ORT_EXECUTION_PROVIDER,
     dlaCore: env.ORT_TRT_DLA_CORE,
-    batch: { maxBatch: env.BATCH_MAX_SIZE, maxWaitMs: env.BATCH_MAX_WAIT_MS, maxQueue: env.BATCH_MAX_QUEUE },
+    batch: {
+      maxBatch: env.BATCH_MAX_SIZE,
+      maxWaitMs: env.BATCH_MAX_WAIT_MS,
+      maxQueue: env.BATCH_MAX_QUEUE,
+      deadlineMs: env.BATCH_DEADLINE_MS,
+    },
     cpu: { workers: env.CPU_WORKERS, maxQueue: env.CPU_MAX_QUEUE, taskTimeoutMs: env.CPU_TASK_TIMEOUT_MS },
     llm: {
       upstreamUrl: env.LLM_UPSTREAM_URL,
@@ -95,6 +119,11 @@ export function resolveConfig(
   return {
     ...base,
     host: options.host ?? base.host,
+    token: options.token ?? base.token,
+    allowedHosts: options.allowedHosts ?? base.allowedHosts,
+    headersTimeoutMs: options.headersTimeoutMs ?? base.headersTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs ?? base.requestTimeoutMs,
+    arima: { ...base.arima, ...options.arima },
     ports: { ...base.ports, ...options.ports },
     logLevel: options.logLevel ?? base.logLevel,
     bodyLimitBytes: options.bodyLimitBytes ?? base.bodyLimitBytes,

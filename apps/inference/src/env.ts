@@ -17,7 +17,28 @@ const optionalString = z
 /** Every environment variable the inference services read (documented in .env.example). */
 export const ZInferenceEnv = z.object({
   SERVICE: z.enum(SERVICE_MODES).default('all'),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  // Their own bind address, separate from the web's HOST: the services are internal (the web calls them).
+  INFERENCE_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Shared bearer secret; every route except /health wants `authorization: Bearer <token>`. */
+  INFERENCE_TOKEN: optionalString.pipe(
+    z.string().min(16, 'must be at least 16 characters (openssl rand -hex 32)').optional(),
+  ),
+  /** Host names (no port) a request's Host header may carry besides IP literals; DNS-rebinding guard. */
+  INFERENCE_ALLOWED_HOSTS: z
+    .string()
+    .default('localhost')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h !== ''),
+    ),
+  /** Time to receive a request's headers, and the whole request (headers + body); then the socket is dropped. */
+  INFERENCE_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+  INFERENCE_REQUEST_TIMEOUT_MS: positiveInt(30_000),
+  /** ARIMA work budget: longest series (reports send ≤ 3000), largest (maxP+1)·(maxQ+1)·(maxD+1) order grid. */
+  ARIMA_MAX_POINTS: positiveInt(3_000),
+  ARIMA_MAX_GRID: positiveInt(48),
   LLM_PORT: port(8001),
   SENTIMENT_PORT: port(8002),
   TIMESERIES_PORT: port(8003),
@@ -39,6 +60,7 @@ export const ZInferenceEnv = z.object({
   BATCH_MAX_SIZE: positiveInt(32),
   BATCH_MAX_WAIT_MS: z.coerce.number().min(0).default(4),
   BATCH_MAX_QUEUE: positiveInt(1024),
+  BATCH_DEADLINE_MS: positiveInt(10_000),
 
   CPU_WORKERS: z.coerce.number().int().min(0).default(0),
   CPU_MAX_QUEUE: positiveInt(256),
@@ -63,7 +85,14 @@ export function parseEnv(source: Record<string, string | undefined>): InferenceE
   return result.data;
 }
 
-/** The one place that reads process.env. */
+/** The one place that reads process.env. A running service always has a token (tests embed them open). */
 export function loadEnv(): InferenceEnv {
-  return parseEnv(process.env);
+  const env = parseEnv(process.env);
+  if (!env.INFERENCE_TOKEN) {
+    throw new Error(
+      'invalid inference environment:\n  INFERENCE_TOKEN: required (the bearer secret the web sends; ' +
+        "`openssl rand -hex 32`, the same value in the web's environment). `npm start` generates one.",
+    );
+  }
+  return env;
 }

@@ -90,7 +90,8 @@ describe('environment', () => {
     const env = parseEnv({});
     expect(env).toMatchObject({
       SERVICE: 'all',
-      HOST: '127.0.0.1',
+      INFERENCE_HOST: '127.0.0.1',
+      INFERENCE_ALLOWED_HOSTS: ['localhost'],
       LLM_PORT: 8001,
       CPU_TIMESERIES_PORT: 8004,
     });
@@ -99,6 +100,9 @@ describe('environment', () => {
     expect(() => parseEnv({ SENTIMENT_PORT: 'abc' })).toThrow('SENTIMENT_PORT');
     expect(() => parseEnv({ ORT_EXECUTION_PROVIDER: 'gpu' })).toThrow('ORT_EXECUTION_PROVIDER');
     expect(() => parseEnv({ LLM_UPSTREAM_URL: 'not a url' })).toThrow('LLM_UPSTREAM_URL');
+    expect(() => parseEnv({ INFERENCE_TOKEN: 'short' })).toThrow('INFERENCE_TOKEN');
+    // the web's HOST does not move the services off loopback
+    expect(parseEnv({ HOST: '0.0.0.0' }).INFERENCE_HOST).toBe('127.0.0.1');
   });
 
   it('every variable it reads is documented in .env.example', () => {
@@ -111,10 +115,33 @@ describe('environment', () => {
 });
 
 describe('main.ts', () => {
+  it('refuses to start without INFERENCE_TOKEN, naming it', async () => {
+    const { INFERENCE_TOKEN: _drop, ...rest } = process.env;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--service', 'llm'], {
+      cwd: APP_DIR,
+      env: { ...rest, LLM_PORT: '0', LLM_UPSTREAM_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(1);
+    expect(err).toContain('INFERENCE_TOKEN: required');
+  });
+
   it('starts the service named by --service from the environment and exits cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--service', 'llm'], {
       cwd: APP_DIR,
-      env: { ...process.env, LLM_PORT: '0', LLM_UPSTREAM_URL: '', LOG_LEVEL: 'info', SERVICE: 'sentiment' },
+      env: {
+        ...process.env,
+        LLM_PORT: '0',
+        LLM_UPSTREAM_URL: '',
+        LOG_LEVEL: 'info',
+        SERVICE: 'sentiment',
+        INFERENCE_TOKEN: 'main-test-token-0123456789',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseTrustProxy } from '@investiq/api';
+import { ZInferenceEndpointUrl } from '@investiq/contracts/inference';
 import { z } from 'zod';
 
 const bool = z
@@ -65,16 +66,21 @@ export const ZEnv = z.object({
   REPORT_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Inference services the reports call (see docs/reports.md); per-attempt timeouts in ms.
-  INFERENCE_LLM_URL: z.url().default('http://127.0.0.1:8001'),
-  INFERENCE_SENTIMENT_URL: z.url().default('http://127.0.0.1:8002'),
-  INFERENCE_TIMESERIES_URL: z.url().default('http://127.0.0.1:8003'),
-  INFERENCE_CPU_URL: z.url().default('http://127.0.0.1:8004'),
+  INFERENCE_LLM_URL: ZInferenceEndpointUrl.default('http://127.0.0.1:8001'),
+  INFERENCE_SENTIMENT_URL: ZInferenceEndpointUrl.default('http://127.0.0.1:8002'),
+  INFERENCE_TIMESERIES_URL: ZInferenceEndpointUrl.default('http://127.0.0.1:8003'),
+  INFERENCE_CPU_URL: ZInferenceEndpointUrl.default('http://127.0.0.1:8004'),
   INFERENCE_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   INFERENCE_SENTIMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   INFERENCE_TIMESERIES_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   INFERENCE_CPU_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   INFERENCE_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
   INFERENCE_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** The inference services' shared bearer secret (the same INFERENCE_TOKEN they run with). */
+  INFERENCE_TOKEN: z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim())),
 });
 
 export type Env = z.infer<typeof ZEnv>;
@@ -129,6 +135,7 @@ export function runtimeConfigFromEnv(env: Env, opts: { collector?: boolean } = {
       },
       breakerThreshold: env.INFERENCE_BREAKER_THRESHOLD,
       halfOpenAfterMs: env.INFERENCE_BREAKER_HALF_OPEN_MS,
+      token: env.INFERENCE_TOKEN,
     },
     security: {
       trustProxy: env.TRUST_PROXY,

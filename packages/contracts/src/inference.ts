@@ -5,6 +5,18 @@ import { z } from 'zod';
  * schemas and the typed client (`@investiq/inference-client`) validates responses with them.
  */
 
+/**
+ * Where an inference service is reached (environment INFERENCE_*_URL, admin setting `inference.endpoints`):
+ * http(s) only and no `user:pass@` — credentials in a URL would be shown in lineage and health, and the
+ * services authenticate with the INFERENCE_TOKEN bearer secret instead.
+ */
+export const ZInferenceEndpointUrl = z
+  .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+  .refine((u) => {
+    const parsed = new URL(u);
+    return parsed.username === '' && parsed.password === '';
+  }, 'must not contain credentials (user:password@); the services authenticate with INFERENCE_TOKEN');
+
 export const INFERENCE_SERVICES = ['llm', 'sentiment', 'timeseries', 'cpu-timeseries'] as const;
 export const ZInferenceServiceName = z.enum(INFERENCE_SERVICES);
 export type TInferenceServiceName = z.infer<typeof ZInferenceServiceName>;

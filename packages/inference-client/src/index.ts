@@ -44,7 +44,31 @@ export interface InferenceClientOptions {
   /** Per-request timeout (default 30 s; chat completions use `llmTimeoutMs`, default 120 s). */
   timeoutMs?: number;
   llmTimeoutMs?: number;
+  /** The services' shared bearer secret (INFERENCE_TOKEN); sent on every call but /health. */
+  token?: string;
+  /** Who we are for the services' fair queuing (`x-inference-caller`); default: our address as they see it. */
+  caller?: string;
   fetch?: typeof fetch;
+}
+
+/** Headers of one call: JSON body, bearer token, caller name. */
+export function inferenceHeaders(
+  options: { token?: string; caller?: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ...extra,
+    ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    ...(options.caller ? { 'x-inference-caller': options.caller } : {}),
+  };
+}
+
+/**
+ * A URL without the credentials it may carry (`user:pass@`): they are never shown (fetch refuses them anyway)
+ * and never shown. Endpoint validation rejects such URLs; this is the belt to that pair of braces.
+ */
+export function redactUrl(url: string): string {
+  return redactText(url);
 }
 
 /** A typed client for the four inference services; responses are validated against the contracts. */
@@ -57,7 +81,7 @@ export function createInferenceClient(options: InferenceClientOptions) {
     path: string,
     schema: S,
     body?: unknown,
-    opts: { signal?: AbortSignal; timeoutMs?: number } = {},
+    opts: { signal?: AbortSignal; timeoutMs?: number; caller?: string } = {},
   ): Promise<z.output<S>> {
     const base = options.urls[service];
     if (!base)
@@ -68,8 +92,13 @@ export function createInferenceClient(options: InferenceClientOptions) {
     try {
       res = await doFetch(`${base.replace(/\/+$/, '')}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: inferenceHeaders(
+          { token: options.token, caller: opts.caller ?? options.caller },
+          body === undefined ? {} : { 'content-type': 'application/json' },
+        ),
         body: body === undefined ? undefined : JSON.stringify(body),
+        // a service never redirects; a redirect is someone else answering (and would carry our token along)
+        redirect: 'manual',
         signal,
       });
     } catch (err) {
@@ -78,11 +107,20 @@ export function createInferenceClient(options: InferenceClientOptions) {
         service,
         0,
         code,
-        `${method} ${path} failed: ${(err as Error).message}`,
+        `${method} ${path} failed: ${redactText((err as Error).message)}`,
         undefined,
         {
           cause: err,
         },
+      );
+    }
+    if ((res.status >= 300 && res.status < 400) || res.type === 'opaqueredirect') {
+      await res.body?.cancel().catch(() => {});
+      throw new InferenceClientError(
+        service,
+        res.status,
+        'redirect_refused',
+        `${method} ${path} answered a redirect (${res.status}); inference services do not redirect, so it is not followed`,
       );
     }
     const json: unknown = await res.json().catch(() => undefined);
@@ -111,7 +149,7 @@ export function createInferenceClient(options: InferenceClientOptions) {
     return parsed.data;
   }
 
-  type Opts = { signal?: AbortSignal };
+  type Opts = { signal?: AbortSignal; caller?: string };
   return {
     health: (service: TInferenceServiceName, o: Opts = {}): Promise<TServiceHealth> =>
       call(service, 'GET', '/health', ZServiceHealth, undefined, o),
@@ -142,3 +180,9 @@ export function createInferenceClient(options: InferenceClientOptions) {
 }
 
 export type InferenceClient = ReturnType<typeof createInferenceClient>;
+
+/** Removes `user:pass@` from any URL inside a message (fetch errors quote the URL). */
+export function redactText(text: string): string {
+  // up to the last `@` before the path, as URL parsers read the userinfo
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi, '$1');
+}

@@ -52,6 +52,7 @@ export class MicroBatcher<I, O> {
   private running = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private flushing = false;
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: MicroBatcherOptions<I, O>) {
@@ -106,6 +107,12 @@ export class MicroBatcher<I, O> {
     return Promise.all(promises);
   }
 
+  /** From now on runs batches as soon as items arrive (no waiting to fill); still accepts work. */
+  flushEagerly(): void {
+    this.flushing = true;
+    this.schedule();
+  }
+
   /** Stops accepting work, runs everything already queued at once, and resolves when all batches ended. */
   async drain(): Promise<void> {
     this.closed = true;
@@ -119,7 +126,7 @@ export class MicroBatcher<I, O> {
       const oldest = this.queue[0] as Pending<I, O>;
       const waited = performance.now() - oldest.enqueuedAt;
       // Flush when a batch is full, the oldest item waited long enough, or we are draining.
-      if (this.queue.length >= this.maxBatch || waited >= this.maxWaitMs || this.closed) {
+      if (this.queue.length >= this.maxBatch || waited >= this.maxWaitMs || this.closed || this.flushing) {
         this.clearTimer();
         this.runBatch(this.queue.splice(0, this.maxBatch));
         continue;

@@ -2,6 +2,7 @@ import type { TServiceHealth } from '@investiq/contracts/inference';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { InferenceConfig, ServiceName } from '../config';
 import { HttpError } from './errors';
+import { installGuard } from './guard';
 import type { ServiceMetrics } from './metrics';
 
 export interface AppOptions {
@@ -38,7 +39,16 @@ export function createApp(options: AppOptions): FastifyInstance {
     // Idle keep-alive connections are closed on shutdown; in-flight requests finish first.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Slow clients are dropped: headers must arrive within headersTimeoutMs and the whole request (body
+    // included) within requestTimeoutMs (node answers 408 and closes); checked every ≤ 1 s.
+    requestTimeout: Math.max(config.requestTimeoutMs, config.headersTimeoutMs),
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(config.headersTimeoutMs / 4))),
+    },
   });
+
+  installGuard(app, { token: config.token, allowedHosts: config.allowedHosts });
 
   // JSON only: drop the default text/plain parser so anything else is a 415.
   app.removeContentTypeParser('text/plain');

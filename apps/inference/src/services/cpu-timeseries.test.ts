@@ -144,6 +144,7 @@ describe('cpu-timeseries limits', () => {
       port: 0,
       logLevel: 'silent',
       cpu: { workers: 1, maxQueue: 1, taskTimeoutMs: 1500 },
+      arima: { maxGrid: 108 }, // the full 5/5/2 grid, to run past the deadline
     });
     try {
       const big = { series: closes, horizon: 5, maxP: 3, maxQ: 3 };

@@ -9,7 +9,10 @@ import {
 } from '@investiq/contracts/inference';
 import type { FastifyInstance } from 'fastify';
 import { Piscina } from 'piscina';
+import { FairQueue } from '../batching/fair-queue';
+import { BatcherClosedError, QueueFullError } from '../batching/micro-batcher';
 import { badRequest, HttpError, parseOr400, queueFull } from '../http/errors';
+import { callerOf } from '../http/guard';
 import type { CpuTask, CpuTaskResult } from './cpu-tasks';
 import type { ServiceContext, ServiceRuntime } from './types';
 import { errorText } from './types';
@@ -27,6 +30,12 @@ export function createCpuTimeseriesService(ctx: ServiceContext): ServiceRuntime 
     maxThreads: threads,
     maxQueue: config.cpu.maxQueue,
     idleTimeout: 60_000,
+  });
+  // Callers take turns for the threads; piscina's own queue stays (nearly) empty.
+  const fair = new FairQueue({
+    concurrency: threads,
+    maxQueue: config.cpu.maxQueue,
+    onDepth: (depth) => metrics.queueDepth.set(depth),
   });
   let warmedUp = false;
   let error: string | undefined;
@@ -49,26 +58,48 @@ export function createCpuTimeseriesService(ctx: ServiceContext): ServiceRuntime 
   let poolClosed: Promise<void> | undefined;
   function closePool(): Promise<void> {
     closing = true;
-    poolClosed ??= ready.then(() => pool.close());
+    poolClosed ??= ready.then(() => fair.drain()).then(() => pool.close());
     return poolClosed;
   }
 
-  async function run<T>(task: CpuTask): Promise<T> {
+  /**
+   * One request's work: waits its caller's turn, then runs on a thread. The deadline (CPU_TASK_TIMEOUT_MS)
+   * covers both: expired while waiting → 503 (never started), while running → piscina terminates the thread
+   * (a fresh one replaces it) and the answer is 504.
+   */
+  async function run<T>(caller: string, task: CpuTask): Promise<T> {
     if (closing)
       throw new HttpError(503, 'shutting_down', 'service is shutting down', undefined, {
         'retry-after': '1',
       });
     if (error) throw new HttpError(503, 'workers_unavailable', `statistics workers unavailable: ${error}`);
-    // piscina's maxQueue counts waiting tasks; check first so the answer is a clean 429.
-    if (pool.queueSize >= config.cpu.maxQueue) {
-      throw queueFull(`queue is full (${pool.queueSize}/${config.cpu.maxQueue} tasks waiting); retry later`);
-    }
     const signal = AbortSignal.timeout(config.cpu.taskTimeoutMs);
-    metrics.queueDepth.set(pool.queueSize + 1);
+    let started = false;
     let result: CpuTaskResult;
     try {
-      result = await pool.run(task, { signal });
+      result = await fair.run(
+        caller,
+        () => {
+          started = true;
+          return pool.run(task, { signal });
+        },
+        signal,
+      );
     } catch (err) {
+      if (err instanceof QueueFullError) throw queueFull(`${err.message}: the service is busy`);
+      if (err instanceof BatcherClosedError)
+        throw new HttpError(503, 'shutting_down', 'service is shutting down', undefined, {
+          'retry-after': '1',
+        });
+      if (signal.aborted && !started) {
+        throw new HttpError(
+          503,
+          'deadline_exceeded',
+          `waited longer than ${config.cpu.taskTimeoutMs} ms for a worker; retry later`,
+          undefined,
+          { 'retry-after': '1' },
+        );
+      }
       if (signal.aborted) {
         throw new HttpError(504, 'timeout', `computation took longer than ${config.cpu.taskTimeoutMs} ms`);
       }
@@ -81,13 +112,29 @@ export function createCpuTimeseriesService(ctx: ServiceContext): ServiceRuntime 
         {},
         { cause: err },
       );
-    } finally {
-      metrics.queueDepth.set(pool.queueSize);
     }
     if (result.ok) return result.value as T;
     if (result.kind === 'input')
       throw badRequest(result.message, result.field ? { field: result.field } : undefined);
     throw new HttpError(500, 'internal_error', `computation failed: ${result.message}`);
+  }
+
+  /** The ARIMA work budget: series length and order-grid size (the full grid on a long series runs for minutes). */
+  function checkArimaBudget(input: { series: unknown[]; maxP?: number; maxQ?: number; maxD?: number }): void {
+    const { maxPoints, maxGrid } = config.arima;
+    if (input.series.length > maxPoints) {
+      throw badRequest(
+        `series: must have at most ${maxPoints} points for ARIMA on this service (got ${input.series.length})`,
+        { field: 'series' },
+      );
+    }
+    const grid = ((input.maxP ?? 3) + 1) * ((input.maxQ ?? 3) + 1) * ((input.maxD ?? 2) + 1);
+    if (grid > maxGrid) {
+      throw badRequest(
+        `maxP: the order grid (maxP+1)·(maxQ+1)·(maxD+1) = ${grid} exceeds this service's budget of ${maxGrid}; lower maxP/maxQ/maxD`,
+        { field: 'maxP' },
+      );
+    }
   }
 
   return {
@@ -106,21 +153,22 @@ export function createCpuTimeseriesService(ctx: ServiceContext): ServiceRuntime 
             requestedProvider: 'cpu',
           },
       warmedUp,
-      queue: { depth: pool.queueSize, max: config.cpu.maxQueue },
+      queue: { depth: fair.depth, max: config.cpu.maxQueue },
       ...(error ? { error } : {}),
     }),
     routes(app: FastifyInstance) {
       app.post('/v1/indicators', async (request): Promise<TIndicatorsResponse> => {
         const input = parseOr400(ZIndicatorsRequest, request.body);
-        return run({ kind: 'indicators', input });
+        return run(callerOf(request), { kind: 'indicators', input });
       });
       app.post('/v1/arima', async (request): Promise<TArimaResponse> => {
         const input = parseOr400(ZArimaRequest, request.body);
-        return run({ kind: 'arima', input });
+        checkArimaBudget(input);
+        return run(callerOf(request), { kind: 'arima', input });
       });
       app.post('/v1/garch', async (request): Promise<TGarchResponse> => {
         const input = parseOr400(ZGarchRequest, request.body);
-        return run({ kind: 'garch', input });
+        return run(callerOf(request), { kind: 'garch', input });
       });
     },
     // Running and queued tasks finish, then the threads stop; new requests get 503 (closing).

@@ -1,24 +1,30 @@
 import { PassThrough } from 'node:stream';
 import { ZChatCompletionChunk, ZChatCompletionRequest, ZChatUsage } from '@investiq/contracts/inference';
-import { BulkheadRejectedError, bulkhead } from 'cockatiel';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { FairQueue } from '../batching/fair-queue';
+import { QueueFullError } from '../batching/micro-batcher';
 import { HttpError, parseOr400, queueFull } from '../http/errors';
+import { callerOf } from '../http/guard';
 import type { ServiceContext, ServiceRuntime } from './types';
 import { errorText } from './types';
 
 /**
  * OpenAI-compatible chat completions, forwarded to LLM_UPSTREAM_URL (an OpenAI base URL such as
  * http://llm:8080/v1 for llama.cpp's llama-server, http://host:11434/v1 for Ollama, or vLLM's).
- * A bulkhead bounds concurrent upstream calls and the queue in front of them.
+ * A fair queue bounds concurrent upstream calls and the queue in front of them; callers take turns.
  */
 export function createLlmService(ctx: ServiceContext): ServiceRuntime {
   const { config, metrics, log } = ctx;
   const llm = config.llm;
-  const limiter = bulkhead(llm.maxConcurrency, llm.maxQueue);
+  const limiter = new FairQueue({
+    concurrency: llm.maxConcurrency,
+    maxQueue: llm.maxQueue,
+    maxPerCaller: Math.max(1, Math.ceil((llm.maxQueue * 3) / 4)),
+  });
   const inFlight = new Set<AbortController>();
   let closing = false;
 
-  const queueDepth = () => llm.maxQueue - limiter.queueSlots;
+  const queueDepth = () => limiter.depth;
   const endpoint = llm.upstreamUrl ? `${llm.upstreamUrl.replace(/\/+$/, '')}/chat/completions` : undefined;
   if (!endpoint)
     log.warn('LLM_UPSTREAM_URL is not set: /v1/chat/completions answers 503 until it is configured');
@@ -74,7 +80,7 @@ export function createLlmService(ctx: ServiceContext): ServiceRuntime {
     );
   }
 
-  async function handle(request: { body: unknown; raw: NodeJS.EventEmitter }, reply: FastifyReply) {
+  async function handle(request: FastifyRequest, reply: FastifyReply) {
     if (!endpoint) {
       throw new HttpError(
         503,
@@ -112,27 +118,31 @@ export function createLlmService(ctx: ServiceContext): ServiceRuntime {
     };
 
     try {
-      return await limiter.execute(async () => {
-        metrics.queueDepth.set(queueDepth());
-        if (parsed.stream === true) return await stream(body, controller, reply, cleanup);
-        try {
-          const res = await callUpstream(body, controller.signal);
-          let json: unknown;
+      return await limiter.run(
+        callerOf(request),
+        async () => {
+          metrics.queueDepth.set(queueDepth());
+          if (parsed.stream === true) return await stream(body, controller, reply, cleanup);
           try {
-            json = await res.json();
-          } catch (err) {
-            if (controller.signal.aborted) throw upstreamFailure(err, controller.signal);
-            throw new HttpError(502, 'upstream_error', `LLM upstream sent invalid JSON: ${errorText(err)}`);
+            const res = await callUpstream(body, controller.signal);
+            let json: unknown;
+            try {
+              json = await res.json();
+            } catch (err) {
+              if (controller.signal.aborted) throw upstreamFailure(err, controller.signal);
+              throw new HttpError(502, 'upstream_error', `LLM upstream sent invalid JSON: ${errorText(err)}`);
+            }
+            countUsage((json as { usage?: unknown } | null)?.usage);
+            return reply.send(json);
+          } finally {
+            cleanup();
           }
-          countUsage((json as { usage?: unknown } | null)?.usage);
-          return reply.send(json);
-        } finally {
-          cleanup();
-        }
-      }, controller.signal);
+        },
+        controller.signal,
+      );
     } catch (err) {
       cleanup();
-      if (err instanceof BulkheadRejectedError) {
+      if (err instanceof QueueFullError) {
         throw queueFull(`LLM is busy: ${llm.maxConcurrency} generations running and ${llm.maxQueue} waiting`);
       }
       if (controller.signal.aborted && !(err instanceof HttpError))

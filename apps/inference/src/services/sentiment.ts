@@ -1,7 +1,8 @@
 import { type TSentimentResponse, ZSentimentRequest } from '@investiq/contracts/inference';
 import type { FastifyInstance } from 'fastify';
 import { parseOr400 } from '../http/errors';
-import { createBatcher, submitAll } from './batched';
+import { callerOf } from '../http/guard';
+import { createAdmission, createBatcher, submitAll } from './batched';
 import { loadSentiment, type SentimentModelLike } from './model-loaders';
 import { ModelSlot } from './model-slot';
 import type { ServiceContext, ServiceRuntime } from './types';
@@ -22,6 +23,7 @@ export function createSentimentService(
     ctx.log,
   );
 
+  const admission = createAdmission(config.batch);
   const batcher = createBatcher<{ text: string; lang: Lang }, SentimentOutput>(
     config.batch,
     metrics,
@@ -55,7 +57,7 @@ export function createSentimentService(
       service: 'sentiment',
       model: slot.healthModel(),
       warmedUp: slot.warmedUp,
-      queue: { depth: batcher.depth, max: batcher.maxQueue },
+      queue: { depth: batcher.depth + admission.depth, max: batcher.maxQueue },
       ...(slot.error ? { error: slot.error } : {}),
     }),
     routes(app: FastifyInstance) {
@@ -65,6 +67,7 @@ export function createSentimentService(
         const results = await submitAll(
           batcher,
           body.texts.map((text) => ({ text, lang: body.lang })),
+          { queue: admission, caller: callerOf(request), deadlineMs: config.batch.deadlineMs },
         );
         return {
           results: results.map((r) => ({ label: r.label, scores: r.scores })),
@@ -72,8 +75,15 @@ export function createSentimentService(
         };
       });
     },
-    drain: () => batcher.drain(),
+    drain: async () => {
+      // admitted and waiting requests still reach the batcher, which stops waiting for full batches
+      batcher.flushEagerly();
+      await admission.drain();
+      await batcher.drain();
+    },
     async close() {
+      batcher.flushEagerly();
+      await admission.drain();
       await batcher.drain();
       await slot.close();
     },

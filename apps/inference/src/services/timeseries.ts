@@ -1,7 +1,8 @@
 import { type TForecastResponse, ZForecastRequest } from '@investiq/contracts/inference';
 import type { FastifyInstance } from 'fastify';
 import { badRequest, parseOr400 } from '../http/errors';
-import { createBatcher, submitAll } from './batched';
+import { callerOf } from '../http/guard';
+import { createAdmission, createBatcher, submitAll } from './batched';
 import { type ForecastModelLike, loadForecast } from './model-loaders';
 import { ModelSlot } from './model-slot';
 import type { ServiceContext, ServiceRuntime } from './types';
@@ -20,6 +21,7 @@ export function createTimeseriesService(
     (m) => m.predict([Array.from({ length: m.contextLength }, (_, i) => 100 + Math.sin(i / 5))]),
     ctx.log,
   );
+  const admission = createAdmission(config.batch);
   const batcher = createBatcher<number[], ForecastOutput>(config.batch, metrics, (series) =>
     slot.require().predict(series),
   );
@@ -32,7 +34,7 @@ export function createTimeseriesService(
       service: 'timeseries',
       model: slot.healthModel(),
       warmedUp: slot.warmedUp,
-      queue: { depth: batcher.depth, max: batcher.maxQueue },
+      queue: { depth: batcher.depth + admission.depth, max: batcher.maxQueue },
       ...(slot.error ? { error: slot.error } : {}),
     }),
     routes(app: FastifyInstance) {
@@ -55,6 +57,7 @@ export function createTimeseriesService(
         const outputs = await submitAll(
           batcher,
           body.series.map((s) => s.slice(s.length - L)),
+          { queue: admission, caller: callerOf(request), deadlineMs: config.batch.deadlineMs },
         );
         const cut = (xs: number[]) => xs.slice(0, horizon);
         return {
@@ -70,8 +73,15 @@ export function createTimeseriesService(
         };
       });
     },
-    drain: () => batcher.drain(),
+    drain: async () => {
+      // admitted and waiting requests still reach the batcher, which stops waiting for full batches
+      batcher.flushEagerly();
+      await admission.drain();
+      await batcher.drain();
+    },
     async close() {
+      batcher.flushEagerly();
+      await admission.drain();
       await batcher.drain();
       await slot.close();
     },

@@ -121,3 +121,70 @@ describe('a refused input', () => {
     }
   });
 });
+
+describe('talking to the services safely', () => {
+  it('sends the bearer token and its caller name, and never follows a redirect', async () => {
+    const seen: { authorization?: string; caller?: string }[] = [];
+    let targetHits = 0;
+    const target = createServer((_req, res) => {
+      targetHits++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"results":[]}');
+    });
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+    const redirector = createServer((req, res) => {
+      seen.push({
+        authorization: req.headers.authorization,
+        caller: req.headers['x-inference-caller'] as string | undefined,
+      });
+      res.writeHead(307, { location: `${url(target)}${req.url}` });
+      res.end();
+    });
+    await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
+    try {
+      const g = createInferenceGateway({
+        urls: {
+          llm: url(redirector),
+          sentiment: url(redirector),
+          timeseries: 'http://127.0.0.1:9',
+          'cpu-timeseries': 'http://127.0.0.1:9',
+        },
+        timeoutMs: { llm: 1_000, sentiment: 1_000, timeseries: 200, 'cpu-timeseries': 200 },
+        token: 'gateway-test-token-0123456789',
+        caller: 'web:test',
+      });
+      const err = await g
+        .call('sentiment', (signal) => g.client.sentiment({ texts: ['x'] }, { signal }))
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ServiceUnavailableError);
+      expect((err as Error).message).toContain('redirect_refused');
+      const chat = await g
+        .streamChat({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 5, temperature: 0 }, () => {})
+        .catch((e: unknown) => e);
+      expect(chat).toBeInstanceOf(ServiceUnavailableError);
+      expect(targetHits).toBe(0);
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+      for (const h of seen) {
+        expect(h.authorization).toBe('Bearer gateway-test-token-0123456789');
+        expect(h.caller).toBe('web:test');
+      }
+    } finally {
+      for (const s of [target, redirector]) s.closeAllConnections();
+      await Promise.all([target, redirector].map((s) => new Promise((r) => s.close(r))));
+    }
+  });
+
+  it('never shows credentials an endpoint URL carries (health, failure reasons)', async () => {
+    const port = (counting.address() as AddressInfo).port;
+    const g = gateway(`http://admin:s3cret-pw@127.0.0.1:${port}`);
+    const health = await g.health('sentiment');
+    expect(health.url).toBe(`http://127.0.0.1:${port}`);
+    expect(JSON.stringify(health)).not.toContain('s3cret');
+    const err = await g
+      .call('sentiment', (signal) => g.client.sentiment({ texts: ['x'] }, { signal }))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServiceUnavailableError);
+    expect((err as Error).message).not.toContain('s3cret');
+    expect((err as Error).message).not.toContain('admin');
+  });
+});

@@ -7,6 +7,9 @@ import {
   createInferenceClient,
   type InferenceClient,
   InferenceClientError,
+  inferenceHeaders,
+  redactText,
+  redactUrl,
 } from '@investiq/inference-client';
 import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'cockatiel';
 import { createPolicy, type NamedPolicy } from '../resilience';
@@ -18,6 +21,10 @@ export interface InferenceConfig {
   /** Consecutive failed calls that open a service's breaker, and how long it stays open. */
   breakerThreshold?: number;
   halfOpenAfterMs?: number;
+  /** The services' shared bearer secret (INFERENCE_TOKEN), sent on every call. */
+  token?: string | undefined;
+  /** Our name in the services' fair queues (`x-inference-caller`); default `web:<pid>`. */
+  caller?: string;
 }
 
 export const INFERENCE_DEFAULTS: InferenceConfig = {
@@ -60,8 +67,12 @@ export type ServiceHealthView =
       error: string;
     };
 
-/** Why a call failed, in words a report reader understands. */
+/** Why a call failed, in words a report reader understands (never with credentials a URL carried). */
 export function describeFailure(service: string, err: unknown): string {
+  return redactText(describeFailureRaw(service, err));
+}
+
+function describeFailureRaw(service: string, err: unknown): string {
   if (err instanceof BrokenCircuitError)
     return `${service} service circuit breaker is open after repeated failures; not called`;
   if (err instanceof BulkheadRejectedError) return `${service} service is saturated (too many calls queued)`;
@@ -83,10 +94,12 @@ export function describeFailure(service: string, err: unknown): string {
 export function createInferenceGateway(given: InferenceConfig) {
   // our own copy: endpoints change at run time (configure) without touching the caller's object
   const config: InferenceConfig = { ...given, urls: { ...given.urls }, timeoutMs: { ...given.timeoutMs } };
+  const identity = { token: config.token, caller: config.caller ?? `web:${process.pid}` };
   const client: InferenceClient = createInferenceClient({
     urls: config.urls,
     timeoutMs: 120_000,
     llmTimeoutMs: config.timeoutMs.llm,
+    ...identity,
   });
   const makePolicy = (s: TInferenceServiceName) =>
     createPolicy(`inference:${s}`, {
@@ -156,7 +169,7 @@ export function createInferenceGateway(given: InferenceConfig) {
   }
 
   async function health(service: TInferenceServiceName, timeoutMs = 1_500): Promise<ServiceHealthView> {
-    const url = config.urls[service];
+    const url = redactUrl(config.urls[service]);
     const breaker = policies[service].breakerState();
     try {
       const h = await client.health(service, { signal: AbortSignal.timeout(timeoutMs) });
@@ -191,11 +204,20 @@ export function createInferenceGateway(given: InferenceConfig) {
       async (signal) => {
         const res = await fetch(`${config.urls.llm.replace(/\/+$/, '')}/v1/chat/completions`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+          headers: inferenceHeaders(identity, {
+            'content-type': 'application/json',
+            accept: 'text/event-stream',
+          }),
           body: JSON.stringify({ ...body, stream: true }),
+          redirect: 'manual',
           signal,
         }).catch((err: unknown) => {
-          throw new InferenceClientError('llm', 0, signal.aborted ? 'timeout' : 'unreachable', String(err));
+          throw new InferenceClientError(
+            'llm',
+            0,
+            signal.aborted ? 'timeout' : 'unreachable',
+            redactText(String(err)),
+          );
         });
         if (!res.ok || !res.body) {
           const text = await res.text().catch(() => '');

@@ -1,7 +1,8 @@
+import { ZInferenceEndpointUrl } from '@investiq/contracts/inference';
 import { z } from 'zod';
 import { registerSetting } from './registry';
 
-const url = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+const url = ZInferenceEndpointUrl;
 const timeoutMs = z.number().int().min(100, 'at least 100 ms').max(600_000, 'at most 600000 ms');
 
 /** Data-provider API keys. Secret: encrypted at rest, masked on read. Empty string = not configured. */

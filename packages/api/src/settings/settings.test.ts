@@ -123,6 +123,42 @@ describe(`settings service (${DB})`, () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('inference endpoints accept only http(s) URLs without credentials; nothing is written otherwise', async () => {
+    const urls = {
+      llm: 'http://127.0.0.1:8001',
+      sentiment: 'http://127.0.0.1:8002',
+      timeseries: 'http://127.0.0.1:8003',
+      'cpu-timeseries': 'http://127.0.0.1:8004',
+    };
+    const timeoutMs = { llm: 60_000, sentiment: 5_000, timeseries: 5_000, 'cpu-timeseries': 15_000 };
+    const before = await s.rt.db.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM settings WHERE key = 'inference.endpoints'`,
+    );
+    const cases: [string, string][] = [
+      ['http://admin:hunter2@127.0.0.1:8002', 'urls.sentiment: must not contain credentials'],
+      ['http://token@127.0.0.1:8002', 'urls.sentiment: must not contain credentials'],
+      ['ftp://127.0.0.1:8002', 'urls.sentiment: must be an http(s) URL'],
+      ['file:///etc/passwd', 'urls.sentiment: must be an http(s) URL'],
+      ['javascript:alert(1)', 'urls.sentiment: must be an http(s) URL'],
+    ];
+    for (const [bad, message] of cases) {
+      const res = await trpcPost('settings.set', {
+        key: 'inference.endpoints',
+        value: { urls: { ...urls, sentiment: bad }, timeoutMs },
+      });
+      expect(res.status, bad).toBe(400);
+      const text = (await j(res)).error.message as string;
+      expect(text, bad).toContain(`inference.endpoints: ${message}`);
+      expect(text, bad).not.toContain('hunter2');
+    }
+    const after = await s.rt.db.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM settings WHERE key = 'inference.endpoints'`,
+    );
+    expect(after).toEqual(before);
+    const ok = await trpcPost('settings.set', { key: 'inference.endpoints', value: { urls, timeoutMs } });
+    expect(ok.status).toBe(200);
+  });
+
   it('quote TTL default changes without a restart; versions and rollback', async () => {
     const limits = async () => (await j(await trpcGet('quotes.limits'))).result.data;
     expect((await limits()).defaultMaxAgeSeconds).toBe(30); // seeded from the environment as version 1
