@@ -6,7 +6,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { clientIp, isDirectLoopback, requireRole, resolvePrincipal } from '../auth/principal';
 import { AppError, isAppError } from '../errors';
 import { getLatestQuote } from '../quotes/get-latest-quotes';
-import { ingestQuotes, parseIngestBatch } from '../quotes/ingest-quotes';
+import { apiSourceError, ingestQuotes, parseIngestBatch } from '../quotes/ingest-quotes';
 import { inferenceHealth } from '../reports/health';
 import { appRouter } from '../root';
 import type { Runtime } from '../runtime';
@@ -15,6 +15,7 @@ import { consumeRateLimit } from '../security/rate-limits';
 import { getQuoteSettings } from '../settings/runtime-settings';
 import { createContext } from '../trpc';
 import { authRoutes } from './auth-routes';
+import { readBody } from './read-body';
 
 /** Ingest bodies larger than this are refused with 413 before they are read into memory. */
 export const MAX_INGEST_BYTES = 4 * 1024 * 1024;
@@ -40,25 +41,6 @@ function sendError(res: ServerResponse, err: AppError): void {
   sendJson(res, err.status, {
     error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
   });
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    throw new AppError(
-      'PAYLOAD_TOO_LARGE',
-      `request body of ${declared} bytes exceeds the limit of ${limit} bytes`,
-    );
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit)
-      throw new AppError('PAYLOAD_TOO_LARGE', `request body exceeds the limit of ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** API token or session cookie with at least `role`, counted against the caller's rate limit. */
@@ -117,7 +99,7 @@ export function createApiHandler(rt: Runtime): Handler {
             `content-type must be application/json (got ${type || 'none'})`,
           );
         }
-        const raw = await readBody(req, MAX_INGEST_BYTES);
+        const raw = await readBody(req, res, MAX_INGEST_BYTES);
         let body: unknown;
         try {
           body = JSON.parse(raw.toString('utf8'));
@@ -130,6 +112,7 @@ export function createApiHandler(rt: Runtime): Handler {
             now: rt.now(),
             retentionDays: (await getQuoteSettings(rt)).retentionDays,
             defaultSource: 'api',
+            checkSource: apiSourceError,
             maxRows: rt.config.quotes.maxIngestRows,
           });
         } catch (err) {
@@ -149,7 +132,12 @@ export function createApiHandler(rt: Runtime): Handler {
       name: 'latest',
       run: async (req, res, m, url) => {
         await requireToken(rt, req, 'viewer');
-        const symbol = decodeURIComponent(m[1]!).trim().toUpperCase();
+        let symbol: string;
+        try {
+          symbol = decodeURIComponent(m[1]!).trim().toUpperCase();
+        } catch {
+          throw new AppError('BAD_REQUEST', 'symbol: malformed percent-encoding in the path');
+        }
         const market = ZMarket.safeParse(url.searchParams.get('market') ?? undefined);
         if (!market.success)
           throw new AppError('BAD_REQUEST', 'query parameter market must be one of CN, HK, US');
@@ -224,18 +212,21 @@ export function createApiHandler(rt: Runtime): Handler {
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith('/api/')) return false;
-    if (req.method === 'POST') {
-      // CSRF: state changes only from our own origin (or from non-browser clients), and only as JSON
+    const isTrpc = url.pathname.startsWith('/api/trpc/');
+    if (req.method === 'POST' || isTrpc) {
+      // CSRF: state changes only from our own origin (or from non-browser clients), and only as JSON.
+      // tRPC GETs too: some compute (prompts.preview runs every report module), and a cross-site link
+      // carries a SameSite=Lax cookie; only our own pages and programmatic clients call tRPC.
       try {
         assertSameOrigin(req, { trustProxy: rt.config.security?.trustProxy ?? false });
-        assertJson(req);
+        if (req.method === 'POST') assertJson(req);
       } catch (err) {
         if (!isAppError(err)) throw err;
         sendError(res, err);
         return true;
       }
     }
-    if (url.pathname.startsWith('/api/trpc/')) {
+    if (isTrpc) {
       trpc(req, res);
       return true;
     }
