@@ -11,6 +11,7 @@ import type { Runtime } from '../runtime';
 import { consumeRateLimit } from '../security/rate-limits';
 import { SSessions } from '../settings/keys';
 import { getSetting } from '../settings/service';
+import { readBody } from './read-body';
 
 export interface ApiRoute {
   method: string;
@@ -21,17 +22,11 @@ export interface ApiRoute {
 
 const MAX_AUTH_BODY = 16 * 1024;
 
-async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_AUTH_BODY) throw new AppError('PAYLOAD_TOO_LARGE', `body exceeds ${MAX_AUTH_BODY} bytes`);
-    chunks.push(chunk as Buffer);
-  }
+async function readJson<T>(req: IncomingMessage, res: ServerResponse, schema: z.ZodType<T>): Promise<T> {
+  const raw = await readBody(req, res, MAX_AUTH_BODY);
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    body = JSON.parse(raw.toString('utf8'));
   } catch {
     throw new AppError('BAD_REQUEST', 'body is not valid JSON');
   }
@@ -80,7 +75,7 @@ export function authRoutes(rt: Runtime): ApiRoute[] {
       run: async (req, res) => {
         const ip = clientIp(req, trustProxy);
         await consumeRateLimit(rt.db, 'loginIp', ip);
-        const input = await readJson(req, ZLogin);
+        const input = await readJson(req, res, ZLogin);
         const username = input.username.trim().toLowerCase();
         await assertSignInAllowed(rt.db, { username, ip, now: rt.now() });
         const user = await authenticate(rt.db, username, input.password);
@@ -122,7 +117,7 @@ export function authRoutes(rt: Runtime): ApiRoute[] {
       run: async (req, res) => {
         const ip = clientIp(req, trustProxy);
         await consumeRateLimit(rt.db, 'loginIp', ip);
-        const input = await readJson(req, ZSetup);
+        const input = await readJson(req, res, ZSetup);
         if ((await countUsers(rt.db)) > 0)
           throw new AppError('CONFLICT', 'setup is already done; sign in instead');
         if (!(await checkSetupToken(rt.db, input.token)))

@@ -10,7 +10,7 @@ import { AppError, isAppError } from '../errors';
 import { createHealthCache } from '../observability/health-check';
 import { recordIngest } from '../observability/metrics';
 import { getLatestQuote } from '../quotes/get-latest-quotes';
-import { ingestQuotes, parseIngestBatch } from '../quotes/ingest-quotes';
+import { apiSourceError, ingestQuotes, parseIngestBatch } from '../quotes/ingest-quotes';
 import { appRouter } from '../root';
 import type { Runtime } from '../runtime';
 import { fromTrustedProxy } from '../security/client-ip';
@@ -19,6 +19,7 @@ import { consumeRateLimit } from '../security/rate-limits';
 import { getQuoteSettings } from '../settings/runtime-settings';
 import { createContext } from '../trpc';
 import { authRoutes } from './auth-routes';
+import { readBody } from './read-body';
 import { createStreamGuard, DEFAULT_STREAM_LIMITS } from './stream-guard';
 
 /** Ingest bodies larger than this are refused with 413 before they are read into memory. */
@@ -49,25 +50,6 @@ function sendError(res: ServerResponse, err: AppError): void {
   sendJson(res, err.status, {
     error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
   });
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    throw new AppError(
-      'PAYLOAD_TOO_LARGE',
-      `request body of ${declared} bytes exceeds the limit of ${limit} bytes`,
-    );
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit)
-      throw new AppError('PAYLOAD_TOO_LARGE', `request body exceeds the limit of ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** API token or session cookie with at least `role`, counted against the caller's rate limit. */
@@ -159,7 +141,7 @@ export function createApiHandler(rt: Runtime): Handler {
             `content-type must be application/json (got ${type || 'none'})`,
           );
         }
-        const raw = await readBody(req, MAX_INGEST_BYTES);
+        const raw = await readBody(req, res, MAX_INGEST_BYTES);
         let body: unknown;
         try {
           body = JSON.parse(raw.toString('utf8'));
@@ -172,6 +154,7 @@ export function createApiHandler(rt: Runtime): Handler {
             now: rt.now(),
             retentionDays: (await getQuoteSettings(rt)).retentionDays,
             defaultSource: 'api',
+            checkSource: apiSourceError,
             maxRows: rt.config.quotes.maxIngestRows,
           });
         } catch (err) {
@@ -190,7 +173,12 @@ export function createApiHandler(rt: Runtime): Handler {
       name: 'latest',
       run: async (req, res, m, url) => {
         await requireToken(rt, req, 'viewer');
-        const symbol = decodeURIComponent(m[1]!).trim().toUpperCase();
+        let symbol: string;
+        try {
+          symbol = decodeURIComponent(m[1]!).trim().toUpperCase();
+        } catch {
+          throw new AppError('BAD_REQUEST', 'symbol: malformed percent-encoding in the path');
+        }
         const market = ZMarket.safeParse(url.searchParams.get('market') ?? undefined);
         if (!market.success)
           throw new AppError('BAD_REQUEST', 'query parameter market must be one of CN, HK, US');
@@ -248,18 +236,21 @@ export function createApiHandler(rt: Runtime): Handler {
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith('/api/')) return false;
-    if (req.method === 'POST') {
-      // CSRF: state changes only from our own origin (or from non-browser clients), and only as JSON
+    const isTrpc = url.pathname.startsWith('/api/trpc/');
+    if (req.method === 'POST' || isTrpc) {
+      // CSRF: state changes only from our own origin (or from non-browser clients), and only as JSON.
+      // tRPC GETs too: some compute (prompts.preview runs every report module), and a cross-site link
+      // carries a SameSite=Lax cookie; only our own pages and programmatic clients call tRPC.
       try {
         assertSameOrigin(req, { trustProxy: fromTrustedProxy(req, trust) });
-        assertJson(req);
+        if (req.method === 'POST') assertJson(req);
       } catch (err) {
         if (!isAppError(err)) throw err;
         sendError(res, err);
         return true;
       }
     }
-    if (url.pathname.startsWith('/api/trpc/')) {
+    if (isTrpc) {
       if (isSubscription(url.pathname)) {
         try {
           await streams.admit(req, res, clientIp(req, trust));

@@ -1,4 +1,5 @@
 import { type Fact, formatFact } from '../reports/grounding';
+import { fillPlaceholders } from './placeholders';
 
 export interface PromptValues {
   name: string;
@@ -12,21 +13,24 @@ export interface PromptValues {
   sections: readonly { module: string; status: string; reason?: string | null }[];
 }
 
-/** Fills a template body's {{placeholders}}; unknown placeholders are left as they are. */
+/**
+ * Fills a template body's {{placeholders}}; unknown placeholders (including prototype names such as
+ * {{constructor}}) are left as they are — values are looked up in a Map, never on an object's prototype.
+ */
 export function renderPrompt(template: { body: string } | string, v: PromptValues): string {
   const body = typeof template === 'string' ? template : template.body;
   const facts = v.facts.map((f) => `- ${f.label}: ${formatFact(f)}`).join('\n') || '- (none)';
   const sections =
     v.sections.map((s) => `- ${s.module}: ${s.status}${s.reason ? ` (${s.reason})` : ''}`).join('\n') ||
     '- (none)';
-  const values: Record<string, string> = {
-    name: v.name,
-    symbol: v.symbol,
-    market: v.market,
-    currency: v.currency,
-    asOf: v.asOf,
-    facts,
-    sections,
-  };
-  return body.replace(/\{\{\s*([^}]+?)\s*\}\}/g, (m, key: string) => values[key] ?? m);
+  const values = new Map<string, string>([
+    ['name', v.name],
+    ['symbol', v.symbol],
+    ['market', v.market],
+    ['currency', v.currency],
+    ['asOf', v.asOf],
+    ['facts', facts],
+    ['sections', sections],
+  ]);
+  return fillPlaceholders(body, values);
 }

@@ -1,6 +1,7 @@
 import type { DatabaseHandle } from '@investiq/db';
 import { AppError } from '../errors';
 import { DEFAULT_TEMPLATES, NARRATIVE_TEMPLATE } from './defaults';
+import { scanPlaceholders } from './placeholders';
 
 export type TemplateLanguage = 'zh' | 'en';
 
@@ -119,14 +120,7 @@ export async function createTemplateVersion(
       'BAD_REQUEST',
       'template body must contain the {{facts}} placeholder (the computed numbers)',
     );
-  const unknown = [...body.matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)]
-    .map((m) => m[1]!)
-    .filter((k) => !PLACEHOLDERS.includes(k));
-  if (unknown.length > 0)
-    throw new AppError(
-      'BAD_REQUEST',
-      `unknown placeholder(s): ${unknown.map((k) => `{{${k}}}`).join(', ')}; known: ${PLACEHOLDERS.map((k) => `{{${k}}}`).join(', ')}`,
-    );
+  assertKnownPlaceholders(body);
   const name = input.name ?? NARRATIVE_TEMPLATE;
   const language = input.language;
   const row = await db.transaction(async (query) => {
@@ -176,3 +170,18 @@ export async function rollbackTemplate(
 }
 
 export const PLACEHOLDERS = ['name', 'symbol', 'market', 'currency', 'asOf', 'facts', 'sections'];
+
+/** Refuses a body that uses placeholders outside PLACEHOLDERS (e.g. a typo, or {{constructor}}). */
+export function assertKnownPlaceholders(body: string): void {
+  const unknown = [...new Set(scanPlaceholders(body).map((m) => m.key))].filter(
+    (k) => !PLACEHOLDERS.includes(k),
+  );
+  if (unknown.length > 0)
+    throw new AppError(
+      'BAD_REQUEST',
+      `unknown placeholder(s): ${unknown
+        .slice(0, 10)
+        .map((k) => `{{${k.slice(0, 40)}}}`)
+        .join(', ')}; known: ${PLACEHOLDERS.map((k) => `{{${k}}}`).join(', ')}`,
+    );
+}

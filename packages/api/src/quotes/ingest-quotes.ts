@@ -1,5 +1,5 @@
 import { symbolFormatError, ZMarket } from '@investiq/contracts';
-import { type DatabaseHandle, ensureQuotePartitions } from '@investiq/db';
+import { type DatabaseHandle, ensureQuotePartitions, PRICE_COLUMN } from '@investiq/db';
 import type { ProviderQuote } from '@investiq/market';
 import { z } from 'zod';
 import { AppError } from '../errors';
@@ -12,11 +12,29 @@ const MAX_FUTURE_MS = 60_000;
 /** pg_notify payloads must stay under 8000 bytes. */
 const NOTIFY_CHUNK_BYTES = 7000;
 
+/** What numeric(20,6) holds: below 10^14, in steps of 0.000001 (a smaller price would be stored as 0). */
+const PRICE_SCALE = PRICE_COLUMN.scale;
+const PRICE_MIN = 10 ** -PRICE_SCALE;
+const PRICE_LIMIT = 10 ** (PRICE_COLUMN.precision - PRICE_COLUMN.scale);
+const PRICE_FIELDS = ['price', 'open', 'high', 'low', 'prevClose'] as const;
+
 const positive = (field: string) =>
   z
     .number({ error: `${field} must be a number` })
     .finite(`${field} must be finite`)
-    .positive(`${field} must be > 0`);
+    .positive(`${field} must be > 0`)
+    .min(PRICE_MIN, `${field} must be at least ${PRICE_MIN.toFixed(PRICE_SCALE)} (6 decimals are kept)`)
+    .lt(PRICE_LIMIT, `${field} must be less than ${PRICE_LIMIT} (the column is numeric(20,6))`);
+
+/** True when rounding to the column's 6 decimals changes nothing but binary floating-point noise (0.1+0.2). */
+const fitsScale = (v: number) => Math.abs(Number(v.toFixed(PRICE_SCALE)) - v) <= Math.abs(v) * 1e-12;
+
+/** Sources a caller may name over the HTTP API: `api` or `api.<label>`; provider ids (demo, …) are the collector's. */
+export function apiSourceError(source: string): string | null {
+  return /^api(?:\.[A-Za-z0-9_.-]+)?$/.test(source)
+    ? null
+    : `source must be 'api' or start with 'api.' (got '${source}'; provider names such as 'demo' are reserved for the collector)`;
+}
 
 export const ZIngestQuote = z
   .object({
@@ -51,9 +69,22 @@ export const ZIngestQuote = z
   .strict();
 
 /** Cross-field rules, checked after the shape (kept out of zod: a refinement triples its cost per row). */
-function rowRuleError(q: z.output<typeof ZIngestQuote>): { field: string; message: string } | null {
+function rowRuleError(
+  q: z.output<typeof ZIngestQuote>,
+  checkSource: ((source: string) => string | null) | undefined,
+): { field: string; message: string } | null {
   const err = symbolFormatError(q.market, q.symbol.toUpperCase());
   if (err) return { field: 'symbol', message: err };
+  for (const f of PRICE_FIELDS) {
+    const v = q[f];
+    if (v != null && !fitsScale(v))
+      return {
+        field: f,
+        message: `${f} has more than ${PRICE_SCALE} decimal places (got ${v}; the column is numeric(20,6))`,
+      };
+  }
+  const sourceErr = q.source !== undefined && checkSource ? checkSource(q.source) : null;
+  if (sourceErr) return { field: 'source', message: sourceErr };
   if (q.high != null && q.low != null && q.high < q.low)
     return { field: 'high', message: 'high must be ≥ low' };
   return null;
@@ -78,7 +109,14 @@ export interface IngestIssue {
  */
 export function parseIngestBatch(
   input: unknown,
-  opts: { now: Date; retentionDays: number; defaultSource: string; maxRows?: number },
+  opts: {
+    now: Date;
+    retentionDays: number;
+    defaultSource: string;
+    maxRows?: number;
+    /** Refuses a row's own `source` (error message) — the HTTP API passes apiSourceError. */
+    checkSource?: (source: string) => string | null;
+  },
 ): IngestRow[] {
   const maxRows = opts.maxRows ?? MAX_INGEST_ROWS;
   const rows = Array.isArray(input) ? input : (input as { quotes?: unknown } | null)?.quotes;
@@ -111,7 +149,7 @@ export function parseIngestBatch(
   const data = parsed.success ? parsed.data : [];
   for (let i = 0; i < data.length && issues.length < 20; i++) {
     const q = data[i]!;
-    const rule = rowRuleError(q);
+    const rule = rowRuleError(q, opts.checkSource);
     if (rule) {
       issues.push({ row: i, ...rule });
       continue;

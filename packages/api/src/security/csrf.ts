@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { AppError } from '../errors';
 
 /**
- * Cross-site request forgery guard for state-changing requests (POST): browsers label every request with
+ * Cross-site request forgery guard for state-changing requests (POST) and every tRPC call (some GET
+ * queries compute for seconds, and a cross-site link carries a SameSite=Lax cookie): browsers label every request with
  * Sec-Fetch-Site and/or Origin. A request another site made is refused; programmatic clients (no Origin,
  * no Sec-Fetch-Site — they authenticate with a token, not a cookie) pass. JSON only, which a plain HTML
  * form cannot send.

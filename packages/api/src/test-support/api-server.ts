@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createTestDatabase } from '@investiq/db/testing';
 import pino from 'pino';
-import { createApiHandler } from '../http/index';
+import { createApiHandler, createPageGuard } from '../http/index';
 import { createRuntime, type Runtime, type RuntimeConfig } from '../runtime';
 import { testConfig } from './runtime';
 
@@ -26,7 +26,12 @@ export interface ApiServer {
 
 /** A real runtime (debug-level logs captured) behind the real API handler on 127.0.0.1:0. */
 export async function startApiServer(
-  opts: { now?: () => Date; config?: Partial<RuntimeConfig> } = {},
+  opts: {
+    now?: () => Date;
+    config?: Partial<RuntimeConfig>;
+    /** Compose like apps/web/server.ts: API → page guard → a stand-in page answering 200 `page <path>`. */
+    pages?: boolean;
+  } = {},
 ): Promise<ApiServer> {
   const db = await createTestDatabase();
   const logs = new LogCapture();
@@ -37,16 +42,22 @@ export async function startApiServer(
     onProgress: () => {},
   });
   const handler = createApiHandler(rt);
+  const guard = opts.pages ? createPageGuard(rt) : null;
   const server: Server = createServer((req, res) => {
-    handler(req, res).then(
-      (handled) => {
-        if (!handled) {
+    handler(req, res)
+      .then(async (handled) => {
+        if (handled) return;
+        if (guard && !(await guard(req, res))) {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.end(`page ${req.url}`);
+          return;
+        }
+        if (!guard) {
           res.statusCode = 404;
           res.end();
         }
-      },
-      () => res.end(),
-    );
+      })
+      .catch(() => res.end());
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -4,11 +4,7 @@ import { AuthCard, postAuth } from '~/components/admin/auth-form';
 import '~/components/admin/admin.css';
 import { useDict } from '~/lib/i18n';
 import { adminDict } from '~/lib/i18n/admin';
-
-/** Only same-site paths: never send someone to another origin after signing in. */
-function safeNext(raw: string | null): string {
-  return raw?.startsWith('/') && !raw.startsWith('//') ? raw : '/';
-}
+import { safeNext } from '~/lib/safe-next';
 
 export default function LoginPage() {
   const t = useDict(adminDict);
