@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { telemetryEnvShape } from '@investiq/telemetry/env';
 import { z } from 'zod';
 
 const bool = z
@@ -45,6 +46,8 @@ export const ZEnv = z.object({
   INFERENCE_CPU_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   INFERENCE_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
   INFERENCE_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  // Tracing (OpenTelemetry, OTLP over HTTP): off unless an endpoint is set; see README → Tracing.
+  ...telemetryEnvShape,
 });
 
 export type Env = z.infer<typeof ZEnv>;

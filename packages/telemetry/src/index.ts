@@ -64,6 +64,12 @@ export function withSpan<T>(name: string, attributes: Attributes, fn: () => Prom
   });
 }
 
+/** Like `withSpan`, but only inside a traced operation (as the pg instrumentation's requireParentSpan). */
+export function withChildSpan<T>(name: string, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
+  if (!active || !trace.getActiveSpan()) return fn();
+  return withSpan(name, attributes, fn);
+}
+
 /** The trace id of the current span (32 hex), or null when tracing is off or nothing is traced. */
 export function currentTraceId(): string | null {
   if (!active) return null;

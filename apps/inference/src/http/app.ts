@@ -3,6 +3,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { InferenceConfig, ServiceName } from '../config';
 import { HttpError } from './errors';
 import type { ServiceMetrics } from './metrics';
+import { traceLogFields } from '@investiq/telemetry';
 
 export interface AppOptions {
   service: ServiceName;
@@ -33,7 +34,7 @@ const FASTIFY_CODES: Record<string, { code: string; message?: (e: FastifyError, 
 export function createApp(options: AppOptions): FastifyInstance {
   const { config, metrics } = options;
   const app = Fastify({
-    logger: { level: config.logLevel, base: { service: options.service } },
+    logger: { level: config.logLevel, base: { service: options.service }, mixin: traceLogFields },
     bodyLimit: config.bodyLimitBytes,
     // Idle keep-alive connections are closed on shutdown; in-flight requests finish first.
     forceCloseConnections: 'idle',

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger, createRuntime } from '@investiq/api';
+import { startTelemetry, telemetryConfig } from '@investiq/telemetry';
 import { loadEnv, runtimeConfigFromEnv } from '../env';
 
 async function main() {
@@ -13,6 +13,9 @@ async function main() {
     );
     process.exit(2);
   }
+  // Tracing starts before the instrumented modules (pg) load, hence the dynamic import.
+  const telemetry = await startTelemetry(telemetryConfig(env, 'investiq-collector'));
+  const { createLogger, createRuntime } = await import('@investiq/api');
   const log = createLogger({ level: env.LOG_LEVEL, name: 'collector' });
   const rt = await createRuntime(runtimeConfigFromEnv(env, { collector: true }), {
     log,
@@ -27,6 +30,7 @@ async function main() {
   const stop = async () => {
     clearInterval(heartbeat);
     await rt.close();
+    await telemetry.shutdown().catch(() => {});
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

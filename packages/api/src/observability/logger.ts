@@ -1,3 +1,4 @@
+import { traceLogFields } from '@investiq/telemetry';
 import pino, { type Logger } from 'pino';
 
 export type { Logger };
@@ -7,6 +8,8 @@ export function createLogger(opts: { level?: string; name?: string } = {}): Logg
   return pino({
     name: opts.name ?? 'investiq',
     level: opts.level ?? 'info',
+    // trace/span ids of the current span, so a log line leads to its trace (nothing when tracing is off)
+    mixin: traceLogFields,
     redact: {
       paths: [
         'authorization',

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { TBar, TMarket } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
 import type { DataProvider } from '@investiq/market';
+import { currentTraceId, withSpan } from '@investiq/telemetry';
 import { AppError } from '../errors';
 import { requireSymbol } from '../market/get-symbol';
 import type { Logger } from '../observability/logger';
@@ -210,7 +211,11 @@ export class ReportService {
     events.setMaxListeners(0);
     const run: LiveRun = { view, events, done: Promise.resolve() };
     this.live.set(id, run);
-    run.done = this.execute(run, {
+    // the run's own span (child of the tRPC call's), open until the report is stored
+    run.done = withSpan(
+      'report.run',
+      { 'report.id': id, 'report.market': input.market, 'report.symbol': input.symbol },
+      () => this.execute(run, {
       symbolInfo: {
         name: info.name,
         nameZh: info.name_zh,
@@ -219,7 +224,8 @@ export class ReportService {
         isDemo: info.is_demo,
       },
       asOf: input.asOf ?? null,
-    })
+      }),
+    )
       .catch((err) => this.deps.log.error({ err, report: id }, 'report run failed'))
       .finally(() => {
         this.bySymbol.delete(key);
@@ -336,7 +342,8 @@ export class ReportService {
       const scheduled: ScheduledModule<TReportModule, ModuleResult>[] = view.modules.map((m) => ({
         name: m,
         deps: RUNNERS[m].deps.filter((d) => view.modules.includes(d)),
-        run: (signal) => RUNNERS[m].run(ctx, signal),
+        run: (signal) =>
+          withSpan(`report.module ${m}`, { 'report.module': m }, () => RUNNERS[m].run(ctx, signal)),
       }));
       await runSchedule(scheduled, {
         now,
@@ -391,7 +398,10 @@ export class ReportService {
           changed();
         },
       });
-      view.lineage = buildLineage(this.deps.provider.id, view, bars, health, extra.asOf);
+      view.lineage = {
+        ...buildLineage(this.deps.provider.id, view, bars, health, extra.asOf),
+        traceId: currentTraceId(),
+      };
       view.status = 'complete';
     } catch (err) {
       view.status = 'failed';
