@@ -62,7 +62,7 @@ function pgliteSpan<T>(sql: string, run: () => Promise<T>): Promise<T> {
   const text = sql.trim();
   return withChildSpan(
     `pglite.query:${text.slice(0, text.search(/\s|$/)).toUpperCase()}`,
-    { 'db.system': 'postgresql', 'db.system.name': 'postgresql', 'db.query.text': text.slice(0, 2000) },
+    { 'db.system.name': 'postgresql', 'db.query.text': text.slice(0, 2000) },
     run,
   );
 }

@@ -1,9 +1,9 @@
 import type { TServiceHealth } from '@investiq/contracts/inference';
+import { traceLogFields } from '@investiq/telemetry';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { InferenceConfig, ServiceName } from '../config';
 import { HttpError } from './errors';
 import type { ServiceMetrics } from './metrics';
-import { traceLogFields } from '@investiq/telemetry';
 
 export interface AppOptions {
   service: ServiceName;

@@ -215,16 +215,17 @@ export class ReportService {
     run.done = withSpan(
       'report.run',
       { 'report.id': id, 'report.market': input.market, 'report.symbol': input.symbol },
-      () => this.execute(run, {
-      symbolInfo: {
-        name: info.name,
-        nameZh: info.name_zh,
-        currency: info.currency,
-        exchange: info.exchange,
-        isDemo: info.is_demo,
-      },
-      asOf: input.asOf ?? null,
-      }),
+      () =>
+        this.execute(run, {
+          symbolInfo: {
+            name: info.name,
+            nameZh: info.name_zh,
+            currency: info.currency,
+            exchange: info.exchange,
+            isDemo: info.is_demo,
+          },
+          asOf: input.asOf ?? null,
+        }),
     )
       .catch((err) => this.deps.log.error({ err, report: id }, 'report run failed'))
       .finally(() => {

@@ -5,7 +5,6 @@ import { startTelemetry, type Telemetry } from '@investiq/telemetry';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '@investiq/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiServer } from '../test-support/api-server';
-import { waitFor } from '../test-support/runtime';
 import type { ReportView } from './types';
 
 // One report, traced end to end: this process is the web side (the api runtime behind the real HTTP
@@ -13,7 +12,10 @@ import type { ReportView } from './types';
 // tsx src/main.ts --service X`, as e2e and deployments run them), everything exports OTLP/HTTP JSON to a
 // local receiver. Real processes, real HTTP, real database (PGlite, or PostgreSQL with TEST_DATABASE_URL).
 
-const INFERENCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../apps/inference');
+const INFERENCE_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../apps/inference',
+);
 const NAMES = ['llm', 'sentiment', 'timeseries', 'cpu-timeseries'] as const;
 type Name = (typeof NAMES)[number];
 const PORT_VAR: Record<Name, string> = {
@@ -76,6 +78,8 @@ beforeAll(async () => {
   // The web side: tracing starts before the runtime (and pg) is loaded, as in server.ts.
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
   telemetry = await startTelemetry({ enabled: true, serviceName: 'investiq-web', protocol: 'http/json' });
+  // everything that loads pg comes after startTelemetry (the pg instrumentation hooks its loading)
+  const { waitFor } = await import('../test-support/runtime');
   const urls = Object.fromEntries(
     await Promise.all(NAMES.map(async (n) => [n, await children.get(n)!.url] as const)),
   ) as Record<Name, string>;
@@ -136,7 +140,12 @@ describe('tracing one report across processes', () => {
     const spans = receiver.spans.filter((s) => s.traceId === traceId);
     const byId = new Map(spans.map((s) => [s.spanId, s]));
     const services = new Set(spans.map((s) => s.service));
-    for (const svc of ['investiq-web', 'investiq-sentiment', 'investiq-timeseries', 'investiq-cpu-timeseries'])
+    for (const svc of [
+      'investiq-web',
+      'investiq-sentiment',
+      'investiq-timeseries',
+      'investiq-cpu-timeseries',
+    ])
       expect(services, `spans from ${svc}`).toContain(svc);
 
     // web: tRPC call → report.run → one span per module
@@ -149,9 +158,7 @@ describe('tracing one report across processes', () => {
     const reportRun = webSpan('report.run');
     expect(reportRun.attributes['report.id']).toBe(id);
     expect(ancestry(reportRun, byId)).toContain(call);
-    const moduleSpans = new Map(
-      report.modules.map((m) => [m, webSpan(`report.module ${m}`)] as const),
-    );
+    const moduleSpans = new Map(report.modules.map((m) => [m, webSpan(`report.module ${m}`)] as const));
     for (const s of moduleSpans.values()) expect(s.parentSpanId).toBe(reportRun.spanId);
 
     // each service's server span hangs off the module that called it (through the web's HTTP client span)
@@ -171,7 +178,9 @@ describe('tracing one report across processes', () => {
     }
 
     // SQL spans (pg instrumentation on PostgreSQL, the db package's spans on PGlite) under the web spans
-    const sql = spans.filter((s) => s.service === 'investiq-web' && s.attributes['db.system'] === 'postgresql');
+    const sql = spans.filter(
+      (s) => s.service === 'investiq-web' && s.attributes['db.system.name'] === 'postgresql',
+    );
     expect(sql.length).toBeGreaterThan(3);
     expect(sql.some((s) => ancestry(s, byId).includes(reportRun))).toBe(true);
     expect(sql.some((s) => ancestry(s, byId).includes(call) && !ancestry(s, byId).includes(reportRun))).toBe(
