@@ -28,8 +28,8 @@ export async function startSdk(config: TelemetryConfig): Promise<() => Promise<v
         registerOnInitialization: true,
         ignorePaths: (opts) => QUIET_PATHS.test(opts.url),
       }),
-      // SQL only inside a traced operation, not every background poll
-      new PgInstrumentation({ requireParentSpan: true }),
+      // SQL only inside a traced operation, not every background poll; a span per query, not per checkout
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     ],
   });
   sdk.start();
