@@ -39,5 +39,6 @@ process.on('SIGTERM', () => {
   void rt
     .close()
     .then(() => telemetry.shutdown())
+    .catch(() => {})
     .then(() => process.exit(0));
 });

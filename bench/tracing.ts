@@ -2,8 +2,8 @@
  * Cost of tracing (issue 14): quotes.latest throughput over HTTP (tRPC, 50 concurrent connections) from the
  * API process with tracing off (no OTEL endpoint: the SDK is not loaded) against the same process with
  * tracing on, exporting every request's trace (HTTP server span, tRPC span, pg spans) over OTLP/HTTP
- * protobuf to a local receiver. Both servers run at once on one database; rounds alternate off/on so a
- * change in machine load hits both. Aim: on/off ≥ 0.90 (≤ 10 % cost).
+ * protobuf to a local receiver — and a third with 10 % head sampling. The servers run at once on one
+ * database; rounds alternate so a change in machine load hits each. Aim: on/off ≥ 0.90 (≤ 10 % cost).
  * Run: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/tracing.ts
  * (a throwaway database is created next to the given one and dropped afterwards).
  */
@@ -90,7 +90,15 @@ async function main() {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
     });
-    children.push(off.child, on.child);
+    // the operator's knob against that cost: record and export one trace in ten (head sampling)
+    const sampled = await startServer({
+      ...plain,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+    });
+    children.push(off.child, on.child, sampled.child);
     console.log(
       `quotes.latest over HTTP, ${CONNECTIONS} concurrent, ${ROUNDS} × ${SECONDS} s per side (alternating); Node ${process.version}`,
     );
@@ -109,7 +117,7 @@ async function main() {
       return { r, cpuPerRequest: (cpuMs(server.child.pid!) - cpu0) / r.requests.total };
     };
     // warm-up: JIT, pools, the exporter's first batch
-    for (const port of [off.port, on.port])
+    for (const port of [off.port, on.port, sampled.port])
       await autocannon({
         url: `http://127.0.0.1:${port}/api/trpc/quotes.latest?input=${input}`,
         connections: CONNECTIONS,
@@ -117,10 +125,11 @@ async function main() {
         headers: { authorization: `Bearer ${token}` },
       });
     type Round = Awaited<ReturnType<typeof run>>;
-    const sides = { off: [] as Round[], on: [] as Round[] };
+    const sides = { off: [] as Round[], on: [] as Round[], '10 %': [] as Round[] };
     for (let i = 0; i < ROUNDS; i++) {
       sides.off.push(await run(off));
       sides.on.push(await run(on));
+      sides['10 %'].push(await run(sampled));
     }
     const exportsBefore = [...receiver.requests.values()].reduce((a, b) => a + b, 0);
     on.child.kill('SIGTERM'); // flushes the last batch
@@ -133,7 +142,7 @@ async function main() {
     const p = (rs: Round[], k: 'p50' | 'p99') => Math.max(...rs.map((x) => x.r.latency[k]));
     for (const [name, rs] of Object.entries(sides))
       console.log(
-        `  tracing ${name.padEnd(3)}: ${rps(rs).toFixed(0)} req/s (rounds ${rs.map((x) => x.r.requests.average.toFixed(0)).join(', ')}), p50 ${p(rs, 'p50')} ms, p99 ${p(rs, 'p99')} ms, server CPU ${cpu(rs).toFixed(2)} ms/request`,
+        `  tracing ${name.padEnd(4)}: ${rps(rs).toFixed(0)} req/s (rounds ${rs.map((x) => x.r.requests.average.toFixed(0)).join(', ')}), p50 ${p(rs, 'p50')} ms, p99 ${p(rs, 'p99')} ms, server CPU ${cpu(rs).toFixed(2)} ms/request`,
       );
     console.log(`  OTLP export requests received: ${exports} (${exportsBefore} before the final flush)`);
     const ratio = rps(sides.on) / rps(sides.off);
@@ -143,8 +152,16 @@ async function main() {
     console.log(
       `  ratio on/off server CPU per request: ${(cpu(sides.on) / cpu(sides.off)).toFixed(2)} (steadier than throughput on a busy machine)`,
     );
+    console.log(
+      `  sampled 10 %: throughput ratio ${(rps(sides['10 %']) / rps(sides.off)).toFixed(2)}, CPU per request ratio ${(cpu(sides['10 %']) / cpu(sides.off)).toFixed(2)}`,
+    );
   } finally {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    // servers flush their last spans on SIGTERM: stop them before the receiver
+    await Promise.all(
+      children
+        .filter((c) => c.exitCode === null)
+        .map((c) => new Promise((r) => c.once('exit', r).kill('SIGTERM'))),
+    );
     await receiver.close();
     await handle.close();
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);

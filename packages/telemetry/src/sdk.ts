@@ -19,6 +19,10 @@ export async function startSdk(config: TelemetryConfig): Promise<() => Promise<v
   const sdk = new NodeSDK({
     serviceName: config.serviceName,
     traceExporter: new OTLPTraceExporter(),
+    // Traces only: metrics stay with prom-client (/metrics) and logs with pino. Without these the SDK would
+    // also start OTLP metric and log exporters by default — measurable cost for nothing.
+    metricReaders: [],
+    logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => QUIET_PATHS.test(req.url ?? ''),
