@@ -1,8 +1,12 @@
-// Child process for bench/quotes.ts: the API (tRPC + REST) on PostgreSQL, as the web server runs it.
+// Child process for bench/quotes.ts and bench/tracing.ts: the API (tRPC + REST) on PostgreSQL, as the web
+// server runs it — tracing included when OTEL_EXPORTER_OTLP_ENDPOINT is set (started before the api loads).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, createRuntime } from '@investiq/api';
-import { createApiHandler } from '@investiq/api/http';
+import { startTelemetry, telemetryConfig, ZTelemetryEnv } from '@investiq/telemetry';
+
+const telemetry = await startTelemetry(telemetryConfig(ZTelemetryEnv.parse(process.env), 'investiq-web'));
+const { createLogger, createRuntime } = await import('@investiq/api');
+const { createApiHandler } = await import('@investiq/api/http');
 
 const url = process.env.BENCH_DATABASE_URL;
 if (!url) throw new Error('BENCH_DATABASE_URL missing');
@@ -32,5 +36,9 @@ server.listen(0, '127.0.0.1', () => {
 });
 process.on('SIGTERM', () => {
   server.close();
-  void rt.close().then(() => process.exit(0));
+  void rt
+    .close()
+    .then(() => telemetry.shutdown())
+    .catch(() => {})
+    .then(() => process.exit(0));
 });

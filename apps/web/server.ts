@@ -7,20 +7,20 @@
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, createRuntime } from '@investiq/api';
-import {
-  applySecurityHeaders,
-  createApiHandler,
-  createPageGuard,
-  firstRunSetupLink,
-} from '@investiq/api/http';
-import next from 'next';
+import { startTelemetry, telemetryConfig } from '@investiq/telemetry';
 import { loadEnv, runtimeConfigFromEnv } from './src/env';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 
 async function main() {
   const env = loadEnv();
+  // Tracing starts before the instrumented modules (http, pg, next) load, hence the dynamic imports.
+  const telemetry = await startTelemetry(telemetryConfig(env, 'investiq-web'));
+  const { createLogger, createRuntime } = await import('@investiq/api');
+  const { applySecurityHeaders, createApiHandler, createPageGuard, firstRunSetupLink } = await import(
+    '@investiq/api/http'
+  );
+  const { default: next } = await import('next');
   const log = createLogger({ level: env.LOG_LEVEL, name: 'web' });
   const config = runtimeConfigFromEnv(env);
   const rt = await createRuntime(config, { log, onProgress: (msg) => log.info(`startup: ${msg}`) });
@@ -74,6 +74,7 @@ async function main() {
     server.closeAllConnections();
     await rt.close().catch((err) => log.error({ err }, 'close failed'));
     await app.close?.().catch(() => {});
+    await telemetry.shutdown().catch(() => {});
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

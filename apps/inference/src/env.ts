@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { telemetryEnvShape } from '@investiq/telemetry/env';
 import { z } from 'zod';
 
 /** apps/inference — the default home of built models (`models/`, gitignored). */
@@ -72,6 +73,8 @@ export const ZInferenceEnv = z.object({
   LLM_MAX_CONCURRENCY: positiveInt(2),
   LLM_MAX_QUEUE: z.coerce.number().int().min(0).default(16),
   LLM_TIMEOUT_MS: positiveInt(120_000),
+  // Tracing (OpenTelemetry, OTLP over HTTP): off unless an endpoint is set; see README → Tracing.
+  ...telemetryEnvShape,
 });
 export type InferenceEnv = z.infer<typeof ZInferenceEnv>;
 

@@ -1,6 +1,7 @@
+import { startTelemetry, telemetryConfig } from '@investiq/telemetry';
 import { configFromEnv } from './config';
 import { loadEnv } from './env';
-import { type RunningService, SERVICE_NAMES, startWithConfig } from './server';
+import type { RunningService } from './server';
 
 /** `tsx src/main.ts [--service all|llm|sentiment|timeseries|cpu-timeseries]` (or SERVICE=...). */
 async function main(): Promise<void> {
@@ -8,6 +9,12 @@ async function main(): Promise<void> {
   const argIndex = process.argv.indexOf('--service');
   const requested = argIndex >= 0 ? process.argv[argIndex + 1] : env.SERVICE;
   const mode = requested ?? 'all';
+  // One process per service is traced as investiq-<service>; all four in one process share one name.
+  // Tracing starts before the instrumented modules (http, fastify) load, hence the dynamic import.
+  const telemetry = await startTelemetry(
+    telemetryConfig(env, mode === 'all' ? 'investiq-inference' : `investiq-${mode}`),
+  );
+  const { SERVICE_NAMES, startWithConfig } = await import('./server');
   if (mode !== 'all' && !SERVICE_NAMES.includes(mode as (typeof SERVICE_NAMES)[number])) {
     throw new Error(`unknown service '${mode}': use all, ${SERVICE_NAMES.join(', ')}`);
   }
@@ -26,6 +33,7 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs);
     timer.unref();
     await Promise.allSettled(running.map((s) => s.close()));
+    await telemetry.shutdown().catch(() => {});
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

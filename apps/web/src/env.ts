@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseTrustProxy } from '@investiq/api';
 import { ZInferenceEndpointUrl } from '@investiq/contracts/inference';
+import { telemetryEnvShape } from '@investiq/telemetry/env';
 import { z } from 'zod';
 
 const bool = z
@@ -81,6 +82,8 @@ export const ZEnv = z.object({
     .string()
     .optional()
     .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim())),
+  // Tracing (OpenTelemetry, OTLP over HTTP): off unless an endpoint is set; see README → Tracing.
+  ...telemetryEnvShape,
 });
 
 export type Env = z.infer<typeof ZEnv>;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { withSpan } from '@investiq/telemetry';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { resolvePrincipal } from './auth/principal';
@@ -75,6 +76,11 @@ const t = initTRPC.context<Context>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/** One span per procedure call (child of the HTTP request's span), so a report run hangs off its tRPC call. */
+const traced = t.middleware(({ next, path, type }) =>
+  withSpan(`trpc ${path}`, { 'rpc.system': 'trpc', 'rpc.method': path, 'trpc.type': type }, () => next()),
+);
+
 /** AppError → TRPCError with the matching code, keeping the cause; never turn a 4xx into a 500. */
 const appErrors = t.middleware(async ({ next, ctx, path }) => {
   const started = performance.now();
@@ -103,7 +109,7 @@ const rateLimited = t.middleware(async ({ ctx, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(appErrors).use(rateLimited);
+export const publicProcedure = t.procedure.use(traced).use(appErrors).use(rateLimited);
 
 function requireRole(role: Role) {
   return t.middleware(({ ctx, next }) => {

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { withChildSpan } from '@investiq/telemetry';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
@@ -72,6 +73,20 @@ export interface CreateDatabaseOptions {
   quotesStorage?: 'auto' | 'native';
 }
 
+/**
+ * PGlite runs in-process, so no driver instrumentation sees its SQL: one span per statement, named and
+ * attributed like the pg instrumentation's (PostgreSQL is traced by @opentelemetry/instrumentation-pg), and
+ * like it only inside a traced operation, not every background poll.
+ */
+function pgliteSpan<T>(sql: string, run: () => Promise<T>): Promise<T> {
+  const text = sql.trim();
+  return withChildSpan(
+    `pglite.query:${text.slice(0, text.search(/\s|$/)).toUpperCase()}`,
+    { 'db.system.name': 'postgresql', 'db.query.text': text.slice(0, 2000) },
+    run,
+  );
+}
+
 function redact(url: string): string {
   try {
     const u = new URL(url);
@@ -106,17 +121,21 @@ async function openPglite(opts: CreateDatabaseOptions): Promise<DatabaseHandle &
     kind: 'pglite',
     client,
     async query<T>(sql: string, params: unknown[] = []) {
-      const res = await client.query<T>(sql, params);
+      const res = await pgliteSpan(sql, () => client.query<T>(sql, params));
       return res.rows;
     },
     transaction(fn) {
-      return client.transaction((tx) =>
-        fn(
-          async <T>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows,
-          // PGlite reads COPY data from an attached blob
-          async (target, text) => {
-            await tx.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([text]) });
-          },
+      return pgliteSpan('BEGIN', () =>
+        client.transaction((tx) =>
+          fn(
+            async <T>(sql: string, params: unknown[] = []) =>
+              (await pgliteSpan(sql, () => tx.query<T>(sql, params))).rows,
+            // PGlite reads COPY data from an attached blob
+            async (target, text) => {
+              const copy = `COPY ${target} FROM '/dev/blob'`;
+              await pgliteSpan(copy, () => tx.query(copy, [], { blob: new Blob([text]) }));
+            },
+          ),
         ),
       );
     },

@@ -1,4 +1,5 @@
 import type { TServiceHealth } from '@investiq/contracts/inference';
+import { traceLogFields } from '@investiq/telemetry';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { InferenceConfig, ServiceName } from '../config';
 import { HttpError } from './errors';
@@ -34,7 +35,7 @@ const FASTIFY_CODES: Record<string, { code: string; message?: (e: FastifyError, 
 export function createApp(options: AppOptions): FastifyInstance {
   const { config, metrics } = options;
   const app = Fastify({
-    logger: { level: config.logLevel, base: { service: options.service } },
+    logger: { level: config.logLevel, base: { service: options.service }, mixin: traceLogFields },
     bodyLimit: config.bodyLimitBytes,
     // Idle keep-alive connections are closed on shutdown; in-flight requests finish first.
     forceCloseConnections: 'idle',

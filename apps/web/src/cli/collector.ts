@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger, createRuntime } from '@investiq/api';
+import { startTelemetry, telemetryConfig } from '@investiq/telemetry';
 import { loadEnv, runtimeConfigFromEnv } from '../env';
 
 async function main() {
@@ -14,6 +14,9 @@ async function main() {
     );
     process.exit(2);
   }
+  // Tracing starts before the instrumented modules (pg) load, hence the dynamic import.
+  const telemetry = await startTelemetry(telemetryConfig(env, 'investiq-collector'));
+  const { createLogger, createRuntime } = await import('@investiq/api');
   const log = createLogger({ level: env.LOG_LEVEL, name: 'collector' });
   const rt = await createRuntime(runtimeConfigFromEnv(env, { collector: true }), {
     log,
@@ -40,6 +43,7 @@ async function main() {
     clearInterval(heartbeat);
     metricsServer?.close();
     await rt.close();
+    await telemetry.shutdown().catch(() => {});
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from '@investiq/db';
 import type { DataProvider, SymbolRef } from '@investiq/market';
+import { withSpan } from '@investiq/telemetry';
 import type { Logger } from '../observability/logger';
 import { type Metrics, recordIngest } from '../observability/metrics';
 import { ingestQuotes, parseIngestBatch } from '../quotes/ingest-quotes';
@@ -120,7 +121,11 @@ export class Collector {
   }
 
   /** One poll → validate → ingest. Exposed for tests and the benchmark. */
-  async tick(): Promise<{ inserted: number; duplicates: number }> {
+  tick(): Promise<{ inserted: number; duplicates: number }> {
+    return withSpan('collector.tick', { 'collector.provider': this.deps.provider.id }, () => this.poll());
+  }
+
+  private async poll(): Promise<{ inserted: number; duplicates: number }> {
     this.ticks += 1;
     this.lastTickAt = this.now();
     try {

@@ -1,3 +1,4 @@
+import { traceLogFields } from '@investiq/telemetry';
 import pino, { type Logger } from 'pino';
 import { attachRecentLogs, RecentLogs } from './recent-errors';
 
@@ -14,6 +15,8 @@ export function createLogger(opts: { level?: string; name?: string } = {}): Logg
     {
       name: opts.name ?? 'investiq',
       level,
+      // trace/span ids of the current span, so a log line leads to its trace (nothing when tracing is off)
+      mixin: traceLogFields,
       redact: {
         paths: [
           'authorization',

@@ -194,6 +194,7 @@ export function reportToMarkdown(r: ReportView): string {
       `- Prompt template: ${lg.template ? `${lg.template.name} (${lg.template.language}) v${lg.template.version}` : '—'}`,
     );
     L.push(`- Parameters: \`${JSON.stringify(lg.params)}\``);
+    if (lg.traceId) L.push(`- Trace id: \`${lg.traceId}\``);
   }
   L.push('', '_Not investment advice._', '');
   return L.join('\n');

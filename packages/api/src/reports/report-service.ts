@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import type { TBar, TMarket } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
 import type { DataProvider } from '@investiq/market';
+import { currentTraceId, withSpan } from '@investiq/telemetry';
 import { AppError } from '../errors';
 import { requireSymbol } from '../market/get-symbol';
 import type { Logger } from '../observability/logger';
@@ -279,16 +280,22 @@ export class ReportService {
     const run: LiveRun = { view, events, done: Promise.resolve() };
     this.live.set(id, run);
     const reportId = id;
-    run.done = this.execute(run, {
-      symbolInfo: {
-        name: info.name,
-        nameZh: info.name_zh,
-        currency: info.currency,
-        exchange: info.exchange,
-        isDemo: info.is_demo,
-      },
-      asOf: input.asOf ?? null,
-    })
+    // the run's own span (child of the tRPC call's), open until the report is stored
+    run.done = withSpan(
+      'report.run',
+      { 'report.id': reportId, 'report.market': input.market, 'report.symbol': input.symbol },
+      () =>
+        this.execute(run, {
+          symbolInfo: {
+            name: info.name,
+            nameZh: info.name_zh,
+            currency: info.currency,
+            exchange: info.exchange,
+            isDemo: info.is_demo,
+          },
+          asOf: input.asOf ?? null,
+        }),
+    )
       .catch((err) => this.deps.log.error({ err, report: reportId }, 'report run failed'))
       .finally(() => {
         this.bySymbol.delete(key);
@@ -440,7 +447,8 @@ export class ReportService {
       const scheduled: ScheduledModule<TReportModule, ModuleResult>[] = view.modules.map((m) => ({
         name: m,
         deps: RUNNERS[m].deps.filter((d) => view.modules.includes(d)),
-        run: (signal) => RUNNERS[m].run(ctx, signal),
+        run: (signal) =>
+          withSpan(`report.module ${m}`, { 'report.module': m }, () => RUNNERS[m].run(ctx, signal)),
       }));
       await runSchedule(scheduled, {
         now,
@@ -495,7 +503,10 @@ export class ReportService {
           changed();
         },
       });
-      view.lineage = buildLineage(this.deps.provider.id, view, bars, health, extra.asOf);
+      view.lineage = {
+        ...buildLineage(this.deps.provider.id, view, bars, health, extra.asOf),
+        traceId: currentTraceId(),
+      };
       view.status = 'complete';
     } catch (err) {
       view.status = 'failed';

@@ -222,4 +222,6 @@ export interface Lineage {
   template: { id: string; name: string; language: string; version: number } | null;
   params: TAnalysisSettings;
   backtestAsOf: string | null;
+  /** OpenTelemetry trace of the run (null with tracing off; absent on reports made before tracing). */
+  traceId?: string | null;
 }

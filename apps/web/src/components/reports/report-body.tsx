@@ -441,6 +441,14 @@ function Lineage({ report, d }: { report: ReportView; d: D }) {
           <dd>
             <code className="params">{JSON.stringify(lg.params)}</code>
           </dd>
+          {lg.traceId && (
+            <>
+              <dt>{d.traceId}</dt>
+              <dd>
+                <code data-testid="lineage-trace-id">{lg.traceId}</code>
+              </dd>
+            </>
+          )}
         </dl>
       )}
     </footer>

@@ -1,0 +1,175 @@
+/**
+ * Cost of tracing (issue 14): quotes.latest throughput over HTTP (tRPC, 50 concurrent connections) from the
+ * API process with tracing off (no OTEL endpoint: the SDK is not loaded) against the same process with
+ * tracing on, exporting every request's trace (HTTP server span, tRPC span, pg spans) over OTLP/HTTP
+ * protobuf to a local receiver — and a third with 10 % head sampling. The servers run at once on one
+ * database; rounds alternate so a change in machine load hits each. Aim: on/off ≥ 0.90 (≤ 10 % cost).
+ * Run: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/tracing.ts
+ * (a throwaway database is created next to the given one and dropped afterwards).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApiToken, ingestQuotes, parseIngestBatch } from '@investiq/api';
+import { createDatabase, ensureQuotePartitions } from '@investiq/db';
+import { withDatabase } from '@investiq/db/testing';
+import { createDemoMarket } from '@investiq/market/demo';
+import { startOtlpReceiver } from '@investiq/telemetry/testing';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const base =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = 2;
+const CONNECTIONS = 50;
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of proc_pid_stat(5), in clock ticks (100 per second)
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
+  // node itself (not the tsx wrapper, which forks), so the pid is the server whose CPU time we read
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'quotes-server.ts')], {
+    cwd: path.join(here, '..'),
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /PORT (\d+)/.exec(out);
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.once('exit', (c) => reject(new Error(`bench server exited ${c}`)));
+  });
+}
+
+async function main() {
+  const dbName = `bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const url = withDatabase(base, dbName);
+  const handle = await createDatabase({ databaseUrl: url, poolMax: 4 });
+  const receiver = await startOtlpReceiver();
+  const children: ChildProcess[] = [];
+  try {
+    // an hour of demo quotes for every symbol, one per 10 s
+    const now = new Date();
+    const market = createDemoMarket({ seed: 7, alwaysOpen: true });
+    const refs = market.universe.map((i) => ({ market: i.market, symbol: i.symbol }));
+    await handle.query(
+      `INSERT INTO symbols (market, symbol, name, name_zh, currency, exchange, source)
+      SELECT m, s, s, s, 'X', 'X', 'bench' FROM unnest($1::text[], $2::text[]) t(m, s) ON CONFLICT DO NOTHING`,
+      [refs.map((r) => r.market), refs.map((r) => r.symbol)],
+    );
+    await ensureQuotePartitions(
+      handle,
+      new Date(now.getTime() - 86_400_000),
+      new Date(now.getTime() + 86_400_000),
+    );
+    const quotes = market.backfillQuotes(refs, new Date(now.getTime() - 3_600_000), now, 10_000);
+    await ingestQuotes(handle, parseIngestBatch(quotes, { now, retentionDays: 30, defaultSource: 'demo' }));
+    const { token } = await createApiToken(handle, { name: 'bench', role: 'viewer' });
+
+    const plain = { ...process.env, BENCH_DATABASE_URL: url };
+    for (const k of Object.keys(plain)) if (k.startsWith('OTEL_')) delete plain[k];
+    const off = await startServer(plain);
+    const on = await startServer({
+      ...plain,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    });
+    // the operator's knob against that cost: record and export one trace in ten (head sampling)
+    const sampled = await startServer({
+      ...plain,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+    });
+    children.push(off.child, on.child, sampled.child);
+    console.log(
+      `quotes.latest over HTTP, ${CONNECTIONS} concurrent, ${ROUNDS} × ${SECONDS} s per side (alternating); Node ${process.version}`,
+    );
+
+    const input = encodeURIComponent(JSON.stringify({ market: 'US', symbol: 'AAPL', maxAgeSeconds: 3600 }));
+    const run = async (server: { child: ChildProcess; port: number }) => {
+      const cpu0 = cpuMs(server.child.pid!);
+      const r = await autocannon({
+        url: `http://127.0.0.1:${server.port}/api/trpc/quotes.latest?input=${input}`,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (r.non2xx > 0 || r.errors > 0)
+        throw new Error(`HTTP errors: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      return { r, cpuPerRequest: (cpuMs(server.child.pid!) - cpu0) / r.requests.total };
+    };
+    // warm-up: JIT, pools, the exporter's first batch
+    for (const port of [off.port, on.port, sampled.port])
+      await autocannon({
+        url: `http://127.0.0.1:${port}/api/trpc/quotes.latest?input=${input}`,
+        connections: CONNECTIONS,
+        duration: 2,
+        headers: { authorization: `Bearer ${token}` },
+      });
+    type Round = Awaited<ReturnType<typeof run>>;
+    const sides = { off: [] as Round[], on: [] as Round[], '10 %': [] as Round[] };
+    for (let i = 0; i < ROUNDS; i++) {
+      sides.off.push(await run(off));
+      sides.on.push(await run(on));
+      sides['10 %'].push(await run(sampled));
+    }
+    const exportsBefore = [...receiver.requests.values()].reduce((a, b) => a + b, 0);
+    on.child.kill('SIGTERM'); // flushes the last batch
+    await new Promise((r) => on.child.once('exit', r));
+    const exports = [...receiver.requests.values()].reduce((a, b) => a + b, 0);
+    if (exports === 0) throw new Error('tracing on, but the receiver got no export request');
+
+    const rps = (rs: Round[]) => rs.reduce((a, x) => a + x.r.requests.average, 0) / rs.length;
+    const cpu = (rs: Round[]) => rs.reduce((a, x) => a + x.cpuPerRequest, 0) / rs.length;
+    const p = (rs: Round[], k: 'p50' | 'p99') => Math.max(...rs.map((x) => x.r.latency[k]));
+    for (const [name, rs] of Object.entries(sides))
+      console.log(
+        `  tracing ${name.padEnd(4)}: ${rps(rs).toFixed(0)} req/s (rounds ${rs.map((x) => x.r.requests.average.toFixed(0)).join(', ')}), p50 ${p(rs, 'p50')} ms, p99 ${p(rs, 'p99')} ms, server CPU ${cpu(rs).toFixed(2)} ms/request`,
+      );
+    console.log(`  OTLP export requests received: ${exports} (${exportsBefore} before the final flush)`);
+    const ratio = rps(sides.on) / rps(sides.off);
+    console.log(
+      `  ratio on/off throughput: ${ratio.toFixed(2)} (cost ${((1 - ratio) * 100).toFixed(1)} %; aim ≤ 10 %)`,
+    );
+    console.log(
+      `  ratio on/off server CPU per request: ${(cpu(sides.on) / cpu(sides.off)).toFixed(2)} (steadier than throughput on a busy machine)`,
+    );
+    console.log(
+      `  sampled 10 %: throughput ratio ${(rps(sides['10 %']) / rps(sides.off)).toFixed(2)}, CPU per request ratio ${(cpu(sides['10 %']) / cpu(sides.off)).toFixed(2)}`,
+    );
+  } finally {
+    // servers flush their last spans on SIGTERM: stop them before the receiver
+    await Promise.all(
+      children
+        .filter((c) => c.exitCode === null)
+        .map((c) => new Promise((r) => c.once('exit', r).kill('SIGTERM'))),
+    );
+    await receiver.close();
+    await handle.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

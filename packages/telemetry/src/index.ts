@@ -1,0 +1,85 @@
+import { type Attributes, isSpanContextValid, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { TelemetryConfig } from './env';
+
+export {
+  type TelemetryConfig,
+  type TelemetryEnv,
+  telemetryConfig,
+  telemetryEnvShape,
+  ZTelemetryEnv,
+} from './env';
+
+export interface Telemetry {
+  enabled: boolean;
+  serviceName: string;
+  /** Flushes pending spans and stops exporting (idempotent). */
+  shutdown(): Promise<void>;
+}
+
+// Set once the SDK runs in this process: with tracing off every helper below is one boolean test.
+let active = false;
+const tracer = () => trace.getTracer('investiq');
+
+/**
+ * Starts tracing for this process — call it before importing anything to be instrumented (http, pg,
+ * fastify, undici), then load the app with `await import(...)`. With tracing off the SDK is not loaded.
+ */
+export async function startTelemetry(config: TelemetryConfig): Promise<Telemetry> {
+  if (!config.enabled || active) {
+    return { enabled: active, serviceName: config.serviceName, shutdown: async () => {} };
+  }
+  const { startSdk } = await import('./sdk');
+  const stop = await startSdk(config);
+  active = true;
+  let stopping: Promise<void> | undefined;
+  return {
+    enabled: true,
+    serviceName: config.serviceName,
+    shutdown: () => {
+      stopping ??= stop().finally(() => {
+        active = false;
+      });
+      return stopping;
+    },
+  };
+}
+
+export function tracingActive(): boolean {
+  return active;
+}
+
+/** Runs `fn` inside a child span of the current one (errors recorded, rethrown); just `fn()` when off. */
+export function withSpan<T>(name: string, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
+  if (!active) return fn();
+  return tracer().startActiveSpan(name, { attributes }, async (span) => {
+    try {
+      return await fn();
+    } catch (err) {
+      span.recordException(err as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message ?? String(err) });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** Like `withSpan`, but only inside a traced operation (as the pg instrumentation's requireParentSpan). */
+export function withChildSpan<T>(name: string, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
+  if (!active || !trace.getActiveSpan()) return fn();
+  return withSpan(name, attributes, fn);
+}
+
+/** The trace id of the current span (32 hex), or null when tracing is off or nothing is traced. */
+export function currentTraceId(): string | null {
+  if (!active) return null;
+  const ctx = trace.getActiveSpan()?.spanContext();
+  return ctx && isSpanContextValid(ctx) ? ctx.traceId : null;
+}
+
+/** pino `mixin`: puts traceId/spanId on every log line written inside a span. */
+export function traceLogFields(): { traceId?: string; spanId?: string } {
+  if (!active) return {};
+  const ctx = trace.getActiveSpan()?.spanContext();
+  return ctx && isSpanContextValid(ctx) ? { traceId: ctx.traceId, spanId: ctx.spanId } : {};
+}

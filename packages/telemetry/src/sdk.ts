@@ -1,0 +1,46 @@
+// Loaded only when tracing is on (dynamic import from startTelemetry).
+import { createRequire } from 'node:module';
+import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { TelemetryConfig } from './env';
+
+// Scrapes and probes would drown the traces that matter.
+const QUIET_PATHS = /^\/(api\/)?(metrics|health)(\?|$)/;
+
+export async function startSdk(config: TelemetryConfig): Promise<() => Promise<void>> {
+  // Both exporters read OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT / _HEADERS / _TIMEOUT themselves.
+  const { OTLPTraceExporter } =
+    config.protocol === 'http/json'
+      ? await import('@opentelemetry/exporter-trace-otlp-http')
+      : await import('@opentelemetry/exporter-trace-otlp-proto');
+  const sdk = new NodeSDK({
+    serviceName: config.serviceName,
+    traceExporter: new OTLPTraceExporter(),
+    // Traces only: metrics stay with prom-client (/metrics) and logs with pino. Without these the SDK would
+    // also start OTLP metric and log exporters by default — measurable cost for nothing.
+    metricReaders: [],
+    logRecordProcessors: [],
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => QUIET_PATHS.test(req.url ?? ''),
+      }),
+      new UndiciInstrumentation(),
+      new FastifyOtelInstrumentation({
+        registerOnInitialization: true,
+        ignorePaths: (opts) => QUIET_PATHS.test(opts.url),
+      }),
+      // SQL only inside a traced operation, not every background poll; a span per query, not per checkout
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
+    ],
+  });
+  sdk.start();
+  // Built-ins imported from ESM are not seen by the require hook: load them once through require so the
+  // shared module objects (http.Server.prototype, http.request) get patched.
+  const require = createRequire(import.meta.url);
+  require('node:http');
+  require('node:https');
+  return () => sdk.shutdown();
+}
