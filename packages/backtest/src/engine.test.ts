@@ -43,7 +43,15 @@ const N = Number.NaN;
 describe('A-share lots', () => {
   it('buys whole lots of 100 that the cash (fees included) pays for', () => {
     // cash 12 345 at open 10: 1 234.5 shares wanted → 1 200 (12 lots); transfer fee 12 000 × 0.001 % = 0.12
-    const r = run(MOUTAI, [[10, 10, 10, 10], [10, 10.2, 9.9, 10.1]], [1, 1], { cash: 12_345 });
+    const r = run(
+      MOUTAI,
+      [
+        [10, 10, 10, 10],
+        [10, 10.2, 9.9, 10.1],
+      ],
+      [1, 1],
+      { cash: 12_345 },
+    );
     expect(r.fills).toHaveLength(1);
     expect(r.fills[0]).toMatchObject({ side: 'buy', shares: 1_200, price: 10 });
     expect(r.cash).toBeCloseTo(12_345 - 12_000 - 0.12, 9);
@@ -53,22 +61,45 @@ describe('A-share lots', () => {
 
   it('drops a lot when the fees would overdraw the cash', () => {
     // 100 000 at 10: 10 000 shares cost 100 000 + 1.00 transfer fee > cash → 9 900 shares, cash 999.01
-    const r = run(MOUTAI, [[10, 10, 10, 10], [10, 10, 10, 10]], [1, 1]);
+    const r = run(
+      MOUTAI,
+      [
+        [10, 10, 10, 10],
+        [10, 10, 10, 10],
+      ],
+      [1, 1],
+    );
     expect(r.fills[0]!.shares).toBe(9_900);
     expect(r.cash).toBeCloseTo(100_000 - 99_000 - 0.99, 9);
   });
 
   it('US trades single shares', () => {
     // 10 000 at 33: floor(303.03) = 303 shares
-    const r = run(AAPL, [[33, 33, 33, 33], [33, 33, 33, 33]], [1, 1], { cash: 10_000 });
+    const r = run(
+      AAPL,
+      [
+        [33, 33, 33, 33],
+        [33, 33, 33, 33],
+      ],
+      [1, 1],
+      { cash: 10_000 },
+    );
     expect(r.fills[0]!.shares).toBe(303);
   });
 
   it('HK uses the stock’s board lot (HSBC 0005.HK: 400)', () => {
     // 50 000 at 60: 833.3 shares → 2 lots of 400 = 800
-    const r = run({ market: 'HK', symbol: '0005.HK' }, [[60, 60, 60, 60], [60, 60, 60, 60]], [1, 1], {
-      cash: 50_000,
-    });
+    const r = run(
+      { market: 'HK', symbol: '0005.HK' },
+      [
+        [60, 60, 60, 60],
+        [60, 60, 60, 60],
+      ],
+      [1, 1],
+      {
+        cash: 50_000,
+      },
+    );
     expect(r.fills[0]!.shares).toBe(800);
   });
 });
@@ -130,20 +161,49 @@ describe('daily price limits', () => {
     ]);
   });
   it('growth board ±20 %: an open at +10 % fills; slippage is capped at the limit (12.00)', () => {
-    const ok = run(CATL, [[10, 10, 10, 10], [11, 11, 11, 11]], [1, N]);
+    const ok = run(
+      CATL,
+      [
+        [10, 10, 10, 10],
+        [11, 11, 11, 11],
+      ],
+      [1, N],
+    );
     expect(ok.blocked).toEqual([]);
     expect(ok.fills[0]!.price).toBe(11);
     // open 11.95 + 100 bps slippage = 12.0695 > limit-up 12.00 → fills at 12.00
-    const capped = run(CATL, [[10, 10, 10, 10], [11.95, 12, 11.9, 12]], [1, N], { costs: { slippageBps: 100 } });
+    const capped = run(
+      CATL,
+      [
+        [10, 10, 10, 10],
+        [11.95, 12, 11.9, 12],
+      ],
+      [1, N],
+      { costs: { slippageBps: 100 } },
+    );
     expect(capped.fills[0]!.price).toBe(12);
   });
   it('ST ±5 %: an open at 10.50 over 10.00 is limit-up', () => {
-    const r = run(ST, [[10, 10, 10, 10], [10.5, 10.5, 10.5, 10.5]], [1, N]);
+    const r = run(
+      ST,
+      [
+        [10, 10, 10, 10],
+        [10.5, 10.5, 10.5, 10.5],
+      ],
+      [1, N],
+    );
     expect(r.blocked).toEqual([{ date: '2024-01-02', side: 'buy', reason: 'limit-up' }]);
     expect(r.fills).toEqual([]);
   });
   it('US has no limits: a +30 % open fills', () => {
-    const r = run(AAPL, [[10, 10, 10, 10], [13, 13, 13, 13]], [1, N]);
+    const r = run(
+      AAPL,
+      [
+        [10, 10, 10, 10],
+        [13, 13, 13, 13],
+      ],
+      [1, N],
+    );
     expect(r.fills[0]!.price).toBe(13);
   });
 });
@@ -156,7 +216,16 @@ describe('suspension', () => {
     expect(Array.from(r.equity)).toEqual([1_000, 1_000, 1_000]);
   });
   it('a zero-volume bar is a suspension too', () => {
-    const r = run(AAPL, [[10, 10, 10, 10], [11, 11, 11, 11, 0], [12, 12, 12, 12]], [1, N, N], { cash: 1_000 });
+    const r = run(
+      AAPL,
+      [
+        [10, 10, 10, 10],
+        [11, 11, 11, 11, 0],
+        [12, 12, 12, 12],
+      ],
+      [1, N, N],
+      { cash: 1_000 },
+    );
     expect(r.blocked).toEqual([{ date: '2024-01-02', side: 'buy', reason: 'suspended' }]);
     expect(r.fills[0]!.date).toBe('2024-01-03');
   });
@@ -167,11 +236,19 @@ describe('costs', () => {
     const cn = MARKET_RULES.CN;
     const c = { ...FREE, commissionBps: 2.5, minCommission: 5 };
     // 1 000 × 20 = 20 000: 2.5 bps = 5.00 = the minimum; 0.1 % duty before 2023-08-28 = 20; transfer 0.20
-    expect(cn.fees('sell', 1_000, 20, '2023-08-25', c)).toEqual({ commission: 5, stampDuty: 20, otherFees: 0.2 });
+    expect(cn.fees('sell', 1_000, 20, '2023-08-25', c)).toEqual({
+      commission: 5,
+      stampDuty: 20,
+      otherFees: 0.2,
+    });
     // from 2023-08-28: 0.05 % = 10
     expect(cn.fees('sell', 1_000, 20, '2023-08-28', c).stampDuty).toBeCloseTo(10, 12);
     // buy: no duty; 100 × 20 = 2 000 → 2.5 bps = 0.50 → minimum 5
-    expect(cn.fees('buy', 100, 20, '2024-01-02', c)).toEqual({ commission: 5, stampDuty: 0, otherFees: 0.02 });
+    expect(cn.fees('buy', 100, 20, '2024-01-02', c)).toEqual({
+      commission: 5,
+      stampDuty: 0,
+      otherFees: 0.02,
+    });
     // 10 000 × 20 = 200 000 → 50 (above the minimum)
     expect(cn.fees('buy', 10_000, 20, '2024-01-02', c).commission).toBeCloseTo(50, 12);
   });
@@ -197,10 +274,19 @@ describe('costs', () => {
   });
   it('slippage in bps moves buys up and sells down', () => {
     // 10 bps: buy at 100 × 1.001 = 100.10; sell at 101 × 0.999 = 100.899
-    const r = run(AAPL, [[100, 100, 100, 100], [100, 100, 100, 100], [101, 101, 101, 101]], [1, 0, N], {
-      cash: 10_010,
-      costs: { slippageBps: 10 },
-    });
+    const r = run(
+      AAPL,
+      [
+        [100, 100, 100, 100],
+        [100, 100, 100, 100],
+        [101, 101, 101, 101],
+      ],
+      [1, 0, N],
+      {
+        cash: 10_010,
+        costs: { slippageBps: 10 },
+      },
+    );
     expect(r.fills[0]!.price).toBeCloseTo(100.1, 12);
     expect(r.fills[0]!.shares).toBe(100);
     expect(r.fills[1]!.price).toBeCloseTo(100.899, 12);
@@ -210,10 +296,19 @@ describe('costs', () => {
   it('a full CN round trip books every cost into the cash', () => {
     // buy 1 000 at 10 (2024-01-02): 10 000 + commission 5 (min) + transfer 0.10
     // sell 1 000 at 11 (2024-01-03): 11 000 − 5 − duty 5.50 (0.05 %) − transfer 0.11
-    const r = run(MOUTAI, [[10, 10, 10, 10], [10, 10, 10, 10], [11, 11, 11, 11]], [1, 0, N], {
-      cash: 10_200,
-      costs: { commissionBps: 2.5, minCommission: 5 },
-    });
+    const r = run(
+      MOUTAI,
+      [
+        [10, 10, 10, 10],
+        [10, 10, 10, 10],
+        [11, 11, 11, 11],
+      ],
+      [1, 0, N],
+      {
+        cash: 10_200,
+        costs: { commissionBps: 2.5, minCommission: 5 },
+      },
+    );
     expect(r.fills.map((f) => f.shares)).toEqual([1_000, 1_000]);
     expect(r.cash).toBeCloseTo(10_200 - 10_005.1 + 10_989.39, 9);
     expect(r.costs).toBeCloseTo(5.1 + 10.61, 9);

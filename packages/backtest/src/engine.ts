@@ -144,7 +144,8 @@ export function simulate(input: SimulateInput): SimulateResult {
         return true;
       }
       qty = Math.min(qty, Math.floor(cash / px / lot + EPS) * lot);
-      while (qty > 0 && qty * px + totalFees(rules.fees('buy', qty, px, date, costs)) > cash + EPS) qty -= lot;
+      while (qty > 0 && qty * px + totalFees(rules.fees('buy', qty, px, date, costs)) > cash + EPS)
+        qty -= lot;
       if (qty <= 0) {
         block(date, 'buy', 'cash');
         return true;
@@ -176,7 +177,8 @@ export function simulate(input: SimulateInput): SimulateResult {
     if (tradable) {
       boughtToday = 0;
       const prev = Number.isNaN(lastClose) ? bar.open : lastClose;
-      const up = limitPct === null ? Number.POSITIVE_INFINITY : roundToTick(prev * (1 + limitPct), rules.tick);
+      const up =
+        limitPct === null ? Number.POSITIVE_INFINITY : roundToTick(prev * (1 + limitPct), rules.tick);
       const down = limitPct === null ? 0 : roundToTick(prev * (1 - limitPct), rules.tick);
       if (pending !== null && execute(date, pending, bar.open, up, down)) pending = null;
       if (stop > 0 && shares > 0 && bar.low <= avgCost * (1 - stop) + EPS) {

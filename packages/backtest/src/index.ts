@@ -27,7 +27,13 @@ export {
   type TBacktestSpecParsed,
   ZBacktestSpec,
 } from './run';
-export { getStrategy, STRATEGIES, STRATEGY_IDS, type StrategyDescriptor, type StrategyId } from './strategies';
+export {
+  getStrategy,
+  STRATEGIES,
+  STRATEGY_IDS,
+  type StrategyDescriptor,
+  type StrategyId,
+} from './strategies';
 export {
   BACKTEST_MARKETS,
   type BacktestMarket,

@@ -51,7 +51,12 @@ export const CN_TRANSFER_FEE = 0.00001;
 export const HK_EXCHANGE_FEES = 0.0000565 + 0.000027 + 0.0000015;
 
 /** Board lots of the demo HK names (HKEX); anything else defaults to 100 unless the run overrides it. */
-const HK_BOARD_LOTS: Record<string, number> = { '0700.HK': 100, '9988.HK': 100, '0005.HK': 400, '1299.HK': 200 };
+const HK_BOARD_LOTS: Record<string, number> = {
+  '0700.HK': 100,
+  '9988.HK': 100,
+  '0005.HK': 400,
+  '1299.HK': 200,
+};
 
 export function isCnSt(inst: Instrument): boolean {
   return /^\*?S?\*?ST/i.test((inst.name ?? '').trim());
@@ -113,8 +118,14 @@ export const MARKET_RULES: Record<BacktestMarket, MarketRules> = {
     fees(_side, shares, price, _date, c) {
       const value = shares * price;
       const perShare =
-        shares > 0 && c.perShare > 0 ? Math.min(Math.max(shares * c.perShare, c.perShareMin), value * 0.01) : 0;
-      return { commission: c.commissionBps > 0 ? commission(value, c) : 0, stampDuty: 0, otherFees: perShare };
+        shares > 0 && c.perShare > 0
+          ? Math.min(Math.max(shares * c.perShare, c.perShareMin), value * 0.01)
+          : 0;
+      return {
+        commission: c.commissionBps > 0 ? commission(value, c) : 0,
+        stampDuty: 0,
+        otherFees: perShare,
+      };
     },
   },
 };

@@ -15,7 +15,7 @@ export interface Metrics {
   sortino: number | null;
   /** Most negative equity/running-peak − 1 (≤ 0). */
   maxDrawdown: number;
-  /** Longest stretch, in trading days, from a peak until equity first regains it (or the end). */
+  /** Longest stretch, in trading days, from a peak to the day equity first regains it (or to the last day). */
   maxDrawdownDays: number;
   /** cagr / |maxDrawdown|. */
   calmar: number | null;
@@ -81,9 +81,12 @@ export function computeMetrics(
     if (v < maxDrawdown) maxDrawdown = v;
     if (v < 0) {
       if (since < 0) since = i - 1;
+    } else if (since >= 0) {
       longest = Math.max(longest, i - since);
-    } else since = -1;
+      since = -1;
+    }
   }
+  if (since >= 0) longest = Math.max(longest, n - 1 - since);
   let meanEquity = 0;
   for (let i = 0; i < n; i++) meanEquity += equity[i] as number;
   meanEquity = n > 0 ? meanEquity / n : 0;

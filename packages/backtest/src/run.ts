@@ -3,7 +3,14 @@ import { simulate } from './engine';
 import { MARKET_RULES } from './markets';
 import { computeMetrics, drawdownSeries, type Metrics } from './metrics';
 import { getStrategy, STRATEGY_IDS, type StrategyDescriptor } from './strategies';
-import { BACKTEST_MARKETS, type Blocked, type DailyBar, type Fill, type Instrument, ZCosts } from './types';
+import {
+  type BACKTEST_MARKETS,
+  type Blocked,
+  type DailyBar,
+  type Fill,
+  type Instrument,
+  ZCosts,
+} from './types';
 
 export const BACKTEST_LIMITS = { maxSymbols: 20, maxCombos: 36, maxFolds: 8 } as const;
 
@@ -23,7 +30,11 @@ export const ZBacktestSpec = z
       .default(1_000_000),
     /** Overrides of the market's default costs (each market keeps its own defaults for the rest). */
     costs: ZCosts.partial().default({}),
-    stopLossPct: z.number().min(0, 'stopLossPct must be ≥ 0').max(0.5, 'stopLossPct must be ≤ 0.5').default(0),
+    stopLossPct: z
+      .number()
+      .min(0, 'stopLossPct must be ≥ 0')
+      .max(0.5, 'stopLossPct must be ≤ 0.5')
+      .default(0),
     sweep: z
       .object({
         folds: z
@@ -36,7 +47,10 @@ export const ZBacktestSpec = z
         grid: z
           .record(
             z.string(),
-            z.array(z.number({ error: 'grid values must be numbers' })).min(1, 'grid lists need a value').max(10),
+            z
+              .array(z.number({ error: 'grid values must be numbers' }))
+              .min(1, 'grid lists need a value')
+              .max(10),
           )
           .default({}),
       })
@@ -54,7 +68,11 @@ export const ZBacktestSpec = z
     if (v.sweep) {
       for (const k of Object.keys(v.sweep.grid)) {
         if (!(k in (s.sweep as object)) && !paramKeys(s).includes(k))
-          ctx.addIssue({ code: 'custom', path: ['sweep', 'grid', k], message: `${k} is not a parameter of ${s.id}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sweep', 'grid', k],
+            message: `${k} is not a parameter of ${s.id}`,
+          });
       }
       const combos = gridCombos(s, v.params, v.sweep.grid).length;
       if (combos > BACKTEST_LIMITS.maxCombos)
@@ -177,7 +195,12 @@ function prepare(series: SymbolSeries, dates: string[], index: Map<string, numbe
   return { inst: series.inst, aligned, tradableIdx, tradable };
 }
 
-function targetsFor(p: Prepared, s: StrategyDescriptor, params: Record<string, unknown>, n: number): Float64Array {
+function targetsFor(
+  p: Prepared,
+  s: StrategyDescriptor,
+  params: Record<string, unknown>,
+  n: number,
+): Float64Array {
   const sig = s.signal(p.tradable, params);
   const t = new Float64Array(n).fill(Number.NaN);
   p.tradableIdx.forEach((ci, k) => {
@@ -335,7 +358,14 @@ export function runBacktest(
       });
       const foldsOut = Array.from({ length: folds }, (_, k) => {
         const isM = runSleeves(prepared, t, spec, dates, start, bounds[k + 1] as number).metrics;
-        const oosM = runSleeves(prepared, t, spec, dates, bounds[k + 1] as number, bounds[k + 2] as number).metrics;
+        const oosM = runSleeves(
+          prepared,
+          t,
+          spec,
+          dates,
+          bounds[k + 1] as number,
+          bounds[k + 2] as number,
+        ).metrics;
         return { isM, oosM };
       });
       return { c, foldsOut };

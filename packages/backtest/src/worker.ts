@@ -29,11 +29,21 @@ export function runBacktestInWorker(
     };
     const onAbort = () => finish(() => reject(new BacktestAbortedError('backtest aborted')));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (m: { type: string; done?: number; total?: number; label?: string; result?: BacktestResult; message?: string }) => {
-      if (m.type === 'progress') opts.onProgress?.(m.done ?? 0, m.total ?? 0, m.label ?? '');
-      else if (m.type === 'done') finish(() => resolve(m.result as BacktestResult));
-      else if (m.type === 'error') finish(() => reject(new Error(m.message)));
-    });
+    worker.on(
+      'message',
+      (m: {
+        type: string;
+        done?: number;
+        total?: number;
+        label?: string;
+        result?: BacktestResult;
+        message?: string;
+      }) => {
+        if (m.type === 'progress') opts.onProgress?.(m.done ?? 0, m.total ?? 0, m.label ?? '');
+        else if (m.type === 'done') finish(() => resolve(m.result as BacktestResult));
+        else if (m.type === 'error') finish(() => reject(new Error(m.message)));
+      },
+    );
     worker.on('error', (err) => finish(() => reject(err)));
     worker.on('exit', (code) => finish(() => reject(new Error(`backtest worker exited with code ${code}`))));
   });

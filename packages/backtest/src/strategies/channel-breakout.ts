@@ -3,8 +3,18 @@ import { nanArray, type StrategyDescriptor } from './types';
 
 const ZParams = z
   .object({
-    entry: z.number().int('entry must be an integer').min(2, 'entry must be ≥ 2').max(250, 'entry must be ≤ 250').default(20),
-    exit: z.number().int('exit must be an integer').min(2, 'exit must be ≥ 2').max(250, 'exit must be ≤ 250').default(10),
+    entry: z
+      .number()
+      .int('entry must be an integer')
+      .min(2, 'entry must be ≥ 2')
+      .max(250, 'entry must be ≤ 250')
+      .default(20),
+    exit: z
+      .number()
+      .int('exit must be an integer')
+      .min(2, 'exit must be ≥ 2')
+      .max(250, 'exit must be ≤ 250')
+      .default(10),
   })
   .strict();
 type P = z.infer<typeof ZParams>;

@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { nanArray, type StrategyDescriptor } from './types';
 
 const int = (name: string, min: number, max: number) =>
-  z.number().int(`${name} must be an integer`).min(min, `${name} must be ≥ ${min}`).max(max, `${name} must be ≤ ${max}`);
+  z
+    .number()
+    .int(`${name} must be an integer`)
+    .min(min, `${name} must be ≥ ${min}`)
+    .max(max, `${name} must be ≤ ${max}`);
 
 const ZParams = z
   .object({
@@ -14,7 +18,11 @@ const ZParams = z
     horizon: int('horizon', 1, 20).default(5),
     refitEvery: int('refitEvery', 1, 60).default(5),
     /** Minimum forecast move (bps of the price) to be long. */
-    thresholdBps: z.number().min(0, 'thresholdBps must be ≥ 0').max(1_000, 'thresholdBps must be ≤ 1000').default(0),
+    thresholdBps: z
+      .number()
+      .min(0, 'thresholdBps must be ≥ 0')
+      .max(1_000, 'thresholdBps must be ≤ 1000')
+      .default(0),
   })
   .strict();
 type P = z.infer<typeof ZParams>;

@@ -11,7 +11,9 @@ export const STRATEGY_IDS = STRATEGIES.map((s) => s.id) as [string, ...string[]]
 export type StrategyId = (typeof STRATEGIES)[number]['id'];
 
 export function getStrategy(id: string): StrategyDescriptor | undefined {
-  return (STRATEGIES as readonly StrategyDescriptor[]).find((s) => s.id === id) as StrategyDescriptor | undefined;
+  return (STRATEGIES as readonly StrategyDescriptor[]).find((s) => s.id === id) as
+    | StrategyDescriptor
+    | undefined;
 }
 
 export { nanArray, type StrategyDescriptor, sma } from './types';

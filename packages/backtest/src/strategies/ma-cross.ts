@@ -3,8 +3,18 @@ import { nanArray, type StrategyDescriptor, sma } from './types';
 
 const ZParams = z
   .object({
-    fast: z.number().int('fast must be an integer').min(2, 'fast must be ≥ 2').max(250, 'fast must be ≤ 250').default(20),
-    slow: z.number().int('slow must be an integer').min(3, 'slow must be ≥ 3').max(500, 'slow must be ≤ 500').default(60),
+    fast: z
+      .number()
+      .int('fast must be an integer')
+      .min(2, 'fast must be ≥ 2')
+      .max(250, 'fast must be ≤ 250')
+      .default(20),
+    slow: z
+      .number()
+      .int('slow must be an integer')
+      .min(3, 'slow must be ≥ 3')
+      .max(500, 'slow must be ≤ 500')
+      .default(60),
   })
   .strict()
   .refine((p) => p.fast < p.slow, { path: ['fast'], message: 'fast must be shorter than slow' });

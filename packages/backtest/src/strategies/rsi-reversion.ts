@@ -4,7 +4,12 @@ import { nanArray, type StrategyDescriptor } from './types';
 
 const ZParams = z
   .object({
-    period: z.number().int('period must be an integer').min(2, 'period must be ≥ 2').max(100, 'period must be ≤ 100').default(14),
+    period: z
+      .number()
+      .int('period must be an integer')
+      .min(2, 'period must be ≥ 2')
+      .max(100, 'period must be ≤ 100')
+      .default(14),
     lower: z.number().min(1, 'lower must be ≥ 1').max(50, 'lower must be ≤ 50').default(30),
     upper: z.number().min(50, 'upper must be ≥ 50').max(99, 'upper must be ≤ 99').default(70),
   })
