@@ -1,5 +1,6 @@
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
+import { backtestsRouter } from './routers/backtests';
 import { marketRouter } from './routers/market';
 import { promptsRouter } from './routers/prompts';
 import { quotesRouter } from './routers/quotes';
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   prompts: promptsRouter,
   reports: reportsRouter,
+  backtests: backtestsRouter,
 });
 
 export type AppRouter = typeof appRouter;

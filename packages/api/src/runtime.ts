@@ -7,6 +7,7 @@ import {
 } from '@investiq/db';
 import type { DataProvider } from '@investiq/market';
 import { createDemoMarket } from '@investiq/market/demo';
+import { BacktestService } from './backtests/backtest-service';
 import { Collector } from './collector/collector';
 import { syncDailyBars, syncSymbols } from './market/sync-market';
 import { createLogger, type Logger } from './observability/logger';
@@ -57,6 +58,8 @@ export interface Runtime {
   /** Inference services behind resilience policies (reports, /api/health). */
   inference: InferenceGateway;
   reports: ReportService;
+  /** Strategy backtests run as worker-thread jobs (backtests/). */
+  backtests: BacktestService;
   close(): Promise<void>;
 }
 
@@ -132,6 +135,11 @@ export async function createRuntime(
     registry: metrics.registry,
   });
 
+  const backtests = new BacktestService({ db, log, now });
+  const orphaned = await backtests.recoverInterrupted();
+  if (orphaned > 0) log.warn({ orphaned }, 'backtests left running by a stopped server marked failed');
+  backtests.startMaintenance();
+
   return {
     config,
     db,
@@ -144,8 +152,10 @@ export async function createRuntime(
     startedAt: now(),
     inference: reporting.inference,
     reports: reporting.reports,
+    backtests,
     async close() {
       clearInterval(maintenance);
+      await backtests.close();
       await reporting.close();
       await collector.stop();
       await hub.stop();

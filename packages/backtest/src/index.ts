@@ -1,3 +1,4 @@
+export { type ParamInfo, type StrategyInfo, strategyCatalog } from './catalog';
 export { type RoundTrip, type SimulateInput, type SimulateResult, simulate } from './engine';
 export {
   CN_TRANSFER_FEE,
