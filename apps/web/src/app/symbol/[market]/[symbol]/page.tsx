@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { BackLink } from '~/components/back-link';
+import { BacktestSymbolLink } from '~/components/backtests/nav-link';
 import { QuoteWidget } from '~/components/quote-widget';
 import { TrackRecord } from '~/components/reports/track-record';
 
@@ -20,6 +21,7 @@ export default async function SymbolPage({
       <QuoteWidget market={m as (typeof MARKETS)[number]} symbol={decodeURIComponent(symbol).toUpperCase()} />
       <TrackRecord market={m as (typeof MARKETS)[number]} symbol={decodeURIComponent(symbol).toUpperCase()} />
       <p className="muted small">
+        <BacktestSymbolLink market={m} symbol={decodeURIComponent(symbol).toUpperCase()} /> ·{' '}
         <Link
           href={`/api/v1/market-data/quotes/${encodeURIComponent(decodeURIComponent(symbol))}?market=${m}`}
         >
