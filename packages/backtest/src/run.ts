@@ -280,8 +280,10 @@ function priceIndex(prepared: Prepared[], start: number, end: number, cash: numb
   return out;
 }
 
-const round = (xs: ArrayLike<number>, digits: number): number[] =>
-  Array.from(xs, (x) => Number(x.toFixed(digits)));
+const round = (xs: ArrayLike<number>, digits: number): number[] => {
+  const f = 10 ** digits;
+  return Array.from(xs, (x) => Math.round(x * f) / f);
+};
 
 /**
  * A whole run: each symbol is a sleeve with an equal share of the cash and its own market rules; the portfolio

@@ -318,8 +318,8 @@ export function BacktestPage({ id }: { id: string }) {
                   </tr>
                 </thead>
                 <tbody>
-                  {allFills.slice(0, MAX_TRADES_SHOWN).map((f, i) => (
-                    <tr key={`${f.symbol}-${f.date}-${f.side}-${i}`}>
+                  {allFills.slice(0, MAX_TRADES_SHOWN).map((f) => (
+                    <tr key={`${f.symbol}-${f.date}-${f.side}-${f.reason}`}>
                       <td>{f.date}</td>
                       <td>{f.symbol}</td>
                       <td className={f.side === 'sell' ? 'bt-neg' : ''}>
