@@ -170,18 +170,34 @@ export function simulate(input: SimulateInput): SimulateResult {
     return true;
   };
 
+  // today's limit prices, computed only when something may trade (no closure is created per bar: tsx's
+  // keepNames makes each one costly)
+  let up = Number.POSITIVE_INFINITY;
+  let down = 0;
+  let limitsFor = Number.NaN;
+  const setLimits = () => {
+    if (limitPct === null || Number.isNaN(limitsFor)) return;
+    up = roundToTick(limitsFor * (1 + limitPct), rules.tick);
+    down = roundToTick(limitsFor * (1 - limitPct), rules.tick);
+    limitsFor = Number.NaN;
+  };
+
   for (let i = start; i < end; i++) {
     const date = dates[i] as string;
     const bar = bars[i];
     const tradable = bar != null && bar.volume > 0;
     if (tradable) {
       boughtToday = 0;
-      const prev = Number.isNaN(lastClose) ? bar.open : lastClose;
-      const up =
-        limitPct === null ? Number.POSITIVE_INFINITY : roundToTick(prev * (1 + limitPct), rules.tick);
-      const down = limitPct === null ? 0 : roundToTick(prev * (1 - limitPct), rules.tick);
-      if (pending !== null && execute(date, pending, bar.open, up, down)) pending = null;
+      // limit prices only matter when something may trade today (rounding them is the costly part)
+      up = Number.POSITIVE_INFINITY;
+      down = 0;
+      limitsFor = Number.isNaN(lastClose) ? bar.open : lastClose;
+      if (pending !== null) {
+        setLimits();
+        if (execute(date, pending, bar.open, up, down)) pending = null;
+      }
       if (stop > 0 && shares > 0 && bar.low <= avgCost * (1 - stop) + EPS) {
+        setLimits();
         const sellable = shares - (rules.settlementDays > 0 ? boughtToday : 0);
         if (sellable <= 0) {
           block(date, 'sell', 't+1');
