@@ -13,6 +13,8 @@ import {
 } from './types';
 
 export const BACKTEST_LIMITS = { maxSymbols: 20, maxCombos: 36, maxFolds: 8 } as const;
+/** Shortest walk-forward segment (a month of trading days): shorter ones give meaningless metrics. */
+const MIN_SEGMENT_BARS = 20;
 
 const ZDate = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
 
@@ -314,6 +316,10 @@ export function runBacktest(
 
   const combos = spec.sweep ? gridCombos(strategy, params, spec.sweep.grid) : [];
   const folds = spec.sweep?.folds ?? 0;
+  if (spec.sweep && end - start < (folds + 1) * MIN_SEGMENT_BARS)
+    throw new RangeError(
+      `sweep: ${folds} folds need at least ${(folds + 1) * MIN_SEGMENT_BARS} bars in the range; it has ${end - start}`,
+    );
   const totalSteps = prepared.length * 2 + combos.length * prepared.length;
   let done = 0;
   const step = (label: string) => progress(++done, totalSteps, label);

@@ -126,6 +126,14 @@ describe('runBacktest', () => {
     expect(sweep.folds[0]!.outOfSample.from > sweep.folds[0]!.inSample.to).toBe(true);
     expect(progress.at(-1)).toBe(2 * 2 + 9 * 2);
   });
+  it('refuses a sweep whose folds would be shorter than a month', () => {
+    expect(() =>
+      runBacktest(
+        { strategy: 'ma-cross', from: '2021-06-01', to: '2021-08-01', sweep: { folds: 4 } },
+        series,
+      ),
+    ).toThrow(/sweep: 4 folds need at least 100 bars in the range; it has 62/); // 2021-06-01 … 08-01: 62 daily bars
+  });
   it('buy-and-hold strategy equals the buy-and-hold baseline', () => {
     const r = runBacktest({ strategy: 'buy-and-hold', from: '2020-03-01', to: '2020-12-31' }, series);
     expect(r.equity).toEqual(r.buyHold);
