@@ -144,7 +144,10 @@ export function BacktestPage({ id }: { id: string }) {
               {r.benchmark && (
                 <span>
                   <i style={{ background: SERIES_COLORS.benchmark }} />
-                  {d.series.benchmark}: {r.benchmarkLabel}
+                  {d.series.benchmark}:{' '}
+                  {b.benchmark
+                    ? d.benchmarkOf(`${b.benchmark.market}:${b.benchmark.symbol}`)
+                    : d.benchmarkEqual}
                 </span>
               )}
             </div>
