@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../auth/api-tokens';
+import { BacktestService } from '../backtests/backtest-service';
+import { AppError } from '../errors';
 import { createApiHandler } from '../http/index';
 import type { Runtime } from '../runtime';
 import { createTestRuntime, waitFor } from '../test-support/runtime';
@@ -190,6 +192,33 @@ describe('backtests API', () => {
       'channel-breakout',
       'follow-report',
     ]);
+  });
+
+  it('caps concurrent runs (429) and fails running jobs when the service closes', async () => {
+    const svc = new BacktestService({ db: rt.db, log: rt.log, now: rt.now });
+    // ARIMA refitted on every bar: slow enough to still be running when we close
+    const slow = {
+      strategy: 'follow-report',
+      params: { window: 60, refitEvery: 1 },
+      symbols: [{ market: 'US', symbol: 'AAPL' } as const],
+      from,
+      to,
+    };
+    const a = await svc.start(slow, 'test');
+    const b = await svc.start(slow, 'test');
+    const third = await svc.start(slow, 'test').catch((e: unknown) => e);
+    expect(third).toBeInstanceOf(AppError);
+    expect((third as AppError).code).toBe('TOO_MANY_REQUESTS');
+    await svc.close();
+    const rows = await rt.db.query<{ status: string; error: string }>(
+      'SELECT status, error FROM backtests WHERE id = ANY($1::uuid[])',
+      [[a.id, b.id]],
+    );
+    expect(rows.map((r) => [r.status, r.error])).toEqual([
+      ['failed', 'stopped: the server shut down'],
+      ['failed', 'stopped: the server shut down'],
+    ]);
+    await expect(svc.start(slow, 'test')).rejects.toThrow(/shutting down/);
   });
 
   it('marks a running row without a heartbeat as failed', async () => {
