@@ -10,3 +10,4 @@ echo "== tracing cost (PostgreSQL) =="; npx tsx bench/tracing.ts
 echo "== inference batching =="; npx tsx bench/inference-batching.ts --requests 60
 echo "== auto-ARIMA vs statsmodels =="; npx tsx bench/arima.ts
 echo "== report latency =="; npx tsx bench/report-latency.ts
+echo "== strategy backtests (500 symbols × 10 years) =="; npx tsx bench/backtest.ts

@@ -1,5 +1,6 @@
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
+import { backtestsRouter } from './routers/backtests';
 import { marketRouter } from './routers/market';
 import { operationsRouter } from './routers/operations';
 import { promptsRouter } from './routers/prompts';
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   prompts: promptsRouter,
   reports: reportsRouter,
   operations: operationsRouter,
+  backtests: backtestsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 import { createDatabase, type DatabaseHandle, maintainQuoteStorage, quotesStorage } from '@investiq/db';
 import type { DataProvider } from '@investiq/market';
 import { createDemoMarket } from '@investiq/market/demo';
+import { BacktestService } from './backtests/backtest-service';
 import { Collector } from './collector/collector';
 import type { StreamLimits } from './http/stream-guard';
 import { syncDailyBars, syncSymbols } from './market/sync-market';
@@ -67,6 +68,8 @@ export interface Runtime {
   /** Inference services behind resilience policies (reports, /api/health). */
   inference: InferenceGateway;
   reports: ReportService;
+  /** Strategy backtests run as worker-thread jobs (backtests/). */
+  backtests: BacktestService;
   close(): Promise<void>;
 }
 
@@ -148,6 +151,11 @@ export async function createRuntime(
     leaseMs: config.reportLeaseMs,
   });
 
+  const backtests = new BacktestService({ db, log, now });
+  const orphaned = await backtests.recoverInterrupted();
+  if (orphaned > 0) log.warn({ orphaned }, 'backtests left running by a stopped server marked failed');
+  backtests.startMaintenance();
+
   return {
     config,
     db,
@@ -161,8 +169,10 @@ export async function createRuntime(
     startedAt: now(),
     inference: reporting.inference,
     reports: reporting.reports,
+    backtests,
     async close() {
       clearInterval(maintenance);
+      await backtests.close();
       stopPurge();
       await reporting.close();
       await collector.stop();

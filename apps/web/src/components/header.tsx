@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { type ColorMode, type Lang, usePrefs } from '~/lib/i18n';
+import { BacktestsNavLink } from './backtests/nav-link';
 import { ReportsNavLink } from './reports/nav-link';
 import { UserMenu } from './user-menu';
 
@@ -15,6 +16,7 @@ export function Header() {
         </Link>
         <div className="prefs">
           <ReportsNavLink />
+          <BacktestsNavLink />
           <UserMenu />
           <label>
             <span className="sr-only">{t.language}</span>

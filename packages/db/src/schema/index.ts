@@ -1,5 +1,6 @@
 export * from './api-tokens';
 export * from './audit-log';
+export * from './backtests';
 export * from './daily-bars';
 export * from './meta';
 export * from './prompt-templates';

@@ -2,6 +2,7 @@ import { MARKETS, symbolFormatError, type TMarket } from '@investiq/contracts';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { BackLink } from '~/components/back-link';
+import { BacktestSymbolLink } from '~/components/backtests/nav-link';
 import { QuoteWidget } from '~/components/quote-widget';
 import { TrackRecord } from '~/components/reports/track-record';
 
@@ -32,6 +33,7 @@ export default async function SymbolPage({
       <QuoteWidget market={m} symbol={symbol} />
       <TrackRecord market={m} symbol={symbol} />
       <p className="muted small">
+        <BacktestSymbolLink market={m} symbol={symbol} /> ·{' '}
         <Link href={`/api/v1/market-data/quotes/${encodeURIComponent(symbol)}?market=${m}`}>JSON</Link>
       </p>
     </>

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+import { sharedTest } from '../../vitest.shared.ts';
+
+export default defineConfig({
+  test: {
+    ...sharedTest,
+    include: ['src/**/*.test.ts'],
+  },
+});
