@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSentimentModel, type SentimentModel } from './sentiment.js';
-import { BIGRAM_BUCKETS, sentimentOnnx } from './sentiment-train.js';
+import { PAIR_BUCKETS, sentimentOnnx } from './sentiment-train.js';
 import { builtDefaultModels } from './test-models.js';
 import { loadTokenizer } from './tokenizer.js';
 
@@ -110,7 +110,7 @@ describe('drop-in model directory (hand-made WordPiece vocabulary, FinBERT label
         {
           vocab,
           unigram,
-          bigram: new Float32Array(BIGRAM_BUCKETS * 3),
+          pairs: new Float32Array(PAIR_BUCKETS * 3),
           bias: Float32Array.from([0, 0, 0.5]),
           trainAccuracy: 1,
         },

@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATA_DIR } from '../src/models/build.js';
+import { type LabelledText, readJsonl, trainSentiment } from '../src/models/sentiment-train.js';
+const train = readJsonl<LabelledText>(join(DATA_DIR, 'sentiment-train.jsonl'));
+const zh = JSON.parse(readFileSync(join(DATA_DIR, 'zh-financial-lexicon.json'), 'utf8'));
+let t = Date.now();
+trainSentiment(train, zh, { iterations: 1 });
+console.log('1 it', Date.now() - t);
+t = Date.now();
+trainSentiment(train, zh, { iterations: 11 });
+console.log('11 it', Date.now() - t);
