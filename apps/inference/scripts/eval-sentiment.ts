@@ -6,14 +6,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildDefaultModels, DATA_DIR } from '../src/models/build.js';
-import { afinnLabel, classificationMetrics, createZhLexiconBaseline } from '../src/models/lexicon-baseline.js';
+import {
+  afinnLabel,
+  classificationMetrics,
+  createZhLexiconBaseline,
+} from '../src/models/lexicon-baseline.js';
 import { loadSentimentModel } from '../src/models/sentiment.js';
 import { type LabelledText, readJsonl, type ZhLexicon } from '../src/models/sentiment-train.js';
 
-const { values } = parseArgs({ options: { out: { type: 'string' }, misses: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { out: { type: 'string' }, misses: { type: 'boolean', default: false } },
+});
 const outDir = values.out ?? join(tmpdir(), 'investiq-eval-models');
 const t0 = Date.now();
-const { sentimentDir } = await buildDefaultModels({ outDir, onProgress: (m) => console.log(`[models] ${m}`) });
+const { sentimentDir } = await buildDefaultModels({
+  outDir,
+  onProgress: (m) => console.log(`[models] ${m}`),
+});
 console.log(`build ${Date.now() - t0} ms`);
 const model = await loadSentimentModel(sentimentDir, { provider: 'cpu' });
 const zh = createZhLexiconBaseline(

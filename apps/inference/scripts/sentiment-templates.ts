@@ -187,6 +187,8 @@ const EN_DOWN: [string, string][] = [
   ['tumble {n}%', 'tumbles {n}%'],
   ['come in lower', 'comes in lower'],
   ['fall more than expected', 'falls more than expected'],
+  ['down {n}%', 'down {n}%'],
+  ['lower by {n}%', 'lower by {n}%'],
 ];
 const EN_UP: [string, string][] = [
   ['rise', 'rises'],
@@ -209,6 +211,8 @@ const EN_UP: [string, string][] = [
   ['triple', 'triples'],
   ['rise more than expected', 'rises more than expected'],
   ['reach a {k}-year high', 'reaches a {k}-year high'],
+  ['up {n}%', 'up {n}%'],
+  ['higher by {n}%', 'higher by {n}%'],
 ];
 // Verbs only used with losses: "losses narrow" is good, "losses widen" bad.
 const EN_LOSS_DOWN = ['narrow', 'narrows sharply', 'narrowed', 'narrows for a {o} quarter'];
@@ -256,7 +260,11 @@ function fillEn(rand: Rand, t: string): string {
 }
 
 function enQuantityParts(rand: Rand, good: boolean, up: boolean): { noun: string; verb: string } {
-  const [noun, plural] = pick(rand, good ? EN_GOOD_QTY : EN_BAD_QTY);
+  // Plural and singular nouns drawn equally from both lists, so a verb form ("rise" vs "rises") says
+  // nothing about which list the noun came from.
+  const plural = rand() < 0.5;
+  const nouns = (good ? EN_GOOD_QTY : EN_BAD_QTY).filter(([, p]) => p === plural);
+  const [noun] = pick(rand, nouns);
   const isLoss = !good && /loss/.test(noun) && !/loan|credit/.test(noun);
   if (isLoss && rand() < 0.4) return { noun, verb: fillEn(rand, pick(rand, up ? EN_LOSS_UP : EN_LOSS_DOWN)) };
   const [pl, sg] = pick(rand, up ? EN_UP : EN_DOWN);
@@ -269,7 +277,14 @@ function enQuantity(rand: Rand, good: boolean, up: boolean): string {
 }
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-const EN_SPANS = ['first quarter', 'second quarter', 'third quarter', 'fourth quarter', 'first half', 'full year'];
+const EN_SPANS = [
+  'first quarter',
+  'second quarter',
+  'third quarter',
+  'fourth quarter',
+  'first half',
+  'full year',
+];
 
 function enQuantityHeadline(rand: Rand, good: boolean, up: boolean): string {
   const s = enSubject(rand);
@@ -291,24 +306,29 @@ function enQuantityHeadline(rand: Rand, good: boolean, up: boolean): string {
 function enCompositional(rand: Rand, out: Example[]): void {
   // "The lender" inside a sentence is "the lender"
   const push = (text: string, label: Label) =>
-    out.push({ text: text.replace(/(.)\b(The|External|Its) (?=[a-z])/g, (_m, a: string, b: string) => `${a}${b.toLowerCase()} `), label, lang: 'en' });
-  for (let i = 0; i < 700; i++) {
+    out.push({
+      text: text.replace(
+        /(.)\b(The|External|Its) (?=[a-z])/g,
+        (_m, a: string, b: string) => `${a}${b.toLowerCase()} `,
+      ),
+      label,
+      lang: 'en',
+    });
+  // Many draws: each of the ~60 nouns must meet both directions often enough for its pairs to count.
+  for (let i = 0; i < 2400; i++) {
     const good = rand() < 0.5;
     const up = rand() < 0.5;
     push(enQuantityHeadline(rand, good, up), good === up ? 'positive' : 'negative');
   }
   // Share move explained by a quantity, polarity agreeing.
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 600; i++) {
     const positive = rand() < 0.5;
     const good = rand() < 0.5;
     const up = good === positive;
     const s = enSubject(rand);
     const move = fillEn(rand, pick(rand, positive ? EN_SHARES_UP : EN_SHARES_DOWN));
     const qv = enQuantity(rand, good, up);
-    const text =
-      rand() < 0.6
-        ? `${s} ${move} as ${qv}`
-        : `${s} ${qv}; ${move}`;
+    const text = rand() < 0.6 ? `${s} ${move} as ${qv}` : `${s} ${qv}; ${move}`;
     push(text, positive ? 'positive' : 'negative');
   }
   // Strong results against estimates.
@@ -399,12 +419,181 @@ function enCompositional(rand: Rand, out: Example[]): void {
     const positive = rand() < 0.5;
     const s = enSubject(rand);
     const e = fillEn(rand, pick(rand, positive ? posEvents : negEvents).replace('${n}', '$ {n}'));
-    const tail = rand() < 0.3 ? `, ${fillEn(rand, pick(rand, positive ? EN_SHARES_UP : EN_SHARES_DOWN))}` : '';
+    const tail =
+      rand() < 0.3 ? `, ${fillEn(rand, pick(rand, positive ? EN_SHARES_UP : EN_SHARES_DOWN))}` : '';
     push(`${s} ${e}${tail}`, positive ? 'positive' : 'negative');
+  }
+  for (const label of ['positive', 'negative', 'neutral'] as const) {
+    for (let i = 0; i < 600; i++) {
+      const phrase = pick(rand, EN_GENERAL[label])
+        .replace('{m}', pick(rand, EN_MONTHS))
+        .replace('${n}', '$ {n}');
+      push(`${enSubject(rand)} ${fillEn(rand, phrase)}`, label);
+    }
+    for (let i = 0; i < 120; i++) {
+      const t = pick(rand, EN_MARKET[label])
+        .replace('{i}', pick(rand, EN_INDEXES))
+        .replace('{m}', pick(rand, EN_MONTHS))
+        .replace('{p}', `${int(rand, 1, 3)}.${int(rand, 1, 9)}`);
+      push(t, label);
+    }
+  }
+  // A company acting on a quantity: cutting debt is good, cutting the dividend is bad.
+  const actDown = ['cuts', 'reduces', 'slashes', 'trims', 'halves', 'lowers'];
+  const actUp = ['raises', 'lifts', 'boosts', 'increases', 'doubles', 'ramps up'];
+  const actBad = [
+    'net debt',
+    'debt',
+    'costs',
+    'operating costs',
+    'borrowings',
+    'leverage',
+    'its cash burn',
+    'provisions for bad loans',
+    'loan-loss reserves',
+    'overheads',
+  ];
+  const actGood = [
+    'its dividend',
+    'its forecast',
+    'its outlook',
+    'guidance',
+    'its payout',
+    'its buyback',
+    'its sales target',
+    'its profit goal',
+    'production targets',
+  ];
+  for (let i = 0; i < 500; i++) {
+    const good = rand() < 0.5;
+    const up = rand() < 0.5;
+    const obj = pick(rand, good ? actGood : actBad);
+    const verb = pick(rand, up ? actUp : actDown);
+    const tail =
+      rand() < 0.4 ? ` by $ ${int(rand, 1, 9)} billion` : rand() < 0.5 ? ` by ${int(rand, 5, 50)}%` : '';
+    push(`${enSubject(rand)} ${verb} ${obj}${tail}`, good === up ? 'positive' : 'negative');
   }
   enProcedural(rand, push);
   enAudit(rand, push);
 }
+
+// General corporate and market news with a clear direction, or none: vocabulary breadth.
+const EN_GENERAL: Record<Label, string[]> = {
+  positive: [
+    'raises its annual forecast',
+    'lifts revenue target for next year',
+    'boosts payout to shareholders',
+    'expands share repurchase program',
+    'posts record quarterly sales',
+    'reports stronger-than-expected demand',
+    'returns to growth',
+    'sees demand rebound in key markets',
+    'beats Wall Street estimates',
+    'tops profit forecasts',
+    'upgraded by analysts on improving outlook',
+    'margins improve as volumes recover',
+    'gains market share from rivals',
+    'guides above consensus',
+    'hikes dividend by {n}%',
+    'approves special dividend',
+    'drug trial meets main goal',
+    'cost cuts pay off as profit climbs',
+    'exceeds its own targets',
+    'customer numbers grow strongly',
+    'profit recovers faster than expected',
+    'wins contract worth $ {n} billion',
+    'receives takeover offer at a premium',
+    'shares rally after upbeat guidance',
+    'reports robust growth in all regions',
+    'strikes lucrative licensing deal',
+    'turns cash-flow positive',
+    'wins approval for new plant',
+  ],
+  negative: [
+    'cuts annual forecast',
+    'lowers revenue target',
+    'scraps dividend to preserve cash',
+    'misses Wall Street estimates',
+    'profit falls short of forecasts',
+    'warns of weaker sales',
+    'sales stall in key markets',
+    'growth slows sharply',
+    'downgraded by analysts on weak outlook',
+    'margins shrink as volumes slump',
+    'sued by regulators over misleading claims',
+    'accused of fraud by short seller',
+    'probe into accounts widens',
+    'drug rejected by regulators',
+    'shuts factories as orders dry up',
+    'strike halts production',
+    'cyberattack disrupts operations',
+    'to lay off {n}% of staff',
+    'loses biggest contract',
+    'posts surprise loss',
+    'books $ {n} billion writedown',
+    'CEO ousted amid accounting scandal',
+    'hit with $ {n} million penalty',
+    'shares hit lowest in a decade',
+    'flags weaker margins for the year',
+    'faces class action over data leak',
+    'creditors reject restructuring plan',
+    'warns of cash shortfall',
+  ],
+  neutral: [
+    'names new head of strategy',
+    'appoints chief operating officer',
+    'nominates two directors to its board',
+    'to host investor day in {m}',
+    'releases annual report',
+    'publishes sustainability data',
+    'completes move to new headquarters',
+    'renames consumer division',
+    'to redeem preferred shares as planned',
+    'launches consultation on pension scheme',
+    'files proxy statement ahead of annual meeting',
+    'says chairman to retire as planned, successor named',
+    'confirms date of annual general meeting',
+    'updates segment reporting structure',
+    'to list shares in London as part of planned dual listing',
+    'announces changes to its executive committee',
+    'details timetable for interim dividend',
+    'sets terms of planned bond buyback',
+    'holds routine capital markets briefing',
+    'publishes notice of extraordinary meeting',
+    'files annual accounts on schedule',
+    'to webcast presentation at industry event',
+    'declares regular dividend',
+    'keeps guidance as analysts expected',
+    'reports monthly traffic figures',
+    'registers new subsidiary in Ireland',
+    'updates investors on integration timetable',
+    'to discuss results on a call with analysts',
+  ],
+};
+const EN_MONTHS = ['January', 'March', 'May', 'September', 'November'];
+const EN_MARKET: Record<Label, string[]> = {
+  positive: [
+    '{i} climbs {p}% as tech stocks rally',
+    '{i} hits record high on upbeat earnings',
+    '{i} posts best week since {m}',
+    '{i} rebounds as bond yields retreat',
+    'Bank stocks lead {i} higher',
+  ],
+  negative: [
+    '{i} falls {p}% as rate fears return',
+    '{i} suffers worst day since {m}',
+    '{i} slides as growth worries mount',
+    'Selloff drags {i} to three-month low',
+    'Tech rout pushes {i} lower',
+  ],
+  neutral: [
+    '{i} little changed in thin holiday trade',
+    '{i} ends mixed as investors weigh data',
+    '{i} flat ahead of central bank decision',
+    '{i} steady; traders await jobs report',
+    '{i} closes near unchanged',
+  ],
+};
 
 const EN_PERIODS = [
   'first-quarter',
@@ -436,8 +625,27 @@ const EN_DATES = [
   'Thursday',
   'next week',
 ];
-const EN_INDEXES = ['FTSE 100', 'DAX', 'CAC 40', 'Nikkei 225', 'Hang Seng', 'S&P/ASX 200', 'MSCI World', 'Russell 2000', 'TOPIX', 'Euro Stoxx 600'];
-const EN_PROVIDERS = ['FTSE Russell', 'MSCI', 'S&P Dow Jones Indices', 'Stoxx', 'Nikkei Inc', 'the index provider', 'Deutsche Boerse'];
+const EN_INDEXES = [
+  'FTSE 100',
+  'DAX',
+  'CAC 40',
+  'Nikkei 225',
+  'Hang Seng',
+  'S&P/ASX 200',
+  'MSCI World',
+  'Russell 2000',
+  'TOPIX',
+  'Euro Stoxx 600',
+];
+const EN_PROVIDERS = [
+  'FTSE Russell',
+  'MSCI',
+  'S&P Dow Jones Indices',
+  'Stoxx',
+  'Nikkei Inc',
+  'the index provider',
+  'Deutsche Boerse',
+];
 const EN_MACRO = [
   'inflation',
   'core inflation',
@@ -450,7 +658,16 @@ const EN_MACRO = [
   'the deposit rate',
   'house prices',
 ];
-const EN_BANKS = ['The central bank', 'The Fed', 'The ECB', 'The Bank of England', 'The RBA', 'The Bank of Canada', "Norway's central bank", 'The SNB'];
+const EN_BANKS = [
+  'The central bank',
+  'The Fed',
+  'The ECB',
+  'The Bank of England',
+  'The RBA',
+  'The Bank of Canada',
+  "Norway's central bank",
+  'The SNB',
+];
 
 function enProcedural(rand: Rand, push: (t: string, l: Label) => void): void {
   const forms: (() => string)[] = [
@@ -478,7 +695,8 @@ function enProcedural(rand: Rand, push: (t: string, l: Label) => void): void {
     () => `${pick(rand, EN_BANKS)} leaves policy on hold as expected`,
     () => `${enSubject(rand)} keeps quarterly dividend unchanged`,
     () => `${enSubject(rand)} guidance unchanged, as analysts expected`,
-    () => `${pick(rand, EN_MACRO).replace(/^the /, '')} flat in ${pick(rand, ['May', 'June', 'July', 'August'])}, matching forecasts`,
+    () =>
+      `${pick(rand, EN_MACRO).replace(/^the /, '')} flat in ${pick(rand, ['May', 'June', 'July', 'August'])}, matching forecasts`,
     () => `${enSubject(rand)} annual general meeting set for ${pick(rand, EN_DATES)}`,
     () => `${enSubject(rand)} appoints new company secretary`,
     () => `${enSubject(rand)} files annual report on Form 10-K`,
@@ -497,11 +715,13 @@ function enProcedural(rand: Rand, push: (t: string, l: Label) => void): void {
 }
 
 function enAudit(rand: Rand, push: (t: string, l: Label) => void): void {
-  const auditor = () => pick(rand, ['Auditor', 'The auditor', 'External auditor', 'Its auditor', 'KPMG', 'Deloitte', 'PwC']);
+  const auditor = () =>
+    pick(rand, ['Auditor', 'The auditor', 'External auditor', 'Its auditor', 'KPMG', 'Deloitte', 'PwC']);
   const neg = [
     () => `${auditor()} issues disclaimer of opinion on ${enSubject(rand)} accounts`,
     () => `${enSubject(rand)} gets disclaimer of opinion from ${auditor().toLowerCase()}`,
-    () => `${auditor()} declines to express an opinion on ${possessive(enSubject(rand))} financial statements`,
+    () =>
+      `${auditor()} declines to express an opinion on ${possessive(enSubject(rand))} financial statements`,
     () => `${auditor()} gives qualified opinion on ${possessive(enSubject(rand))} results`,
     () => `${enSubject(rand)} receives qualified audit opinion`,
     () => `${auditor()} issues adverse opinion on ${possessive(enSubject(rand))} internal controls`,
@@ -564,7 +784,18 @@ const ZH_NAMES = [
   '爱尔眼科',
   '泸州老窖',
 ];
-const ZH_CODES = ['600000', '601166', '000002', '600104', '601318', '000333', '002594', '601899', '600900', '300015'];
+const ZH_CODES = [
+  '600000',
+  '601166',
+  '000002',
+  '600104',
+  '601318',
+  '000333',
+  '002594',
+  '601899',
+  '600900',
+  '300015',
+];
 
 function zhSubject(rand: Rand): string {
   const r = rand();
@@ -603,6 +834,10 @@ const ZH_BAD_QTY = [
   '逾期率',
   '拨备计提',
   '不良资产',
+  '偿债压力',
+  '债务压力',
+  '库存',
+  '经营压力',
 ];
 const ZH_GOOD_QTY = [
   '净利润',
@@ -623,6 +858,10 @@ const ZH_GOOD_QTY = [
   '净息差',
   '手续费收入',
   '在手订单',
+  '销售额',
+  '利润',
+  '利润率',
+  '订单储备',
 ];
 const ZH_DOWN = [
   '下降',
@@ -643,6 +882,8 @@ const ZH_DOWN = [
   '下滑',
   '减半',
   '显著回落',
+  '缓解',
+  '明显缓解',
 ];
 const ZH_UP = [
   '上升',
@@ -662,15 +903,36 @@ const ZH_UP = [
   '较年初上升{n}个百分点',
   '明显增加',
   '增长超过两倍',
+  '加大',
+  '加剧',
 ];
-const ZH_SHARES_UP = ['股价大涨', '股价涨停', '股价创新高', '股价走高', '涨逾{n}%', '股价拉升', '股价应声上涨'];
-const ZH_SHARES_DOWN = ['股价重挫', '股价跌停', '股价大跌', '股价跳水', '跌超{n}%', '股价下挫', '股价应声下跌'];
+const ZH_SHARES_UP = [
+  '股价大涨',
+  '股价涨停',
+  '股价创新高',
+  '股价走高',
+  '涨逾{n}%',
+  '股价拉升',
+  '股价应声上涨',
+];
+const ZH_SHARES_DOWN = [
+  '股价重挫',
+  '股价跌停',
+  '股价大跌',
+  '股价跳水',
+  '跌超{n}%',
+  '股价下挫',
+  '股价应声下跌',
+];
 const ZH_PERIODS = ['一季度', '上半年', '前三季度', '第三季度', '全年', '2025年', '报告期内', '去年'];
 
 function fillZh(rand: Rand, t: string): string {
   return t
     .replace('{n}', String(int(rand, 2, 60)))
-    .replace('{k}', String(int(rand, 2, 10)))
+    .replace(
+      '{k}',
+      rand() < 0.5 ? String(int(rand, 2, 10)) : pick(rand, ['两', '三', '四', '五', '六', '八', '十']),
+    )
     .replace('{d}', pick(rand, ['3月28日', '4月25日', '8月22日', '10月30日', '下周一', '本月底', '1月20日']));
 }
 
@@ -681,12 +943,17 @@ function zhQuantity(rand: Rand, good: boolean, up: boolean): string {
 
 function zhCompositional(rand: Rand, out: Example[]): void {
   const push = (text: string, label: Label) => out.push({ text, label, lang: 'zh' });
-  for (let i = 0; i < 800; i++) {
+  for (let i = 0; i < 1600; i++) {
     const good = rand() < 0.5;
     const up = rand() < 0.5;
     const s = zhSubject(rand);
     const qv = zhQuantity(rand, good, up);
-    const forms = [`${s}${qv}`, `${s}：${qv}`, `${s}${pick(rand, ZH_PERIODS)}${qv}`, `${pick(rand, ZH_PERIODS)}${s}${qv}`];
+    const forms = [
+      `${s}${qv}`,
+      `${s}：${qv}`,
+      `${s}${pick(rand, ZH_PERIODS)}${qv}`,
+      `${pick(rand, ZH_PERIODS)}${s}${qv}`,
+    ];
     push(pick(rand, forms), good === up ? 'positive' : 'negative');
   }
   for (let i = 0; i < 400; i++) {
@@ -702,14 +969,37 @@ function zhCompositional(rand: Rand, out: Example[]): void {
     const f = positive ? forms.filter((x) => !x.includes('拖累')) : forms;
     push(pick(rand, f), positive ? 'positive' : 'negative');
   }
-  const zhStrongUp = ['净利润同比翻倍', '净利润翻两番', '业绩大幅超预期', '营收暴增', '净利润增长超过两倍', '业绩爆发式增长', '盈利创历史新高', '订单创纪录'];
-  const zhStrongDown = ['净利润腰斩', '业绩大幅不及预期', '营收骤降', '由盈转亏', '巨额亏损', '业绩断崖式下滑', '亏损创上市以来最大', '订单锐减'];
+  const zhStrongUp = [
+    '净利润同比翻倍',
+    '净利润翻两番',
+    '业绩大幅超预期',
+    '营收暴增',
+    '净利润增长超过两倍',
+    '业绩爆发式增长',
+    '盈利创历史新高',
+    '订单创纪录',
+  ];
+  const zhStrongDown = [
+    '净利润腰斩',
+    '业绩大幅不及预期',
+    '营收骤降',
+    '由盈转亏',
+    '巨额亏损',
+    '业绩断崖式下滑',
+    '亏损创上市以来最大',
+    '订单锐减',
+  ];
   for (let i = 0; i < 300; i++) {
     const positive = rand() < 0.5;
     const s = zhSubject(rand);
     const a = pick(rand, positive ? zhStrongUp : zhStrongDown);
     const b = fillZh(rand, pick(rand, positive ? ZH_SHARES_UP : ZH_SHARES_DOWN));
-    const forms = [`${s}${a}`, `${s}${pick(rand, ZH_PERIODS)}${a}，${b}`, `${a}，${s}${b}`, `${s}${a}${positive ? '超出市场预期' : '低于市场预期'}`];
+    const forms = [
+      `${s}${a}`,
+      `${s}${pick(rand, ZH_PERIODS)}${a}，${b}`,
+      `${a}，${s}${b}`,
+      `${s}${a}${positive ? '超出市场预期' : '低于市场预期'}`,
+    ];
     push(pick(rand, forms), positive ? 'positive' : 'negative');
   }
   const zhPosEvents = [
@@ -758,17 +1048,46 @@ function zhCompositional(rand: Rand, out: Example[]): void {
     const positive = rand() < 0.5;
     const s = zhSubject(rand);
     const e = fillZh(rand, pick(rand, positive ? zhPosEvents : zhNegEvents));
-    const tail = rand() < 0.3 ? `，${fillZh(rand, pick(rand, positive ? ZH_SHARES_UP : ZH_SHARES_DOWN))}` : '';
+    const tail =
+      rand() < 0.3 ? `，${fillZh(rand, pick(rand, positive ? ZH_SHARES_UP : ZH_SHARES_DOWN))}` : '';
     push(`${s}${e}${tail}`, positive ? 'positive' : 'negative');
   }
   zhProcedural(rand, push);
   zhAudit(rand, push);
 }
 
-const ZH_INDEXES = ['沪深300', '中证1000', '上证180', '深证100', '创业板指', '中证800', '恒生中国企业', '上证380', '科创100', '国证2000'];
-const ZH_PROVIDERS = ['中证指数有限公司', '深圳证券信息有限公司', '恒生指数公司', '指数编制机构', '富时罗素', '上海证券交易所'];
+const ZH_INDEXES = [
+  '沪深300',
+  '中证1000',
+  '上证180',
+  '深证100',
+  '创业板指',
+  '中证800',
+  '恒生中国企业',
+  '上证380',
+  '科创100',
+  '国证2000',
+];
+const ZH_PROVIDERS = [
+  '中证指数有限公司',
+  '深圳证券信息有限公司',
+  '恒生指数公司',
+  '指数编制机构',
+  '富时罗素',
+  '上海证券交易所',
+];
 const ZH_REPORTS = ['年度报告', '半年度报告', '第一季度报告', '第三季度报告', '年报', '三季报', '中报'];
-const ZH_MACRO = ['一年期LPR', '五年期LPR', '政策利率', 'MLF利率', '存款准备金率', '再贷款利率', 'CPI同比涨幅', 'PPI', '制造业PMI'];
+const ZH_MACRO = [
+  '一年期LPR',
+  '五年期LPR',
+  '政策利率',
+  'MLF利率',
+  '存款准备金率',
+  '再贷款利率',
+  'CPI同比涨幅',
+  'PPI',
+  '制造业PMI',
+];
 const ZH_CBANKS = ['央行', '美联储', '欧洲央行', '日本央行', '香港金管局', '中国人民银行'];
 
 function zhProcedural(rand: Rand, push: (t: string, l: Label) => void): void {
@@ -804,13 +1123,23 @@ function zhProcedural(rand: Rand, push: (t: string, l: Label) => void): void {
     () => `${pick(rand, ZH_INDEXES)}指数收盘基本持平`,
     () => `两市成交额${int(rand, 6, 12)}千亿元，与前一日相当`,
     () => `${zhSubject(rand)}关于参加投资者交流活动的公告`,
-    () => `${pick(rand, ['上交所', '深交所', '北交所', '港交所'])}发布${pick(rand, ['春节', '国庆节', '清明节', '端午节'])}休市安排`,
+    () =>
+      `${pick(rand, ['上交所', '深交所', '北交所', '港交所'])}发布${pick(rand, ['春节', '国庆节', '清明节', '端午节'])}休市安排`,
   ];
   for (let i = 0; i < 800; i++) push(pick(rand, forms)(), 'neutral');
 }
 
 function zhAudit(rand: Rand, push: (t: string, l: Label) => void): void {
-  const firm = () => pick(rand, ['会计师事务所', '年审会计师', '审计机构', '注册会计师', '天健会计师事务所', '大华会计师事务所', '中审众环']);
+  const firm = () =>
+    pick(rand, [
+      '会计师事务所',
+      '年审会计师',
+      '审计机构',
+      '注册会计师',
+      '天健会计师事务所',
+      '大华会计师事务所',
+      '中审众环',
+    ]);
   const s = () => pick(rand, ZH_NAMES);
   const year = () => `${int(rand, 2019, 2025)}年度`;
   const neg = [

@@ -28,7 +28,7 @@ describe('default sentiment model', () => {
 
   it('reports its identity', () => {
     expect(model.info.name).toBe('investiq-sentiment-bow');
-    expect(model.info.version).toBe('1.0.0');
+    expect(model.info.version).toBe('2.0.0');
     expect(model.info.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(model.info.executionProvider).toBe('cpu');
     expect(model.maxLength).toBe(128);
@@ -69,7 +69,7 @@ describe('default sentiment model', () => {
 
   it('truncates to maxLength and handles the empty batch and empty text', async () => {
     expect(await model.predict([], 'en')).toEqual([]);
-    const long = 'profit '.repeat(1000);
+    const long = 'Shares jump after record profit. '.repeat(200);
     const [r] = await model.predict([long, ''], 'en');
     expect(r?.label).toBe('positive');
     const { sentimentDir } = await builtDefaultModels();
