@@ -120,7 +120,7 @@ const EN: Record<Label, string[]> = {
   ],
   neutral: [
     'to report earnings on {d}',
-    'sets date for annual shareholder meeting',
+    'sets the agenda for its annual shareholder vote',
     'names new chief financial officer',
     'to present at investor conference',
     'files quarterly report',

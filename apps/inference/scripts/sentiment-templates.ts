@@ -1092,7 +1092,7 @@ const ZH_CBANKS = ['央行', '美联储', '欧洲央行', '日本央行', '香�
 
 function zhProcedural(rand: Rand, push: (t: string, l: Label) => void): void {
   const forms: (() => string)[] = [
-    () => `${zhSubject(rand)}将于${fillZh(rand, '{d}')}披露${pick(rand, ZH_REPORTS)}`,
+    () => `${zhSubject(rand)}预计在${fillZh(rand, '{d}')}对外公布${pick(rand, ZH_REPORTS)}`,
     () => `${zhSubject(rand)}${pick(rand, ZH_REPORTS)}预约披露时间为${fillZh(rand, '{d}')}`,
     () => `${zhSubject(rand)}关于变更${pick(rand, ZH_REPORTS)}披露日期的公告`,
     () => `${zhSubject(rand)}：定于${fillZh(rand, '{d}')}召开业绩说明会`,
@@ -1159,7 +1159,7 @@ function zhAudit(rand: Rand, push: (t: string, l: Label) => void): void {
   const neu = [
     () => `${firm()}对${s()}${year()}财务报表出具标准无保留意见`,
     () => `${s()}${year()}审计意见类型为标准无保留意见`,
-    () => `${s()}：${firm()}出具了标准无保留意见的审计报告`,
+    () => `${s()}获${firm()}标准无保留审计意见`,
     () => `${s()}内部控制审计报告为标准无保留意见`,
     () => `${s()}续聘${firm()}为${year()}审计机构`,
     () => `${firm()}对${s()}出具标准审计意见`,
