@@ -373,7 +373,7 @@ function enCompositional(rand: Rand, out: Example[]): void {
   // Events with a clear direction.
   const posEvents = [
     'wins regulatory approval for new drug',
-    'wins ${n} billion contract',
+    'wins $ {n} billion contract',
     'raises full-year outlook',
     'lifts dividend and expands buyback',
     'upgraded to outperform',
@@ -398,7 +398,7 @@ function enCompositional(rand: Rand, out: Example[]): void {
     'suspends dividend',
     'files for bankruptcy',
     'recalls products over safety risk',
-    'fined ${n} million by regulator',
+    'fined $ {n} million by regulator',
     'downgraded to junk',
     'faces criminal probe',
     'issues profit warning',
@@ -410,7 +410,7 @@ function enCompositional(rand: Rand, out: Example[]): void {
     'discloses data breach',
     'loses key patent case',
     'warns on going concern',
-    'takes ${n} billion writedown',
+    'takes $ {n} billion writedown',
     'loses major customer',
     'halts production after accident',
     'placed on review for downgrade',
@@ -418,16 +418,14 @@ function enCompositional(rand: Rand, out: Example[]): void {
   for (let i = 0; i < 400; i++) {
     const positive = rand() < 0.5;
     const s = enSubject(rand);
-    const e = fillEn(rand, pick(rand, positive ? posEvents : negEvents).replace('${n}', '$ {n}'));
+    const e = fillEn(rand, pick(rand, positive ? posEvents : negEvents));
     const tail =
       rand() < 0.3 ? `, ${fillEn(rand, pick(rand, positive ? EN_SHARES_UP : EN_SHARES_DOWN))}` : '';
     push(`${s} ${e}${tail}`, positive ? 'positive' : 'negative');
   }
   for (const label of ['positive', 'negative', 'neutral'] as const) {
     for (let i = 0; i < 600; i++) {
-      const phrase = pick(rand, EN_GENERAL[label])
-        .replace('{m}', pick(rand, EN_MONTHS))
-        .replace('${n}', '$ {n}');
+      const phrase = pick(rand, EN_GENERAL[label]).replace('{m}', pick(rand, EN_MONTHS));
       push(`${enSubject(rand)} ${fillEn(rand, phrase)}`, label);
     }
     for (let i = 0; i < 120; i++) {
