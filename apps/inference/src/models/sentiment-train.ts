@@ -1,7 +1,8 @@
 // Builds the default sentiment model: a softmax classifier over a BERT-style WordPiece vocabulary with
 // three feature kinds — tokens, hashed adjacent bigrams (phrases: "不及预期", "fails to") and hashed
 // ordered token pairs up to PAIR_WINDOW apart (composition and negation scope: "bad loans … fall",
-// "不良贷款率 … 下降", "not … meet") — trained full-batch (deterministic) and written as an ONNX graph.
+// "不良贷款率 … 下降", "not … meet") — plus a small hidden layer over the token bag, trained by seeded
+// per-example Adagrad (deterministic) and written as an ONNX graph.
 import { readFileSync } from 'node:fs';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { afinn165FinancialMarketNews } from 'afinn-165-financialmarketnews';
