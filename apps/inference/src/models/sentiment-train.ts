@@ -352,6 +352,31 @@ export function trainSentiment(
   };
 }
 
+/**
+ * The graph's arithmetic in plain code, for one text's token ids (unpadded): the logits the ONNX model
+ * must produce. Tests compare the two, which pins the pair hashing and the hidden layer.
+ */
+export function referenceLogits(model: TrainedSentiment, ids: number[]): [number, number, number] {
+  const K = 3;
+  const out: [number, number, number] = [model.bias[0] ?? 0, model.bias[1] ?? 0, model.bias[2] ?? 0];
+  const add = (table: Float32Array, row: number) => {
+    for (let k = 0; k < K; k++) out[k as 0 | 1 | 2] += table[row * K + k] as number;
+  };
+  for (const id of ids) add(model.unigram, id);
+  const f = features(ids);
+  for (const b of f.bi) add(model.pairs, b);
+  const h = model.hidden;
+  if (h) {
+    for (let j = 0; j < h.size; j++) {
+      let pre = h.b1[j] as number;
+      for (const id of ids) pre += h.emb[id * h.size + j] as number;
+      const a = Math.max(0, pre);
+      for (let k = 0; k < K; k++) out[k as 0 | 1 | 2] += a * (h.w2[j * K + k] as number);
+    }
+  }
+  return out;
+}
+
 /** Nodes adding Σ_t mask_t·mask_{t+d}·pairs[bucket(ids_t, ids_{t+d}, tag)] into `${out}` ([B,1,3]). */
 function pairNodes(d: number, tag: 0 | 1, out: string) {
   const p = `d${d}t${tag}`;
