@@ -1,10 +1,13 @@
 // Writes data/sentiment-train.jsonl: the default sentiment model's training set, generated from the
 // phrase lists below (written for this project) by a seeded PRNG, so it is reproducible byte for byte.
-// The evaluation set (data/sentiment-eval.jsonl) is written by hand separately and never used here.
+// The compositional families of scripts/sentiment-templates.ts follow, drawn from the same PRNG.
+// The evaluation sets (data/sentiment-eval*.jsonl) and the hard cases are written by hand separately
+// and never used here; src/models/sentiment-eval.test.ts checks that none of them is near a training row.
 // Run: npx tsx scripts/generate-sentiment-train.ts
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compositionalExamples } from './sentiment-templates.js';
 
 type Label = 'negative' | 'neutral' | 'positive';
 interface Example {
@@ -117,7 +120,7 @@ const EN: Record<Label, string[]> = {
   ],
   neutral: [
     'to report earnings on {d}',
-    'sets date for annual shareholder meeting',
+    'sets the agenda for its annual shareholder vote',
     'names new chief financial officer',
     'to present at investor conference',
     'files quarterly report',
@@ -331,7 +334,10 @@ export function generateSentimentTrainingSet(seed = 20261121): Example[] {
     }
     for (const phrase of ZH_MACRO[label]) out.push({ text: phrase, label, lang: 'zh' });
   }
-  return out;
+  out.push(...compositionalExamples(rand));
+  // the same text under two labels would be noise; keep the first
+  const seen = new Set<string>();
+  return out.filter((e) => !seen.has(e.text) && seen.add(e.text));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -9,6 +9,7 @@ import type { TForecastConfig, TSentimentConfig } from './config.js';
 import { fitLinearForecaster, forecastOnnx, predictNormalized, windows } from './forecast-train.js';
 import {
   DEFAULT_SENTIMENT_MAX_LENGTH,
+  DEFAULT_SENTIMENT_TRAINING,
   type LabelledText,
   readJsonl,
   sentimentOnnx,
@@ -24,7 +25,7 @@ export const DATA_DIR = join(INFERENCE_ROOT, 'data');
 /** Where `npm run models:build` writes and the services look by default. */
 export const DEFAULT_MODELS_DIR = join(INFERENCE_ROOT, 'models');
 
-export const SENTIMENT_VERSION = '1.0.0';
+export const SENTIMENT_VERSION = '2.0.0';
 export const FORECAST_VERSION = '1.0.0';
 
 /** Training data of the default forecaster: the demo market, held-out split per series. */
@@ -226,6 +227,7 @@ export async function buildDefaultModels(opts: {
         trainExamples: train.length,
         vocabSize: model.vocab.length,
         trainAccuracy: model.trainAccuracy,
+        training: DEFAULT_SENTIMENT_TRAINING,
         afinn: afinnVersion,
       }),
     });

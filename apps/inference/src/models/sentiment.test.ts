@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSentimentModel, type SentimentModel } from './sentiment.js';
-import { BIGRAM_BUCKETS, sentimentOnnx } from './sentiment-train.js';
+import { PAIR_BUCKETS, referenceLogits, sentimentOnnx, type TrainedSentiment } from './sentiment-train.js';
 import { builtDefaultModels } from './test-models.js';
 import { loadTokenizer } from './tokenizer.js';
 
@@ -28,7 +28,7 @@ describe('default sentiment model', () => {
 
   it('reports its identity', () => {
     expect(model.info.name).toBe('investiq-sentiment-bow');
-    expect(model.info.version).toBe('1.0.0');
+    expect(model.info.version).toBe('2.0.0');
     expect(model.info.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(model.info.executionProvider).toBe('cpu');
     expect(model.maxLength).toBe(128);
@@ -69,7 +69,7 @@ describe('default sentiment model', () => {
 
   it('truncates to maxLength and handles the empty batch and empty text', async () => {
     expect(await model.predict([], 'en')).toEqual([]);
-    const long = 'profit '.repeat(1000);
+    const long = 'Shares jump after record profit. '.repeat(200);
     const [r] = await model.predict([long, ''], 'en');
     expect(r?.label).toBe('positive');
     const { sentimentDir } = await builtDefaultModels();
@@ -77,6 +77,79 @@ describe('default sentiment model', () => {
     const enc = tok.encode(long, 128);
     expect(enc.ids).toHaveLength(128);
     expect(enc.ids.at(-1)).toBe(3); // [SEP] kept
+  });
+});
+
+describe('sentiment graph', () => {
+  let dir: string;
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('computes exactly the formula of referenceLogits (token, bigram, windowed-pair and hidden terms)', async () => {
+    const fixture = join(import.meta.dirname, 'fixtures/tiny-wordpiece');
+    const vocab = (await readFile(join(fixture, 'vocab.txt'), 'utf8')).trim().split('\n');
+    // seeded pseudo-random weights (LCG), every table non-zero, so a wrong hash or offset shows
+    let x = 12345;
+    const rnd = () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x / 2 ** 32 - 0.5;
+    };
+    const H = 4;
+    const model: TrainedSentiment = {
+      vocab,
+      unigram: Float32Array.from({ length: vocab.length * 3 }, rnd),
+      pairs: Float32Array.from({ length: PAIR_BUCKETS * 3 }, rnd),
+      bias: Float32Array.from([0.1, -0.2, 0.05]),
+      hidden: {
+        size: H,
+        emb: Float32Array.from({ length: vocab.length * H }, rnd),
+        b1: Float32Array.from({ length: H }, rnd),
+        w2: Float32Array.from({ length: H * 3 }, rnd),
+      },
+      trainAccuracy: 1,
+    };
+    dir = await mkdtemp(join(tmpdir(), 'iq-graph-'));
+    await writeFile(join(dir, 'model.onnx'), sentimentOnnx(model, { version: 'test' }));
+    await copyFile(join(fixture, 'tokenizer.json'), join(dir, 'tokenizer.json'));
+    await writeFile(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        name: 'graph-check',
+        version: '0.0.1',
+        task: 'sentiment',
+        labels: ['negative', 'neutral', 'positive'],
+        maxLength: 16,
+        inputs: { ids: 'input_ids', mask: 'attention_mask' },
+        output: 'logits',
+        tokenizer: 'tokenizer.json',
+        padding: 'max_length',
+      }),
+    );
+    const texts = [
+      'the company profit jumps to record',
+      'loss falls',
+      '赚亏会议',
+      'meeting to hold a record profit jump loss fall the company',
+      'profit',
+    ];
+    const tok = await loadTokenizer(dir, 'tokenizer.json', { lowercase: true });
+    const loaded = await loadSentimentModel(dir, { provider: 'cpu' });
+    try {
+      const got = await loaded.predict(texts, 'auto');
+      texts.forEach((t, i) => {
+        const logits = referenceLogits(model, tok.encode(t, 16).ids);
+        const max = Math.max(...logits);
+        const e = logits.map((v) => Math.exp(v - max));
+        const z = e.reduce((a, b) => a + b, 0);
+        const r = got[i];
+        expect(r?.scores.negative).toBeCloseTo((e[0] as number) / z, 5);
+        expect(r?.scores.neutral).toBeCloseTo((e[1] as number) / z, 5);
+        expect(r?.scores.positive).toBeCloseTo((e[2] as number) / z, 5);
+      });
+    } finally {
+      await loaded.close();
+    }
   });
 });
 
@@ -110,7 +183,7 @@ describe('drop-in model directory (hand-made WordPiece vocabulary, FinBERT label
         {
           vocab,
           unigram,
-          bigram: new Float32Array(BIGRAM_BUCKETS * 3),
+          pairs: new Float32Array(PAIR_BUCKETS * 3),
           bias: Float32Array.from([0, 0, 0.5]),
           trainAccuracy: 1,
         },
