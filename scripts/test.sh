@@ -7,18 +7,25 @@ export NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 ONNXRUNTIME_NODE_INS
 
 section() { printf '\n\033[1m== %s ==\033[0m\n' "$1"; }
 
-section "Browser (Debian chromium)"
-if [ ! -x /usr/bin/chromium ]; then
+# apt packages the suites need: Chromium (e2e) and nginx (two web instances behind a reverse proxy).
+apt_install() {
   if [ "$(id -u)" = "0" ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
   elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
   else
-    echo "Chromium is missing and this user cannot install packages. Run:  sudo apt-get install -y chromium" >&2
+    echo "$* missing and this user cannot install packages. Run:  sudo apt-get install -y $*" >&2
     exit 1
   fi
-fi
+}
+
+section "Browser (Debian chromium)"
+if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
 /usr/bin/chromium --version 2>/dev/null | head -1 || true
+
+section "Reverse proxy (Debian nginx, for the several-instances test)"
+if [ ! -x /usr/sbin/nginx ]; then apt_install nginx; fi
+/usr/sbin/nginx -v 2>&1 || true
 
 section "Lint and format (Biome)"
 npx biome ci .
