@@ -122,6 +122,7 @@ describe.skipIf(unavailable !== null)('two web instances behind nginx on one Pos
   let b: Instance | undefined;
   let nginx: ChildProcess | undefined;
   let nginxDir = '';
+  let env: Record<string, string> = {};
   let proxy = '';
   // Inference stand-in that holds every request until released, so a report stays running on purpose.
   let held: ServerResponse[] = [];
@@ -142,7 +143,7 @@ describe.skipIf(unavailable !== null)('two web instances behind nginx on one Pos
     });
     await new Promise<void>((r) => inference.listen(0, '127.0.0.1', r));
     const inf = `http://127.0.0.1:${(inference.address() as AddressInfo).port}`;
-    const env = {
+    env = {
       DATABASE_URL: cluster.url('multi'),
       PORT: '0',
       LOG_LEVEL: 'warn',
@@ -160,7 +161,6 @@ describe.skipIf(unavailable !== null)('two web instances behind nginx on one Pos
     };
     a = await startInstance(env);
     db = await createDatabase({ databaseUrl: cluster.url('multi'), migrate: false, poolMax: 2 });
-    (globalThis as { __multiEnv?: typeof env }).__multiEnv = env;
   }, 180_000);
 
   afterAll(async () => {
@@ -176,24 +176,10 @@ describe.skipIf(unavailable !== null)('two web instances behind nginx on one Pos
     if (nginxDir) rmSync(nginxDir, { recursive: true, force: true });
   }, 60_000);
 
-  it('starting a second instance leaves the first one’s running report running; progress reaches clients of both', async () => {
-    const { token } = await createApiToken(db, { name: 'analyst', role: 'analyst' });
-    const created = await fetch(`http://127.0.0.1:${a!.port}/api/trpc/reports.create`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ market: 'US', symbol: 'AAPL', language: 'en' }),
-    });
-    expect(created.status).toBe(200);
-    const id = ((await created.json()) as { result: { data: { id: string } } }).result.data.id;
-    const status = async () =>
-      (await db.query<{ status: string }>('SELECT status FROM reports WHERE id = $1', [id]))[0]?.status;
-    expect(await status()).toBe('running');
-
-    // The second instance starts (its start-up recovers only reports whose lease expired).
-    b = await startInstance((globalThis as { __multiEnv?: Record<string, string> }).__multiEnv!);
-    expect(await status(), 'report of instance A after instance B started').toBe('running');
-
-    // nginx in front of both, round robin.
+  /** The second instance (if a test has not started it yet) and nginx in front of both, round robin. */
+  async function ensureProxy() {
+    b ??= await startInstance(env);
+    if (proxy) return;
     nginxDir = mkdtempSync(path.join(os.tmpdir(), 'investiq-nginx-'));
     const port = await freePort();
     writeFileSync(
@@ -209,7 +195,7 @@ http {
   fastcgi_temp_path ${nginxDir}/fastcgi;
   uwsgi_temp_path ${nginxDir}/uwsgi;
   scgi_temp_path ${nginxDir}/scgi;
-  upstream investiq { server 127.0.0.1:${a!.port}; server 127.0.0.1:${b.port}; }
+  upstream investiq { server 127.0.0.1:${a!.port}; server 127.0.0.1:${b!.port}; }
   server {
     listen 127.0.0.1:${port};
     location / {
@@ -231,6 +217,26 @@ http {
     });
     proxy = `http://127.0.0.1:${port}`;
     await within(10_000, 'nginx to answer', async () => (await fetch(`${proxy}/api/health`)).status > 0);
+  }
+
+  it('starting a second instance leaves the first one’s running report running; progress reaches clients of both', async () => {
+    const { token } = await createApiToken(db, { name: 'analyst', role: 'analyst' });
+    const created = await fetch(`http://127.0.0.1:${a!.port}/api/trpc/reports.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ market: 'US', symbol: 'AAPL', language: 'en' }),
+    });
+    expect(created.status).toBe(200);
+    const id = ((await created.json()) as { result: { data: { id: string } } }).result.data.id;
+    const status = async () =>
+      (await db.query<{ status: string }>('SELECT status FROM reports WHERE id = $1', [id]))[0]?.status;
+    expect(await status()).toBe('running');
+
+    // The second instance starts (its start-up recovers only reports whose lease expired).
+    b = await startInstance(env);
+    expect(await status(), 'report of instance A after instance B started').toBe('running');
+
+    await ensureProxy();
 
     const input = encodeURIComponent(JSON.stringify({ id }));
     const streams = await oneStreamPerInstance(`${proxy}/api/trpc/reports.progress?input=${input}`, token);
@@ -248,6 +254,7 @@ http {
   }, 240_000);
 
   it('live quotes ingested through the proxy reach SSE clients of both instances', async () => {
+    await ensureProxy();
     const { token } = await createApiToken(db, { name: 'quotes', role: 'analyst' });
     const input = encodeURIComponent(JSON.stringify({ symbols: [{ market: 'US', symbol: 'MSFT' }] }));
     const streams = await oneStreamPerInstance(`${proxy}/api/trpc/quotes.live?input=${input}`, token);
@@ -269,6 +276,7 @@ http {
   }, 60_000);
 
   it('the setup link printed by one instance works on the other', async () => {
+    await ensureProxy();
     expect(a!.setupLink, a!.output()).toBeTruthy();
     const token = new URL(a!.setupLink!).searchParams.get('token');
     // Wrong tokens are refused by both instances (through the proxy, round robin)…
