@@ -8,9 +8,10 @@ export NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 ONNXRUNTIME_NODE_INS
 section() { printf '\n\033[1m== %s ==\033[0m\n' "$1"; }
 
 section "Debian packages the tests use"
-# chromium (e2e), promtool/amtool/alertmanager (deploy/ monitoring checks)
+# chromium (e2e), nginx (two web instances behind a reverse proxy), promtool/amtool/alertmanager (deploy/)
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v prometheus-alertmanager >/dev/null || missing+=(prometheus-alertmanager)
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -25,6 +26,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 /usr/bin/chromium --version 2>/dev/null | head -1 || true
+/usr/sbin/nginx -v 2>&1 || true
 
 section "Lint and format (Biome)"
 npx biome ci .

@@ -60,7 +60,7 @@ async function main() {
   const setupLink = await firstRunSetupLink(rt, env.PUBLIC_URL ?? `http://${shownHost}:${port}`);
   if (setupLink) {
     console.log(
-      `  No users yet. Create the first admin (one-time link, valid until used or restart):\n  ${setupLink}\n`,
+      `  No users yet. Create the first admin (one-time link, valid until the first admin exists):\n  ${setupLink}\n`,
     );
     console.log('  (or stop the server and run: npm run admin:create)\n');
   }

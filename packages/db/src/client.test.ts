@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from './client';
+import { createDatabase, type DatabaseHandle } from './client';
 import {
   applyQuoteRetention,
   ensureQuotePartitions,
@@ -71,5 +71,58 @@ describe(`database (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`
     await expect(ensureQuotePartitions(h, new Date('2000-01-01'), new Date('2030-01-01'))).rejects.toThrow(
       /refusing/,
     );
+  });
+});
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL sessions', () => {
+  let h: DatabaseHandle & { url?: string };
+  beforeAll(async () => {
+    h = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const waitFor = async (what: string, check: () => boolean | Promise<boolean>, ms = 5_000) => {
+    const deadline = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it('a LISTEN session that is killed comes back by itself, says so, and receives again', async () => {
+    const got: string[] = [];
+    const states: string[] = [];
+    const stop = await h.listen('t_reconnect', (p) => got.push(p), { onState: (s) => states.push(s) });
+    try {
+      const [me] = await h.query<{ db: string }>('SELECT current_database() AS db');
+      const killed = await h.query<{ ok: boolean }>(
+        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+          WHERE datname = $1 AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()`,
+        [me!.db],
+      );
+      expect(killed.length).toBe(1);
+      await waitFor('down then up', () => states.join(',') === 'down,up');
+      await h.query(`SELECT pg_notify('t_reconnect', 'after')`);
+      await waitFor('a notification after the reconnect', () => got.includes('after'));
+    } finally {
+      await stop();
+    }
+  });
+
+  it('pooled sessions carry the configured statement timeout', async () => {
+    const short = await createDatabase({
+      databaseUrl: h.url,
+      migrate: false,
+      poolMax: 1,
+      statementTimeoutMs: 200,
+    });
+    try {
+      await expect(short.query('SELECT pg_sleep(3)')).rejects.toThrow(/statement timeout/);
+      expect(await short.query<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await short.close();
+    }
   });
 });

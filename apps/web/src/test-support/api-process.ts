@@ -31,6 +31,7 @@ async function main() {
   console.log(`listening ${port}`);
   const link = await firstRunSetupLink(rt, env.PUBLIC_URL ?? `http://127.0.0.1:${port}`);
   if (link) console.log(`setup-link ${link}`);
+  console.log('ready');
   const stop = async () => {
     server.closeAllConnections();
     server.close();
