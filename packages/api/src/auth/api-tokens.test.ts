@@ -74,7 +74,7 @@ describe(`API tokens have an owner, an expiry and a last use (${DB})`, () => {
     clock += 2 * DAY + 1000;
     const expired = await use(short.token);
     expect(expired.status).toBe(401);
-    expect((await j(expired)).error.message).toContain('expired');
+    expect((await j(expired)).error.message).toContain('invalid or revoked API token');
     clock = Date.now();
   });
 
