@@ -5,6 +5,8 @@ import { defineConfig, devices } from '@playwright/test';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.E2E_PORT ?? 3199);
 export const baseURL = `http://127.0.0.1:${port}`;
+/** Lets tests read the detailed /api/health (inference reachability) without an admin session. */
+export const e2eMetricsToken = 'e2e-metrics-credential-0123456789abcdef';
 export const e2eDataDir = path.join(root, '.e2e-data');
 
 // Debian's Chromium, never a downloaded browser. The flags keep it off the (closed) network.
@@ -51,6 +53,7 @@ export default defineConfig({
       COLLECTOR_INTERVAL_MS: '1000',
       DEMO_ALWAYS_OPEN: 'true',
       LOG_LEVEL: 'warn',
+      METRICS_TOKEN: e2eMetricsToken,
     },
   },
 });

@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { e2eDataDir } from '../playwright.config';
+import { e2eDataDir, e2eMetricsToken } from '../playwright.config';
 import { loginAs } from './fixtures/auth';
 
 const MODULES = ['profile', 'indicators', 'statistics', 'forecast', 'sentiment', 'narrative'];
 
-/** The web server's view of the inference services (/api/health from loopback is detailed). */
+/** The web server's view of the inference services (detailed /api/health needs the metrics credential). */
 async function inferenceReachable(page: Page, service: string): Promise<boolean> {
-  const res = await page.request.get('/api/health');
+  const res = await page.request.get('/api/health', {
+    headers: { authorization: `Bearer ${e2eMetricsToken}` },
+  });
   const body = (await res.json()) as { inference?: Record<string, { reachable: boolean }> };
   return body.inference?.[service]?.reachable === true;
 }

@@ -32,4 +32,20 @@ describe('web environment', () => {
     expect(() => loadEnv({ QUOTE_MAX_AGE_SECONDS: '0' })).toThrow(/QUOTE_MAX_AGE_SECONDS/);
     expect(() => loadEnv({ DEMO_ALWAYS_OPEN: 'maybe' })).toThrow(/DEMO_ALWAYS_OPEN/);
   });
+
+  it('reads TRUST_PROXY as proxies to believe, METRICS_TOKEN and the SSE limits', () => {
+    expect(runtimeConfigFromEnv(loadEnv({})).security.trustProxy).toBe(false);
+    expect(runtimeConfigFromEnv(loadEnv({ TRUST_PROXY: 'true' })).security.trustProxy).toBe(1);
+    expect(runtimeConfigFromEnv(loadEnv({ TRUST_PROXY: '2' })).security.trustProxy).toBe(2);
+    expect(
+      runtimeConfigFromEnv(loadEnv({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' })).security.trustProxy,
+    ).toEqual(['127.0.0.1', '10.0.0.0/8']);
+    expect(() => loadEnv({ TRUST_PROXY: '10.0.0.0/99' })).toThrow(/TRUST_PROXY: /);
+    expect(() => loadEnv({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: .*32 characters/);
+    const cfg = runtimeConfigFromEnv(
+      loadEnv({ METRICS_TOKEN: 'm'.repeat(32), SSE_MAX_DURATION_SECONDS: '60' }),
+    );
+    expect(cfg.security.metricsToken).toBe('m'.repeat(32));
+    expect(cfg.streams).toEqual({ maxPerPrincipal: 8, maxDurationMs: 60_000 });
+  });
 });

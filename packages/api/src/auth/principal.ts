@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../errors';
 import type { Runtime } from '../runtime';
-import { assertNotLimited, consumeRateLimit } from '../security/rate-limits';
+import { consumeRateLimit } from '../security/rate-limits';
 import type { Principal } from '../trpc';
 import { bearerToken, verifyApiToken } from './api-tokens';
 import { type Role, roleAtLeast } from './roles';
@@ -18,8 +18,7 @@ export function headerOf(headers: HeaderBag, k: string): string | undefined {
 /**
  * Who is calling: an API token (`Authorization: Bearer iq_…`) wins; otherwise the session cookie;
  * otherwise anonymous. A presented but invalid token is an error (401); a stale cookie is just anonymous.
- * With `ip`, invalid tokens count against the `authFailIp` limit, and an IP over it gets 429 before any
- * token is looked up.
+ * With `ip`, invalid tokens count against the `authFailIp` limit; past it that IP's invalid tokens get 429.
  */
 export async function resolvePrincipal(
   rt: Runtime,
@@ -28,11 +27,11 @@ export async function resolvePrincipal(
 ): Promise<Principal> {
   const token = bearerToken(headerOf(headers, 'authorization'));
   if (token) {
-    if (opts.ip) await assertNotLimited(rt.db, 'authFailIp', opts.ip);
     const found = await verifyApiToken(rt.db, token, rt.now());
     if (!found) {
-      if (opts.ip) await consumeRateLimit(rt.db, 'authFailIp', opts.ip).catch(() => {});
-      throw new AppError('UNAUTHORIZED', 'invalid, expired or revoked API token');
+      // counted after the lookup, so valid tokens cost no extra round trip; past the limit: 429, not 401
+      if (opts.ip) await consumeRateLimit(rt.db, 'authFailIp', opts.ip);
+      throw new AppError('UNAUTHORIZED', 'invalid or revoked API token (or expired, or its owner disabled)');
     }
     return { kind: 'token', ...found };
   }

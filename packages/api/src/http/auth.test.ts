@@ -99,7 +99,7 @@ describe(`accounts, sessions and request protection over HTTP (${DB})`, () => {
     await setSetting(s.rt.db, 'security.sessions', { maxAgeHours: 24 }, 'system');
   });
 
-  it('login brute force: per-username limit holds even for the right password, then resets', async () => {
+  it('login brute force: failures lock the (username, IP) pair, even for the right password', async () => {
     await setSetting(
       s.rt.db,
       'security.rateLimits',
@@ -117,7 +117,7 @@ describe(`accounts, sessions and request protection over HTTP (${DB})`, () => {
     const blocked = await login('target', 'target-password-1');
     expect(blocked.status).toBe(429);
     const body = await j(blocked);
-    expect(body.error.message).toContain("rate limit 'loginUsername' exceeded");
+    expect(body.error.message).toContain("rate limit 'loginUsernameIp' exceeded");
     expect(body.error.details.retryAfterSeconds).toBeGreaterThan(0);
     // another account is not locked by it
     expect((await login('vera', 'vera-password-1')).status).toBe(200);
@@ -204,7 +204,7 @@ describe(`accounts, sessions and request protection over HTTP (${DB})`, () => {
     await post('/api/trpc/collector.resume', {}, { cookie });
   });
 
-  it('REST quotes need a viewer; health tells anonymous network callers only up/down', async () => {
+  it('REST quotes need a viewer; health tells anonymous callers only up/down, even from loopback', async () => {
     const get = await fetch(`${s.base}/api/v1/market-data/quotes/AAPL?market=US`);
     expect(get.status).toBe(401);
     // seen through a proxy (X-Forwarded-For), the caller is not local
@@ -215,7 +215,9 @@ describe(`accounts, sessions and request protection over HTTP (${DB})`, () => {
     const metrics = await fetch(`${s.base}/api/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
     expect(metrics.status).toBe(401);
     const local = await j(await fetch(`${s.base}/api/health`));
-    expect(local).toHaveProperty('database');
+    expect(Object.keys(local).sort()).toEqual(['status', 'time']);
+    const cookie = cookieFrom(await login('root', 'long-enough-pw'));
+    expect(await j(await fetch(`${s.base}/api/health`, { headers: { cookie } }))).toHaveProperty('database');
   });
 
   it('keeps one active admin: the last admin cannot be demoted, disabling a user ends their sessions', async () => {

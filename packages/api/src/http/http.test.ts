@@ -217,12 +217,14 @@ describe(`HTTP API (${DB})`, () => {
   });
 
   it('reports health and Prometheus metrics', async () => {
-    const h = await fetch(`${base}/api/health`);
+    const h = await fetch(`${base}/api/health`, { headers: { authorization: `Bearer ${admin}` } });
     expect(h.status).toBe(200);
     const body = await j(h);
     expect(body.database).toMatchObject({ status: 'ok', quotesStorage: 'native' });
     expect(body.breakers).toHaveProperty('provider:demo');
-    const m = await (await fetch(`${base}/api/metrics`)).text();
+    const m = await (
+      await fetch(`${base}/api/metrics`, { headers: { authorization: `Bearer ${admin}` } })
+    ).text();
     expect(m).toContain('investiq_quotes_ingested_total{path="http"}');
     expect(m).toContain('investiq_http_request_duration_seconds_bucket');
   });

@@ -16,6 +16,7 @@ let server: Server;
 let base: string;
 let analyst: string;
 let viewer: string;
+let admin: string;
 
 beforeAll(async () => {
   const closed = 'http://127.0.0.1:9';
@@ -40,6 +41,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   analyst = (await createApiToken(rt.db, { name: 'analyst', role: 'analyst' })).token;
   viewer = (await createApiToken(rt.db, { name: 'viewer', role: 'viewer' })).token;
+  admin = (await createApiToken(rt.db, { name: 'admin', role: 'admin' })).token;
 });
 
 afterAll(async () => {
@@ -84,7 +86,9 @@ describe('reports API', () => {
     const md = await j(await query('reports.markdown', { id }));
     expect(md.result.data.filename).toMatch(/^investiq-US-AAPL-\d{4}-\d{2}-\d{2}\.md$/);
     expect(md.result.data.markdown).toContain('sentiment | unavailable');
-    const metrics = await (await fetch(`${base}/api/metrics`)).text();
+    const metrics = await (
+      await fetch(`${base}/api/metrics`, { headers: { authorization: `Bearer ${admin}` } })
+    ).text();
     expect(metrics).toMatch(/investiq_report_sections_total\{module="sentiment",status="unavailable"\} 1/);
     expect(metrics).toMatch(/investiq_report_duration_seconds_count\{status="complete"\} 1/);
   });
@@ -113,7 +117,7 @@ describe('reports API', () => {
   });
 
   it('shows inference health and every breaker in /api/health', async () => {
-    const h = await j(await fetch(`${base}/api/health`));
+    const h = await j(await fetch(`${base}/api/health`, { headers: { authorization: `Bearer ${admin}` } }));
     expect(h.status).toBe('degraded'); // inference services are down in this test
     expect(Object.keys(h.inference).sort()).toEqual(['cpu-timeseries', 'llm', 'sentiment', 'timeseries']);
     expect(h.inference.sentiment).toMatchObject({ reachable: false, status: 'down' });
