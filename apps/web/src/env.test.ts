@@ -48,4 +48,17 @@ describe('web environment', () => {
     expect(cfg.security.metricsToken).toBe('m'.repeat(32));
     expect(cfg.streams).toEqual({ maxPerPrincipal: 8, maxDurationMs: 60_000 });
   });
+
+  it('passes the inference token on and refuses inference URLs with credentials or another scheme', () => {
+    expect(runtimeConfigFromEnv(loadEnv({ INFERENCE_TOKEN: ' t0k3n-0123456789 ' })).inference.token).toBe(
+      't0k3n-0123456789',
+    );
+    expect(runtimeConfigFromEnv(loadEnv({})).inference.token).toBeUndefined();
+    expect(() => loadEnv({ INFERENCE_SENTIMENT_URL: 'http://u:p@127.0.0.1:8002' })).toThrow(
+      /INFERENCE_SENTIMENT_URL: must not contain credentials/,
+    );
+    expect(() => loadEnv({ INFERENCE_CPU_URL: 'ftp://127.0.0.1:8004' })).toThrow(
+      /INFERENCE_CPU_URL: must be an http/,
+    );
+  });
 });

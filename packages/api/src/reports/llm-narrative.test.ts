@@ -9,6 +9,8 @@ import { getReport } from './get-report';
 import { INFERENCE_DEFAULTS } from './inference-gateway';
 import type { NarrativeOutput } from './types';
 
+const TOKEN = 'narrative-test-token-0123456789';
+
 // The llm service (real) in front of a stand-in OpenAI-compatible upstream (the third-party boundary). The
 // upstream repeats the first FACTS line of the prompt it got and adds an invented price target, streamed.
 let upstream: Server;
@@ -38,7 +40,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
   const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
-  llm = await startService('llm', { port: 0, logLevel: 'silent', llm: { upstreamUrl } });
+  // the streaming call carries the bearer token of a token-protected llm service
+  llm = await startService('llm', { port: 0, logLevel: 'silent', llm: { upstreamUrl }, token: TOKEN });
   // only the llm runs: the other services point at a closed port (their sections end unavailable)
   const closed = 'http://127.0.0.1:9';
   rt = await createTestRuntime({
@@ -51,6 +54,7 @@ beforeAll(async () => {
           timeseries: 500,
           'cpu-timeseries': 500,
         },
+        token: TOKEN,
       },
     },
   });

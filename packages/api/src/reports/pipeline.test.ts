@@ -15,6 +15,7 @@ import type { NarrativeOutput, ReportView, SentimentOutput } from './types';
 
 // The pipeline against the real inference services (default ONNX models, real HTTP on port 0) and a real
 // database. The llm service runs without an upstream, so the narrative comes from the deterministic writer.
+const TOKEN = 'pipeline-test-token-0123456789';
 let services: RunningServices;
 let rt: Runtime;
 let garbage: Server;
@@ -29,9 +30,11 @@ async function runReport(market: 'CN' | 'HK' | 'US', symbol: string, extra: { as
 }
 
 beforeAll(async () => {
+  // token-protected services, as in production: every call below carries the bearer token
   services = await startAll({
     ports: { llm: 0, sentiment: 0, timeseries: 0, 'cpu-timeseries': 0 },
     logLevel: 'silent',
+    token: TOKEN,
   });
   garbage = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -45,6 +48,7 @@ beforeAll(async () => {
         urls: services.urls,
         timeoutMs: { ...INFERENCE_DEFAULTS.timeoutMs, sentiment: 2_000 },
         halfOpenAfterMs: 60_000,
+        token: TOKEN,
       },
     },
   });
