@@ -13,6 +13,7 @@ import {
   createApiHandler,
   createPageGuard,
   firstRunSetupLink,
+  webServerOptions,
 } from '@investiq/api/http';
 import next from 'next';
 import { loadEnv, runtimeConfigFromEnv } from './src/env';
@@ -31,7 +32,7 @@ async function main() {
   await app.prepare();
   const pages = app.getRequestHandler();
 
-  const server = createServer((req, res) => {
+  const server = createServer(webServerOptions(), (req, res) => {
     applySecurityHeaders(req, res, { dev });
     api(req, res)
       .then(async (handled) => {
