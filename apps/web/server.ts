@@ -17,9 +17,8 @@ async function main() {
   // Tracing starts before the instrumented modules (http, pg, next) load, hence the dynamic imports.
   const telemetry = await startTelemetry(telemetryConfig(env, 'investiq-web'));
   const { createLogger, createRuntime } = await import('@investiq/api');
-  const { applySecurityHeaders, createApiHandler, createPageGuard, firstRunSetupLink } = await import(
-    '@investiq/api/http'
-  );
+  const { applySecurityHeaders, createApiHandler, createPageGuard, firstRunSetupLink, webServerOptions } =
+    await import('@investiq/api/http');
   const { default: next } = await import('next');
   const log = createLogger({ level: env.LOG_LEVEL, name: 'web' });
   const config = runtimeConfigFromEnv(env);
@@ -31,7 +30,7 @@ async function main() {
   await app.prepare();
   const pages = app.getRequestHandler();
 
-  const server = createServer((req, res) => {
+  const server = createServer(webServerOptions(), (req, res) => {
     applySecurityHeaders(req, res, { dev });
     api(req, res)
       .then(async (handled) => {

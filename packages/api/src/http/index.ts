@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
 import { symbolFormatError, ZMarket, ZMaxAgeSeconds } from '@investiq/contracts';
 import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -24,6 +24,22 @@ import { createStreamGuard, DEFAULT_STREAM_LIMITS } from './stream-guard';
 
 /** Ingest bodies larger than this are refused with 413 before they are read into memory. */
 export const MAX_INGEST_BYTES = 4 * 1024 * 1024;
+/** Most procedure calls in one batched tRPC request. */
+export const MAX_TRPC_BATCH = 64;
+
+/**
+ * Options for the web's `http.createServer`: a request's headers and body must arrive within
+ * `requestTimeoutMs` (default 60 s), else Node answers 408 and closes — a client that sends half a body
+ * cannot hold a connection and a handler forever. Long answers (SSE) are not limited: the request is done.
+ */
+export function webServerOptions(o: { requestTimeoutMs?: number } = {}): ServerOptions {
+  const requestTimeout = o.requestTimeoutMs ?? 60_000;
+  return {
+    requestTimeout,
+    headersTimeout: Math.min(20_000, requestTimeout),
+    connectionsCheckingInterval: Math.min(5_000, Math.max(250, Math.floor(requestTimeout / 2))),
+  };
+}
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -87,6 +103,8 @@ export function createApiHandler(rt: Runtime): Handler {
     router: appRouter,
     basePath: '/api/trpc/',
     maxBodySize: 1024 * 1024,
+    // one request must not fan out into thousands of procedure calls (the web client batches ≤ 32)
+    maxBatchSize: MAX_TRPC_BATCH,
     createContext: async ({ req }) => {
       try {
         return await createContext(rt, req.headers, {
@@ -187,7 +205,8 @@ export function createApiHandler(rt: Runtime): Handler {
         const rawAge = url.searchParams.get('max_age_seconds');
         let maxAge = (await getQuoteSettings(rt)).defaultMaxAgeSeconds;
         if (rawAge !== null) {
-          const parsed = ZMaxAgeSeconds.safeParse(rawAge.trim() === '' ? Number.NaN : Number(rawAge));
+          // decimal digits only: Number() would also read '0x10', '1e3' and ' 12 '
+          const parsed = ZMaxAgeSeconds.safeParse(/^\d{1,12}$/.test(rawAge) ? Number(rawAge) : Number.NaN);
           if (!parsed.success)
             throw new AppError(
               'BAD_REQUEST',

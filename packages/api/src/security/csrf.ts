@@ -28,6 +28,13 @@ export function assertSameOrigin(req: IncomingMessage, opts: { trustProxy: boole
 }
 
 export function assertJson(req: IncomingMessage): void {
+  // bodies are read as they come: a compressed one would be parsed as garbage, or a plain one mislabelled
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity')
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `content-encoding ${encoding.slice(0, 40)} is not supported; send the body uncompressed`,
+    );
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json')
     throw new AppError(

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createTestDatabase } from '@investiq/db/testing';
 import pino from 'pino';
-import { createApiHandler, createPageGuard } from '../http/index';
+import { createApiHandler, createPageGuard, webServerOptions } from '../http/index';
 import { createRuntime, type Runtime, type RuntimeConfig } from '../runtime';
 import { testConfig } from './runtime';
 
@@ -31,6 +31,8 @@ export async function startApiServer(
     config?: Partial<RuntimeConfig>;
     /** Compose like apps/web/server.ts: API → page guard → a stand-in page answering 200 `page <path>`. */
     pages?: boolean;
+    /** The server's request timeout (headers + body), as apps/web/server.ts sets it. */
+    requestTimeoutMs?: number;
   } = {},
 ): Promise<ApiServer> {
   const db = await createTestDatabase();
@@ -43,22 +45,25 @@ export async function startApiServer(
   });
   const handler = createApiHandler(rt);
   const guard = opts.pages ? createPageGuard(rt) : null;
-  const server: Server = createServer((req, res) => {
-    handler(req, res)
-      .then(async (handled) => {
-        if (handled) return;
-        if (guard && !(await guard(req, res))) {
-          res.writeHead(200, { 'content-type': 'text/plain' });
-          res.end(`page ${req.url}`);
-          return;
-        }
-        if (!guard) {
-          res.statusCode = 404;
-          res.end();
-        }
-      })
-      .catch(() => res.end());
-  });
+  const server: Server = createServer(
+    webServerOptions({ requestTimeoutMs: opts.requestTimeoutMs }),
+    (req, res) => {
+      handler(req, res)
+        .then(async (handled) => {
+          if (handled) return;
+          if (guard && !(await guard(req, res))) {
+            res.writeHead(200, { 'content-type': 'text/plain' });
+            res.end(`page ${req.url}`);
+            return;
+          }
+          if (!guard) {
+            res.statusCode = 404;
+            res.end();
+          }
+        })
+        .catch(() => res.end());
+    },
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
