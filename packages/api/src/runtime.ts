@@ -132,6 +132,12 @@ export async function createRuntime(
     registry: metrics.registry,
   });
 
+  metrics.setBreakerSource(() => ({
+    [`provider:${provider.id}`]: collector.status().breaker,
+    [reporting.reports.providerPolicy.name]: reporting.reports.providerPolicy.breakerState(),
+    ...reporting.inference.breakerStates(),
+  }));
+
   return {
     config,
     db,

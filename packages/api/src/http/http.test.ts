@@ -225,6 +225,9 @@ describe(`HTTP API (${DB})`, () => {
     const m = await (await fetch(`${base}/api/metrics`)).text();
     expect(m).toContain('investiq_quotes_ingested_total{path="http"}');
     expect(m).toContain('investiq_http_request_duration_seconds_bucket');
+    // every breaker of /api/health as a gauge (deploy/prometheus alert rules use it), closed here
+    expect(m).toContain('investiq_circuit_breaker_open{policy="provider:demo"} 0');
+    expect(m).toContain('investiq_circuit_breaker_open{policy="inference:sentiment"} 0');
   });
 
   it('keeps serving after all of the above', async () => {

@@ -3,6 +3,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 /** One registry per process; each metric declared once here. */
 export function createMetrics() {
   const registry = new Registry();
+  // circuit breaker states by policy name, read at scrape time (set once the policies exist)
+  let breakers: () => Record<string, string> = () => ({});
   collectDefaultMetrics({ register: registry, prefix: 'investiq_' });
   return {
     registry,
@@ -42,6 +44,19 @@ export function createMetrics() {
       help: 'Unix time of the last successful collector poll',
       registers: [registry],
     }),
+    breakerOpen: new Gauge({
+      name: 'investiq_circuit_breaker_open',
+      help: '1 while a circuit breaker is open (or isolated), 0 while closed or half-open, by policy',
+      labelNames: ['policy'] as const,
+      registers: [registry],
+      collect() {
+        for (const [policy, state] of Object.entries(breakers()))
+          this.set({ policy }, state === 'open' || state === 'isolated' ? 1 : 0);
+      },
+    }),
+    setBreakerSource(source: () => Record<string, string>) {
+      breakers = source;
+    },
     liveSubscribers: new Gauge({
       name: 'investiq_live_quote_subscribers',
       help: 'Open live-quote subscriptions',
