@@ -23,6 +23,19 @@ fi
 section "Lint and format (Biome)"
 npx biome ci .
 
+section "Prometheus alert rules (promtool from Debian's prometheus package)"
+if ! command -v promtool >/dev/null; then
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  else
+    echo "promtool is missing and this user cannot install packages. Run:  sudo apt-get install -y prometheus" >&2
+    exit 1
+  fi
+fi
+(cd deploy/prometheus && promtool check rules investiq.rules.yml && promtool test rules investiq.rules.test.yml)
+
 section "Type-check"
 npx turbo run typecheck --output-logs=errors-only
 
