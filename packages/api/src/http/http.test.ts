@@ -227,6 +227,9 @@ describe(`HTTP API (${DB})`, () => {
     ).text();
     expect(m).toContain('investiq_quotes_ingested_total{path="http"}');
     expect(m).toContain('investiq_http_request_duration_seconds_bucket');
+    // every breaker of /api/health as a gauge (deploy/prometheus alert rules use it), closed here
+    expect(m).toContain('investiq_breaker_state{policy="provider:demo"} 0');
+    expect(m).toContain('investiq_breaker_state{policy="inference:sentiment"} 0');
   });
 
   it('keeps serving after all of the above', async () => {

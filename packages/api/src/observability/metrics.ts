@@ -9,6 +9,7 @@ export const BREAKER_STATE_VALUE = { closed: 0, 'half-open': 1, open: 2, isolate
 /** One registry per process; each metric declared once here. */
 export function createMetrics() {
   const registry = new Registry();
+  // circuit breaker states by policy name, read at scrape time (set once the policies exist)
   collectDefaultMetrics({ register: registry, prefix: 'investiq_' });
   return {
     registry,

@@ -84,7 +84,7 @@ beforeAll(async () => {
     await Promise.all(NAMES.map(async (n) => [n, await children.get(n)!.url] as const)),
   ) as Record<Name, string>;
   for (const n of NAMES)
-    await waitFor(async () => (await fetch(`${urls[n]}/health`)).ok, 60_000, `${n} model loaded`);
+    await waitFor(async () => (await fetch(`${urls[n]}/health`)).ok, 180_000, `${n} model loaded`);
   const { startApiServer } = await import('../test-support/api-server');
   api = await startApiServer({
     config: {
@@ -94,7 +94,7 @@ beforeAll(async () => {
       },
     },
   });
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   for (const c of children.values()) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');
@@ -193,5 +193,5 @@ describe('tracing one report across processes', () => {
         children.get(name)!.lines.some((l) => l.includes(`"traceId":"${traceId}"`)),
         `${name} logs with the trace id`,
       ).toBe(true);
-  }, 120_000);
+  }, 180_000);
 });
