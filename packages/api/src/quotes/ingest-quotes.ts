@@ -1,4 +1,4 @@
-import { symbolFormatError, ZMarket } from '@investiq/contracts';
+import { symbolFormatError, typeError, ZMarket } from '@investiq/contracts';
 import { type DatabaseHandle, ensureQuotePartitions } from '@investiq/db';
 import type { ProviderQuote } from '@investiq/market';
 import { z } from 'zod';
@@ -14,14 +14,18 @@ const NOTIFY_CHUNK_BYTES = 7000;
 
 const positive = (field: string) =>
   z
-    .number({ error: `${field} must be a number` })
+    .number(typeError(`${field} must be a number`, `${field} is required`))
     .finite(`${field} must be finite`)
     .positive(`${field} must be > 0`);
 
 export const ZIngestQuote = z
   .object({
     market: ZMarket,
-    symbol: z.string({ error: 'symbol must be a string' }).trim().min(1, 'symbol is required').max(16),
+    symbol: z
+      .string(typeError('symbol must be a string', 'symbol is required'))
+      .trim()
+      .min(1, 'symbol is required')
+      .max(16),
     ts: z.union([
       z.iso.datetime({
         offset: true,
