@@ -61,7 +61,7 @@ from statsmodels.tsa.stattools import kpss  # noqa: E402
 warnings.filterwarnings("ignore")
 
 BASE_SEED = 20261203
-COUNT = 120
+COUNT = 104
 MAX_P = 3
 MAX_Q = 3
 KPSS_CRIT_5 = 0.463

@@ -47,19 +47,26 @@ export type AutoArimaResult = {
   kpss: number[];
   includeConstant: boolean;
   logLikelihood: number;
+  /** likelihood evaluations spent by the whole search (diagnostics) */
+  evaluations: number;
 };
 
 export const MIN_AUTO_ARIMA_LENGTH = 20;
 const DEFAULT_LEVELS = [0.8, 0.95];
 
 // ---------------------------------------------------------------- parameter transforms
-/** PACF-style reparametrisation (Jones 1980 / Monahan 1984, as statsmodels' SARIMAX): R^k → stationary AR(k). */
+/**
+ * PACF reparametrisation (Jones 1980 / Monahan 1984, the constraint statsmodels' SARIMAX enforces): R^k →
+ * stationary AR(k), with partial autocorrelations r = tanh(x). statsmodels maps r = x/√(1+x²); tanh reaches
+ * the boundary |r| → 1 in a few steps instead of a long crawl (x ≈ 140 for r = −0.99998, a typical MA unit
+ * root of an over-differenced price series), which the optimiser would otherwise walk one capped step at a time.
+ */
 export function constrainStationary(x: readonly number[]): number[] {
   const k = x.length;
   let phi: number[] = [];
   for (let j = 0; j < k; j++) {
     const xj = x[j] as number;
-    const r = xj / Math.sqrt(1 + xj * xj);
+    const r = Math.tanh(xj);
     const next = new Array<number>(j + 1);
     for (let i = 0; i < j; i++) next[i] = (phi[i] as number) - r * (phi[j - 1 - i] as number);
     next[j] = r;
@@ -82,7 +89,7 @@ export function unconstrainStationary(phi: readonly number[]): number[] {
       prev[i] = ((cur[i] as number) + r * (cur[k - 2 - i] as number)) / (1 - r * r);
     cur = prev;
   }
-  return pacf.map((r) => r / Math.sqrt(1 - r * r));
+  return pacf.map((r) => Math.atanh(r));
 }
 
 /**
@@ -243,17 +250,18 @@ type FilterOut = {
 
 /**
  * Exact Gaussian likelihood pieces of a zero-mean ARMA with unit innovation variance (σ² concentrated out).
- * Flat Float64Array loops: this is the inner loop of every fit. The prediction step exploits T's shape, and
- * once F stops changing the filter is in steady state and the covariance recursion is skipped.
+ * The observation is the first state exactly (no measurement noise), so after the update that state is known:
+ * row and column 0 of P_{t|t} vanish and the prediction P_{t+1} = T P_{t|t} Tᵀ + RRᵀ reduces to
+ * P_{t+1}[i][j] = P_{t|t}[i+1][j+1] + R_i R_j, with P_{t|t}[a][b] = P[a][b] − P[a][0]·P[b][0]/F — φ only enters
+ * through the start P₁ and the state mean. Once F stops changing the filter is in steady state and the
+ * covariance recursion is skipped. Flat Float64Array loops: this is the inner loop of every fit.
  */
 function kalmanArma(w: Float64Array, sys: ArmaSystem, offset = 0, keepState = false): FilterOut | null {
   const { r, phi, R: Rv } = sys;
-  const P = stationaryCovariance(sys);
+  let P: Float64Array | null = stationaryCovariance(sys);
   if (!P) return null;
-  const Pf = new Float64Array(r * r);
-  const TP = new Float64Array(r * r);
+  let Q: Float64Array = new Float64Array(r * r);
   const a = new Float64Array(r);
-  const af = new Float64Array(r);
   const K = new Float64Array(r);
   let sumLogF = 0;
   let ssq = 0;
@@ -261,8 +269,10 @@ function kalmanArma(w: Float64Array, sys: ArmaSystem, offset = 0, keepState = fa
   let F = 1;
   const n = w.length;
   const r1 = r - 1;
+  let lastV = 0;
   for (let t = 0; t < n; t++) {
     const v = (w[t] as number) - offset - (a[0] as number);
+    lastV = v;
     if (!steady) {
       F = P[0] as number;
       if (!(F > 0)) return null;
@@ -270,37 +280,39 @@ function kalmanArma(w: Float64Array, sys: ArmaSystem, offset = 0, keepState = fa
     }
     sumLogF += Math.log(F);
     ssq += (v * v) / F;
-    // predict a = T (a + K v): first column φ, superdiagonal ones
-    const af0 = (a[0] as number) + (K[0] as number) * v;
-    if (keepState) for (let i = 0; i < r; i++) af[i] = (a[i] as number) + (K[i] as number) * v;
+    if (keepState && t === n - 1) break; // the filtered state a_{n|n}, P_{n|n} are formed below
+    // predict a = T (a + K v): first column φ, superdiagonal ones (K₀ = 1, so a₀ + v is the observation)
+    const af0 = (a[0] as number) + v;
     for (let i = 0; i < r1; i++)
       a[i] = (phi[i] as number) * af0 + (a[i + 1] as number) + (K[i + 1] as number) * v;
     a[r1] = (phi[r1] as number) * af0;
-    if (!steady || (keepState && t === n - 1)) {
-      for (let i = 0; i < r; i++) {
-        const ki = K[i] as number;
-        for (let j = 0; j < r; j++) Pf[i * r + j] = (P[i * r + j] as number) - ki * (P[j] as number);
-      }
-    }
     if (!steady) {
-      // TP = T Pf
       for (let i = 0; i < r; i++) {
-        const ph = phi[i] as number;
-        for (let j = 0; j < r; j++)
-          TP[i * r + j] = ph * (Pf[j] as number) + (i < r1 ? (Pf[(i + 1) * r + j] as number) : 0);
-      }
-      // P = TP Tᵀ + R Rᵀ
-      for (let i = 0; i < r; i++) {
-        const tp0 = TP[i * r] as number;
         const ri = Rv[i] as number;
-        for (let j = 0; j < r; j++) {
-          P[i * r + j] =
-            tp0 * (phi[j] as number) + (j < r1 ? (TP[i * r + j + 1] as number) : 0) + ri * (Rv[j] as number);
+        const pi0 = i < r1 ? (P[(i + 1) * r] as number) : 0;
+        for (let j = i; j < r; j++) {
+          let val = ri * (Rv[j] as number);
+          if (j < r1) val += (P[(i + 1) * r + j + 1] as number) - (pi0 * (P[(j + 1) * r] as number)) / F;
+          Q[i * r + j] = val;
+          Q[j * r + i] = val;
         }
       }
+      const swap = P;
+      P = Q;
+      Q = swap;
       const Fn = P[0] as number;
       if (t > 0 && Math.abs(Fn - F) < 1e-11 * F) steady = true;
     }
+  }
+  let af = new Float64Array(0);
+  let Pf = new Float64Array(0);
+  if (keepState) {
+    // filtered state and covariance at t = n: a + K v and P − K Pᵀ₀
+    af = Float64Array.from(a, (ai, i) => ai + (K[i] as number) * lastV);
+    Pf = new Float64Array(r * r);
+    for (let i = 0; i < r; i++)
+      for (let j = 0; j < r; j++)
+        Pf[i * r + j] = (P[i * r + j] as number) - (K[i] as number) * (P[j] as number);
   }
   return { n, sumLogF, ssq, a: af, P: Pf };
 }
@@ -414,18 +426,15 @@ function cssObjective(pr: Problem, x: readonly number[]): number {
 }
 
 /** BFGS settings of every likelihood fit: forward differences while far from the optimum. */
-const BFGS = { fTol: 1e-10, maxIterations: 150, forwardAbove: 0.5 };
-
-/** PACF coordinates beyond ±0.995 (|x| > 10): the optimum sits on the stationarity/invertibility boundary. */
-const onBoundary = (pr: Problem, x: readonly number[]) =>
-  x.slice(0, pr.p + pr.q).some((v) => Math.abs(v) > 10);
+const BFGS = { fTol: 1e-10, maxIterations: 100, forwardAbove: 0.5 };
 
 /**
- * Maximum likelihood for one order. Every start (nested optima, Hannan–Rissanen, CSS, zero, a pair of fixed
- * points) is scored by one likelihood evaluation and BFGS runs from the best. Overparameterised ARMA
- * likelihoods are multimodal, so when that run is doubtful — it did not converge, it stopped on the
- * boundary, or the AR and MA parts nearly cancel — or when `thorough` is set, BFGS also runs from the other
- * starts and the best optimum is polished once more.
+ * Maximum likelihood for one order. Every start (nested optima, Hannan–Rissanen, zero, a pair of fixed
+ * points) is scored by one likelihood evaluation and BFGS runs from the best. Mixed ARMA likelihoods are
+ * multimodal and a nested optimum tends to lead back to the smaller model's mode, so for p, q ≥ 1 BFGS also
+ * runs from the Hannan–Rissanen estimates. When the result is doubtful (BFGS did not converge) — or when
+ * `thorough` is set (fitArima) — short runs from the CSS optimum and every other start race, the best of
+ * them is run to convergence, and the optimum is polished with a fresh Hessian.
  */
 function estimate(pr: Problem, warmStarts: readonly number[][], thorough: boolean): Estimate {
   const { p, q, dim } = pr;
@@ -434,12 +443,15 @@ function estimate(pr: Problem, warmStarts: readonly number[][], thorough: boolea
   const starts: number[][] = warmStarts
     .filter((w) => w.length === dim && w.every(Number.isFinite))
     .map((w) => [...w]);
+  const warmCount = starts.length;
+  let hrIndex = -1;
   if (p + q > 0) {
     const centred = pr.includeConstant ? pr.z : Float64Array.from(pr.z, (v) => v - pr.fixedOffset);
     const hr = hannanRissanen(centred, p, q);
     if (hr) {
       const x = [...unconstrainStationary(hr.phi), ...unconstrainStationary(hr.theta.map((v) => -v))];
       if (pr.includeConstant) x.push(0);
+      hrIndex = starts.length;
       starts.push(x);
     }
   }
@@ -447,20 +459,36 @@ function estimate(pr: Problem, warmStarts: readonly number[][], thorough: boolea
   if (p > 0) starts.push(zero.map((_, i) => (i === 0 ? 0.5 : 0)));
   if (q > 0) starts.push(zero.map((_, i) => (i === p ? 0.5 : 0)));
   const objective = (x: number[]) => negLogLik(pr, x);
-  const scored = starts.map((x) => ({ x, fx: objective(x) })).sort((a, b) => a.fx - b.fx);
-  const first = scored[0] as { x: number[]; fx: number };
-  let best: Estimate = minimizeBfgs(objective, first.x, BFGS);
-  const doubtful = !best.converged || onBoundary(pr, best.x);
+  const scored = starts.map((x) => ({ x, fx: objective(x), kind: 'other' as string }));
+  scored.forEach((s, i) => {
+    s.kind = i < warmCount ? 'warm' : i === hrIndex ? 'hr' : 'other';
+  });
+  scored.sort((a, b) => a.fx - b.fx);
+  // primary runs: the best-scored start, and Hannan–Rissanen when that was a nested optimum (the nested
+  // optimum often leads to the smaller model's mode, the regression estimates to the larger model's own)
+  const primary = [scored[0] as (typeof scored)[number]];
+  const hr = scored.find((s) => s.kind === 'hr');
+  if (hr && hr !== primary[0] && p > 0 && q > 0) primary.push(hr);
+  let best: Estimate | null = null;
+  for (const s of primary) {
+    const r = minimizeBfgs(objective, s.x, BFGS);
+    if (!best || r.fx < best.fx) best = r;
+  }
+  if (!best) throw new Error('unreachable: no start');
+  const doubtful = !best.converged;
   if (thorough || doubtful) {
-    const rest = scored.slice(1).map((s) => s.x);
+    const rest = scored.filter((s) => !primary.includes(s)).map((s) => s.x);
     if (p + q > 0) {
-      const css = minimizeBfgs((x) => cssObjective(pr, x), first.x, { ...BFGS, fTol: 1e-8 });
+      const css = minimizeBfgs((x) => cssObjective(pr, x), (primary[0] as { x: number[] }).x, {
+        ...BFGS,
+        fTol: 1e-8,
+      });
       if (css.x.every(Number.isFinite)) rest.unshift(css.x);
     }
     // short runs from every other start; the most promising one is then run to convergence
     let challenger: Estimate | null = null;
     for (const s of rest) {
-      const r = minimizeBfgs(objective, s, { ...BFGS, maxIterations: thorough ? 200 : 30 });
+      const r = minimizeBfgs(objective, s, { ...BFGS, maxIterations: thorough ? 200 : 15 });
       if (!challenger || r.fx < challenger.fx) challenger = r;
     }
     if (challenger && challenger.fx < best.fx + 1e-3) {
@@ -468,9 +496,11 @@ function estimate(pr: Problem, warmStarts: readonly number[][], thorough: boolea
       if (r.fx < best.fx) best = r;
     }
     // restart from the optimum with a fresh Hessian: cheap insurance against a stalled quasi-Newton run
-    const again = minimizeBfgs(objective, best.x, BFGS);
-    if (again.fx <= best.fx)
-      best = { x: again.x, fx: again.fx, converged: again.converged || best.converged };
+    if (thorough || !best.converged) {
+      const again = minimizeBfgs(objective, best.x, BFGS);
+      if (again.fx <= best.fx)
+        best = { x: again.x, fx: again.fx, converged: again.converged || best.converged };
+    }
   }
   return { x: best.x, fx: best.fx, converged: best.converged };
 }
@@ -719,6 +749,7 @@ export function autoArima(series: number[], opts: AutoArimaOptions): AutoArimaRe
   }
   let best: { pr: Problem; est: Estimate; aicc: number } | null = null;
   let fitted = 0;
+  let evaluations = 0;
   // Nested warm starts: the (p−1, q) and (p, q−1) optima extended by a zero PACF, and for a drift model the
   // same order without drift, are the same model inside the larger one, so the larger fit starts at least as
   // high (ARMA likelihoods are often multimodal and a single start can stop at a worse local optimum).
@@ -746,6 +777,7 @@ export function autoArima(series: number[], opts: AutoArimaOptions): AutoArimaRe
     if (!Number.isFinite(est.fx)) continue;
     done.set(keyOf(cand.p, cand.q, cand.c), est);
     fitted++;
+    evaluations += pr.evaluations;
     const aicc = aiccOf(pr, est.fx);
     if (!best || aicc < best.aicc) best = { pr, est, aicc };
   }
@@ -763,5 +795,6 @@ export function autoArima(series: number[], opts: AutoArimaOptions): AutoArimaRe
     kpss,
     includeConstant: final.includeConstant,
     logLikelihood: final.logLikelihood,
+    evaluations,
   };
 }
