@@ -302,6 +302,21 @@ function kalmanArma(w: Float64Array, sys: ArmaSystem, offset = 0, keepState = fa
       Q = swap;
       const Fn = P[0] as number;
       if (t > 0 && Math.abs(Fn - F) < 1e-11 * F) steady = true;
+    } else if (!keepState) {
+      // steady state: F and K are fixed from here on, so log F is summed once and the loop is mean-only
+      sumLogF += (n - 1 - t) * Math.log(F);
+      const invF = 1 / F;
+      let s = 0;
+      for (let u = t + 1; u < n; u++) {
+        const vu = (w[u] as number) - offset - (a[0] as number);
+        s += vu * vu;
+        const f0 = (a[0] as number) + vu;
+        for (let i = 0; i < r1; i++)
+          a[i] = (phi[i] as number) * f0 + (a[i + 1] as number) + (K[i + 1] as number) * vu;
+        a[r1] = (phi[r1] as number) * f0;
+      }
+      ssq += s * invF;
+      break;
     }
   }
   let af = new Float64Array(0);
