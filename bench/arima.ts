@@ -1,10 +1,12 @@
-// Auto-ARIMA benchmark: @investiq/quant vs statsmodels' order search on the same 500-point series.
-//   npx tsx bench/arima.ts [--reps 3]   (from the repo root; statsmodels via Debian's /usr/bin/python3)
+// Auto-ARIMA benchmark: @investiq/quant vs statsmodels' order search on the same series.
+//   npx tsx bench/arima.ts [--reps 3] [--set 8]   (from the repo root; statsmodels via Debian's /usr/bin/python3)
+// Series: three deterministic 500-point series generated here, plus `--set N` series (every k-th, n 100–1000)
+// of the committed statsmodels reference set (packages/quant/src/__fixtures__/arima-reference-set.json).
 // Both sides run the same procedure: KPSS (5%) for d, then the full p, q ≤ 3 grid (drift on/off when d = 1),
 // lowest AICc. The ratio is statsmodels time / our time, measured in this run. Also times the npm `arima`
 // package (ctsa compiled to WASM) in auto mode for context; it reports no order or AICc, so only its time.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { autoArima } from '@investiq/quant';
 
@@ -57,6 +59,16 @@ const cumsum = (xs: number[], start: number) => {
 const round4 = (xs: number[]) => xs.map((v) => Math.round(v * 1e4) / 1e4);
 
 const N = 500;
+const setArg = process.argv.indexOf('--set');
+const SET_COUNT = setArg > 0 ? Math.max(0, Number(process.argv[setArg + 1]) || 0) : 8;
+const refSet = JSON.parse(
+  readFileSync(
+    new URL('../packages/quant/src/__fixtures__/arima-reference-set.json', import.meta.url),
+    'utf8',
+  ),
+) as { cases: { name: string; n: number; series: number[] }[] };
+const step = SET_COUNT > 0 ? Math.max(1, Math.floor(refSet.cases.length / SET_COUNT)) : 1;
+const fromSet = SET_COUNT > 0 ? refSet.cases.filter((_, i) => i % step === 0).slice(0, SET_COUNT) : [];
 const cases: { name: string; series: number[] }[] = [
   {
     name: 'price, ARIMA(1,1,0)+drift',
@@ -70,6 +82,7 @@ const cases: { name: string; series: number[] }[] = [
     series: round4(arma(22, N, [0.6, -0.2], [0.4]).map((v) => v + 10)),
   },
   { name: 'random walk, MA(1) increments', series: cumsum(arma(33, N, [], [-0.3]), 50) },
+  ...fromSet.map((c) => ({ name: `set ${c.name} n=${c.n}`, series: c.series })),
 ];
 
 // warm-up (JIT) on a short series, not timed
@@ -127,7 +140,7 @@ try {
 const fmt = (o: number[], c: boolean | string) =>
   `(${o.join(',')})${c === true || c === 'c' || c === 't' ? '+c' : ''}`;
 console.log(
-  `auto-ARIMA, ${N}-point series, grid p,q <= 3, KPSS d, AICc; best of ${REPS} runs (statsmodels ${Math.min(REPS, 2)})${ref ? `; statsmodels ${ref.statsmodels}` : ''}`,
+  `auto-ARIMA, ${N}-point series + ${fromSet.length} of the reference set, grid p,q <= 3, KPSS d, AICc; best of ${REPS} runs (statsmodels ${Math.min(REPS, 2)})${ref ? `; statsmodels ${ref.statsmodels}` : ''}`,
 );
 console.log(
   'series                           | ours ms | ours order   AICc      | statsmodels ms | sm order     AICc      | ratio sm/ours | ctsa auto ms',
@@ -140,7 +153,7 @@ ours.forEach((o, i) => {
   if (s) sumSm += s.seconds * 1000;
   console.log(
     [
-      o.name.padEnd(32),
+      o.name.padEnd(32).slice(0, 32),
       o.ms.toFixed(0).padStart(7),
       `${fmt(o.order, o.drift).padEnd(11)} ${o.aicc.toFixed(3).padStart(9)}`,
       s ? (s.seconds * 1000).toFixed(0).padStart(14) : 'skipped'.padStart(14),

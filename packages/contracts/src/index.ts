@@ -1,2 +1,3 @@
 export * from './inference';
 export * from './market';
+export * from './messages';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { typeError } from './messages';
 
 /**
  * Wire contracts of the inference services (apps/inference). The services validate requests with these
@@ -21,7 +22,7 @@ export const INFERENCE_SERVICES = ['llm', 'sentiment', 'timeseries', 'cpu-timese
 export const ZInferenceServiceName = z.enum(INFERENCE_SERVICES);
 export type TInferenceServiceName = z.infer<typeof ZInferenceServiceName>;
 
-export const ZFiniteNumber = z.number({ error: 'must be a finite number' });
+export const ZFiniteNumber = z.number(typeError('must be a finite number'));
 
 // ---------------------------------------------------------------------------------------------------------
 // Errors and health
@@ -76,15 +77,15 @@ export const ZSentimentRequest = z.object(
     texts: z
       .array(
         z
-          .string({ error: 'must be a string' })
+          .string(typeError('must be a string'))
           .min(1, 'must not be empty')
           .max(SENTIMENT_MAX_CHARS, `must be at most ${SENTIMENT_MAX_CHARS} characters`)
           .refine((s) => s.trim().length > 0, 'must not be blank'),
-        { error: 'must be an array of strings' },
+        typeError('must be an array of strings'),
       )
       .min(1, 'must contain at least one text')
       .max(SENTIMENT_MAX_TEXTS, `too many texts: at most ${SENTIMENT_MAX_TEXTS} per request`),
-    lang: z.enum(['zh', 'en', 'auto'], { error: "must be one of 'zh', 'en', 'auto'" }).default('auto'),
+    lang: z.enum(['zh', 'en', 'auto'], typeError("must be one of 'zh', 'en', 'auto'")).default('auto'),
   },
   { error: 'body must be a JSON object' },
 );
@@ -109,15 +110,15 @@ export const ZForecastRequest = z.object(
     series: z
       .array(
         z
-          .array(ZFiniteNumber, { error: 'must be an array of numbers' })
+          .array(ZFiniteNumber, typeError('must be an array of numbers'))
           .min(1, 'must not be empty')
           .max(FORECAST_MAX_POINTS, `must have at most ${FORECAST_MAX_POINTS} points`),
-        { error: 'must be an array of number arrays' },
+        typeError('must be an array of number arrays'),
       )
       .min(1, 'must contain at least one series')
       .max(FORECAST_MAX_SERIES, `too many series: at most ${FORECAST_MAX_SERIES} per request`),
     horizon: z
-      .number({ error: 'must be an integer' })
+      .number(typeError('must be an integer'))
       .int('must be an integer')
       .min(1, 'must be at least 1')
       .optional(),
@@ -154,7 +155,7 @@ export const ZOhlcvBar = z.object({
 });
 
 const ZPeriod = z
-  .number({ error: 'must be an integer' })
+  .number(typeError('must be an integer'))
   .int('must be an integer')
   .min(1, 'must be at least 1')
   .max(1000, 'must be at most 1000');
@@ -173,7 +174,7 @@ export const ZIndicatorSpec = z.discriminatedUnion(
     z.object({
       kind: z.literal('bollinger'),
       period: ZPeriod.optional(),
-      stdDev: z.number({ error: 'must be a number' }).positive('must be positive').optional(),
+      stdDev: z.number(typeError('must be a number')).positive('must be positive').optional(),
     }),
     z.object({ kind: z.literal('atr'), period: ZPeriod.optional() }),
     z.object({ kind: z.literal('obv') }),
@@ -184,18 +185,18 @@ export const ZIndicatorSpec = z.discriminatedUnion(
       dSmoothing: ZPeriod.optional(),
     }),
   ],
-  { error: "kind must be one of 'sma', 'ema', 'rsi', 'macd', 'bollinger', 'atr', 'obv', 'kdj'" },
+  typeError("kind must be one of 'sma', 'ema', 'rsi', 'macd', 'bollinger', 'atr', 'obv', 'kdj'"),
 );
 export type TIndicatorSpec = z.infer<typeof ZIndicatorSpec>;
 
 export const ZIndicatorsRequest = z.object(
   {
     bars: z
-      .array(ZOhlcvBar, { error: 'must be an array of bars' })
+      .array(ZOhlcvBar, typeError('must be an array of bars'))
       .min(1, 'must contain at least one bar')
       .max(STATS_MAX_POINTS, `must have at most ${STATS_MAX_POINTS} bars`),
     specs: z
-      .array(ZIndicatorSpec, { error: 'must be an array of indicator specs' })
+      .array(ZIndicatorSpec, typeError('must be an array of indicator specs'))
       .min(1, 'must contain at least one indicator')
       .max(32, 'too many indicators: at most 32'),
   },
@@ -210,7 +211,7 @@ export const ZIndicatorsResponse = z.object({
 export type TIndicatorsResponse = z.infer<typeof ZIndicatorsResponse>;
 
 const ZHorizon = z
-  .number({ error: 'must be an integer' })
+  .number(typeError('must be an integer'))
   .int('must be an integer')
   .min(1, 'must be at least 1')
   .max(365, 'must be at most 365');
@@ -218,14 +219,14 @@ const ZHorizon = z
 const ZLevels = z
   .array(
     z
-      .number({ error: 'must be a number' })
+      .number(typeError('must be a number'))
       .gt(0, 'must be a fraction between 0 and 1, e.g. 0.95')
       .lt(1, 'must be a fraction between 0 and 1, e.g. 0.95'),
-    { error: 'must be an array of numbers' },
+    typeError('must be an array of numbers'),
   )
   .max(8, 'at most 8 levels');
 const ZOrderBound = z
-  .number({ error: 'must be an integer' })
+  .number(typeError('must be an integer'))
   .int('must be an integer')
   .min(0, 'must be >= 0')
   .max(5, 'must be <= 5');
@@ -233,12 +234,12 @@ const ZOrderBound = z
 export const ZArimaRequest = z.object(
   {
     series: z
-      .array(ZFiniteNumber, { error: 'must be an array of numbers' })
+      .array(ZFiniteNumber, typeError('must be an array of numbers'))
       .min(20, 'must have at least 20 points')
       .max(STATS_MAX_POINTS, `must have at most ${STATS_MAX_POINTS} points`),
     horizon: ZHorizon,
     maxP: ZOrderBound.optional(),
-    maxD: z.number({ error: 'must be an integer' }).int('must be an integer').min(0).max(2).optional(),
+    maxD: z.number(typeError('must be an integer')).int('must be an integer').min(0).max(2).optional(),
     maxQ: ZOrderBound.optional(),
     /** Interval levels as fractions, e.g. [0.8, 0.95]. */
     levels: ZLevels.optional(),
@@ -260,7 +261,7 @@ export type TArimaResponse = z.infer<typeof ZArimaResponse>;
 export const ZGarchRequest = z.object(
   {
     returns: z
-      .array(ZFiniteNumber, { error: 'must be an array of numbers' })
+      .array(ZFiniteNumber, typeError('must be an array of numbers'))
       .min(50, 'must have at least 50 returns')
       .max(STATS_MAX_POINTS, `must have at most ${STATS_MAX_POINTS} returns`),
     horizon: ZHorizon,
@@ -285,10 +286,11 @@ export type TGarchResponse = z.infer<typeof ZGarchResponse>;
 
 export const ZChatMessage = z
   .object({
-    role: z.enum(['system', 'user', 'assistant', 'tool', 'developer'], {
-      error: "must be one of 'system', 'user', 'assistant', 'tool', 'developer'",
-    }),
-    content: z.union([z.string(), z.array(z.unknown()), z.null()], { error: 'must be a string or an array' }),
+    role: z.enum(
+      ['system', 'user', 'assistant', 'tool', 'developer'],
+      typeError("must be one of 'system', 'user', 'assistant', 'tool', 'developer'"),
+    ),
+    content: z.union([z.string(), z.array(z.unknown()), z.null()], typeError('must be a string or an array')),
   })
   .catchall(z.unknown());
 
@@ -298,12 +300,12 @@ export const ZChatCompletionRequest = z
     {
       model: z.string().min(1, 'must not be empty').optional(),
       messages: z
-        .array(ZChatMessage, { error: 'must be an array of messages' })
+        .array(ZChatMessage, typeError('must be an array of messages'))
         .min(1, 'must contain at least one message')
         .max(512, 'too many messages: at most 512'),
-      stream: z.boolean({ error: 'must be a boolean' }).optional(),
+      stream: z.boolean(typeError('must be a boolean')).optional(),
       max_tokens: z.number().int('must be an integer').min(1, 'must be at least 1').optional(),
-      temperature: z.number({ error: 'must be a number' }).min(0).max(2).optional(),
+      temperature: z.number(typeError('must be a number')).min(0).max(2).optional(),
     },
     { error: 'body must be a JSON object' },
   )

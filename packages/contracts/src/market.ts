@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import { typeError } from './messages';
 
 /** Markets InvestIQ understands. `CN` = Shanghai/Shenzhen/Beijing A-shares, `HK` = HKEX, `US` = NYSE/Nasdaq. */
 export const MARKETS = ['CN', 'HK', 'US'] as const;
-export const ZMarket = z.enum(MARKETS, { error: () => `market must be one of ${MARKETS.join(', ')}` });
+export const ZMarket = z.enum(
+  MARKETS,
+  typeError(`market must be one of ${MARKETS.join(', ')}`, 'market is required'),
+);
 export type TMarket = z.infer<typeof ZMarket>;
 
 /** Per-market symbol formats: 600519.SH / 000001.SZ / 430047.BJ, 0700.HK / 00700.HK, AAPL / BRK.B. */
@@ -15,7 +19,7 @@ export const SYMBOL_PATTERNS: Record<TMarket, RegExp> = {
 export const SYMBOL_EXAMPLES: Record<TMarket, string> = { CN: '600519.SH', HK: '0700.HK', US: 'AAPL' };
 
 export const ZSymbol = z
-  .string()
+  .string(typeError('symbol must be a string', 'symbol is required'))
   .trim()
   .min(1, 'symbol is required')
   .max(16, 'symbol is too long (max 16 characters)')
@@ -36,7 +40,7 @@ export type TMarketSymbol = z.infer<typeof ZMarketSymbol>;
 /** Longest freshness window a reader may ask for: one week. Anything larger is not "realtime". */
 export const MAX_AGE_SECONDS_LIMIT = 7 * 24 * 3600;
 export const ZMaxAgeSeconds = z
-  .number({ error: 'maxAgeSeconds must be a number' })
+  .number(typeError('maxAgeSeconds must be a number', 'maxAgeSeconds is required'))
   .int('maxAgeSeconds must be an integer')
   .min(1, 'maxAgeSeconds must be at least 1')
   .max(MAX_AGE_SECONDS_LIMIT, `maxAgeSeconds must be at most ${MAX_AGE_SECONDS_LIMIT} (one week)`);

@@ -47,19 +47,26 @@ export type AutoArimaResult = {
   kpss: number[];
   includeConstant: boolean;
   logLikelihood: number;
+  /** likelihood evaluations spent by the whole search (diagnostics) */
+  evaluations: number;
 };
 
 export const MIN_AUTO_ARIMA_LENGTH = 20;
 const DEFAULT_LEVELS = [0.8, 0.95];
 
 // ---------------------------------------------------------------- parameter transforms
-/** PACF-style reparametrisation (Jones 1980 / Monahan 1984, as statsmodels' SARIMAX): R^k → stationary AR(k). */
+/**
+ * PACF reparametrisation (Jones 1980 / Monahan 1984, the constraint statsmodels' SARIMAX enforces): R^k →
+ * stationary AR(k), with partial autocorrelations r = tanh(x). statsmodels maps r = x/√(1+x²); tanh reaches
+ * the boundary |r| → 1 in a few steps instead of a long crawl (x ≈ 140 for r = −0.99998, a typical MA unit
+ * root of an over-differenced price series), which the optimiser would otherwise walk one capped step at a time.
+ */
 export function constrainStationary(x: readonly number[]): number[] {
   const k = x.length;
   let phi: number[] = [];
   for (let j = 0; j < k; j++) {
     const xj = x[j] as number;
-    const r = xj / Math.sqrt(1 + xj * xj);
+    const r = Math.tanh(xj);
     const next = new Array<number>(j + 1);
     for (let i = 0; i < j; i++) next[i] = (phi[i] as number) - r * (phi[j - 1 - i] as number);
     next[j] = r;
@@ -82,22 +89,7 @@ export function unconstrainStationary(phi: readonly number[]): number[] {
       prev[i] = ((cur[i] as number) + r * (cur[k - 2 - i] as number)) / (1 - r * r);
     cur = prev;
   }
-  return pacf.map((r) => r / Math.sqrt(1 - r * r));
-}
-
-/** Least squares by normal equations (tiny, well-conditioned problems only). */
-function ols(X: number[][], y: number[]): number[] | null {
-  const k = X[0]?.length ?? 0;
-  const A = Array.from({ length: k }, () => new Array<number>(k + 1).fill(0));
-  for (let t = 0; t < X.length; t++) {
-    const row = X[t] as number[];
-    for (let i = 0; i < k; i++) {
-      const Ai = A[i] as number[];
-      for (let j = 0; j < k; j++) Ai[j] = (Ai[j] as number) + (row[i] as number) * (row[j] as number);
-      Ai[k] = (Ai[k] as number) + (row[i] as number) * (y[t] as number);
-    }
-  }
-  return solveAugmented(A);
+  return pacf.map((r) => Math.atanh(r));
 }
 
 /**
@@ -144,105 +136,143 @@ function hannanRissanen(
 }
 
 // ---------------------------------------------------------------- Kalman filter for a zero-mean ARMA
-type ArmaSystem = { r: number; T: number[][]; R: number[] };
+/**
+ * Harvey's state-space form of an ARMA(p, q) with r = max(p, q + 1): T has φ in its first column and ones on
+ * the superdiagonal, R = [1, θ₁, …, θ_{r−1}]. Stored flat: only φ (padded to r) and R are needed.
+ */
+type ArmaSystem = { r: number; phi: Float64Array; R: Float64Array };
 
 function armaSystem(phi: readonly number[], theta: readonly number[]): ArmaSystem {
   const r = Math.max(phi.length, theta.length + 1);
-  const T = Array.from({ length: r }, (_, i) =>
-    Array.from({ length: r }, (_, j) => (j === 0 ? (phi[i] ?? 0) : 0) + (j === i + 1 ? 1 : 0)),
-  );
-  const R = Array.from({ length: r }, (_, i) => (i === 0 ? 1 : (theta[i - 1] ?? 0)));
-  return { r, T, R };
+  const ph = new Float64Array(r);
+  for (let i = 0; i < phi.length; i++) ph[i] = phi[i] as number;
+  const R = new Float64Array(r);
+  R[0] = 1;
+  for (let i = 0; i < theta.length; i++) R[i + 1] = theta[i] as number;
+  return { r, phi: ph, R };
 }
 
-/** Unconditional state covariance: P = T P Tᵀ + R Rᵀ, solved as (I − T⊗T) vec P = vec RRᵀ. */
-function stationaryCovariance(sys: ArmaSystem): number[][] | null {
-  const { r, T, R } = sys;
-  const m = r * r;
-  const A = Array.from({ length: m }, () => new Array<number>(m + 1).fill(0));
+/**
+ * Unconditional state covariance: P = T P Tᵀ + R Rᵀ, solved as (I − T⊗T) vec P = vec RRᵀ with the
+ * symmetry P_ij = P_ji used to halve the system (r(r+1)/2 unknowns). Returns null when (near-)singular.
+ */
+function stationaryCovariance(sys: ArmaSystem): Float64Array | null {
+  const { r, phi, R } = sys;
+  // index of the unknown P_ij (i ≤ j) in the packed upper triangle
+  const idx = (i: number, j: number) =>
+    i <= j ? i * r - (i * (i - 1)) / 2 + (j - i) : j * r - (j * (j - 1)) / 2 + (i - j);
+  const m = (r * (r + 1)) / 2;
+  const w = m + 1;
+  const A = new Float64Array(m * w);
   for (let i = 0; i < r; i++) {
-    for (let j = 0; j < r; j++) {
-      const row = A[i * r + j] as number[];
-      row[i * r + j] = 1;
-      for (let k = 0; k < r; k++) {
-        const tik = (T[i] as number[])[k] as number;
-        if (tik === 0) continue;
-        for (let l = 0; l < r; l++) {
-          const tjl = (T[j] as number[])[l] as number;
-          if (tjl !== 0) row[k * r + l] = (row[k * r + l] as number) - tik * tjl;
-        }
-      }
-      row[m] = (R[i] as number) * (R[j] as number);
+    for (let j = i; j < r; j++) {
+      const row = idx(i, j) * w;
+      A[row + idx(i, j)] = (A[row + idx(i, j)] as number) + 1;
+      // (T P Tᵀ)_ij = Σ_{k,l} T_ik T_jl P_kl with T_i0 = φ_i and T_i,i+1 = 1
+      const ki0 = phi[i] as number;
+      const kj0 = phi[j] as number;
+      if (ki0 !== 0 && kj0 !== 0) A[row + idx(0, 0)] = (A[row + idx(0, 0)] as number) - ki0 * kj0;
+      if (ki0 !== 0 && j + 1 < r) A[row + idx(0, j + 1)] = (A[row + idx(0, j + 1)] as number) - ki0;
+      if (kj0 !== 0 && i + 1 < r) A[row + idx(i + 1, 0)] = (A[row + idx(i + 1, 0)] as number) - kj0;
+      if (i + 1 < r && j + 1 < r) A[row + idx(i + 1, j + 1)] = (A[row + idx(i + 1, j + 1)] as number) - 1;
+      A[row + m] = (R[i] as number) * (R[j] as number);
     }
   }
-  const sol = solveAugmented(A);
-  if (!sol) return null;
-  return Array.from({ length: r }, (_, i) => Array.from({ length: r }, (_, j) => sol[i * r + j] as number));
+  const x = solveFlat(A, m);
+  if (!x) return null;
+  const P = new Float64Array(r * r);
+  for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) P[i * r + j] = x[idx(i, j)] as number;
+  return P;
 }
 
-function solveAugmented(A: number[][]): number[] | null {
-  const n = A.length;
-  for (let c = 0; c < n; c++) {
+/** Gaussian elimination with partial pivoting on a flat m × (m + 1) augmented matrix (overwritten). */
+function solveFlat(A: Float64Array, m: number): Float64Array | null {
+  const w = m + 1;
+  for (let c = 0; c < m; c++) {
     let piv = c;
-    for (let i = c + 1; i < n; i++)
-      if (Math.abs((A[i] as number[])[c] as number) > Math.abs((A[piv] as number[])[c] as number)) piv = i;
-    const pr = A[piv] as number[];
-    if (Math.abs(pr[c] as number) < 1e-14) return null;
-    A[piv] = A[c] as number[];
-    A[c] = pr;
-    for (let i = c + 1; i < n; i++) {
-      const row = A[i] as number[];
-      const f = (row[c] as number) / (pr[c] as number);
+    let best = Math.abs(A[c * w + c] as number);
+    for (let i = c + 1; i < m; i++) {
+      const v = Math.abs(A[i * w + c] as number);
+      if (v > best) {
+        best = v;
+        piv = i;
+      }
+    }
+    if (best < 1e-14) return null;
+    if (piv !== c) {
+      for (let j = c; j < w; j++) {
+        const t = A[c * w + j] as number;
+        A[c * w + j] = A[piv * w + j] as number;
+        A[piv * w + j] = t;
+      }
+    }
+    const pc = A[c * w + c] as number;
+    for (let i = c + 1; i < m; i++) {
+      const f = (A[i * w + c] as number) / pc;
       if (f === 0) continue;
-      for (let j = c; j <= n; j++) row[j] = (row[j] as number) - f * (pr[j] as number);
+      for (let j = c; j < w; j++) A[i * w + j] = (A[i * w + j] as number) - f * (A[c * w + j] as number);
     }
   }
-  const x = new Array<number>(n).fill(0);
-  for (let i = n - 1; i >= 0; i--) {
-    const row = A[i] as number[];
-    let s = row[n] as number;
-    for (let j = i + 1; j < n; j++) s -= (row[j] as number) * (x[j] as number);
-    x[i] = s / (row[i] as number);
+  const x = new Float64Array(m);
+  for (let i = m - 1; i >= 0; i--) {
+    let s = A[i * w + m] as number;
+    for (let j = i + 1; j < m; j++) s -= (A[i * w + j] as number) * (x[j] as number);
+    x[i] = s / (A[i * w + i] as number);
   }
   return x;
+}
+
+/** Least squares by normal equations (tiny, well-conditioned problems only). */
+function ols(X: number[][], y: number[]): number[] | null {
+  const k = X[0]?.length ?? 0;
+  const A = new Float64Array(k * (k + 1));
+  for (let t = 0; t < X.length; t++) {
+    const row = X[t] as number[];
+    for (let i = 0; i < k; i++) {
+      const ri = row[i] as number;
+      for (let j = 0; j < k; j++)
+        A[i * (k + 1) + j] = (A[i * (k + 1) + j] as number) + ri * (row[j] as number);
+      A[i * (k + 1) + k] = (A[i * (k + 1) + k] as number) + ri * (y[t] as number);
+    }
+  }
+  const x = solveFlat(A, k);
+  return x ? Array.from(x) : null;
 }
 
 type FilterOut = {
   n: number;
   sumLogF: number;
   ssq: number;
-  /** filtered state a_{n|n} and covariance P_{n|n} (unit innovation variance) */
-  a: number[];
-  P: number[][];
+  /** filtered state a_{n|n} and covariance P_{n|n} (flat r × r, unit innovation variance) */
+  a: Float64Array;
+  P: Float64Array;
 };
 
 /**
  * Exact Gaussian likelihood pieces of a zero-mean ARMA with unit innovation variance (σ² concentrated out).
- * Flat Float64Array loops: this is the inner loop of every fit. T has φ in its first column and ones on the
- * superdiagonal, which the prediction step exploits. Once F stops changing the filter is in steady state
- * and the covariance recursion is skipped.
+ * The observation is the first state exactly (no measurement noise), so after the update that state is known:
+ * row and column 0 of P_{t|t} vanish and the prediction P_{t+1} = T P_{t|t} Tᵀ + RRᵀ reduces to
+ * P_{t+1}[i][j] = P_{t|t}[i+1][j+1] + R_i R_j, with P_{t|t}[a][b] = P[a][b] − P[a][0]·P[b][0]/F — φ only enters
+ * through the start P₁ and the state mean. Once F stops changing the filter is in steady state and the
+ * covariance recursion is skipped. Flat Float64Array loops: this is the inner loop of every fit.
  */
-function kalmanArma(w: ArrayLike<number>, sys: ArmaSystem, offset = 0, keepState = false): FilterOut | null {
-  const { r, T, R } = sys;
-  const P0 = stationaryCovariance(sys);
-  if (!P0) return null;
-  const phi = new Float64Array(r);
-  for (let i = 0; i < r; i++) phi[i] = (T[i] as number[])[0] as number;
-  const Rv = Float64Array.from(R);
-  const P = new Float64Array(r * r);
-  for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) P[i * r + j] = (P0[i] as number[])[j] as number;
-  const Pf = new Float64Array(r * r);
-  const TP = new Float64Array(r * r);
+function kalmanArma(w: Float64Array, sys: ArmaSystem, offset = 0, keepState = false): FilterOut | null {
+  const { r, phi, R: Rv } = sys;
+  let P: Float64Array | null = stationaryCovariance(sys);
+  if (!P) return null;
+  let Q: Float64Array = new Float64Array(r * r);
   const a = new Float64Array(r);
-  const af = new Float64Array(r);
   const K = new Float64Array(r);
   let sumLogF = 0;
   let ssq = 0;
   let steady = false;
   let F = 1;
   const n = w.length;
+  const r1 = r - 1;
+  let lastV = 0;
   for (let t = 0; t < n; t++) {
     const v = (w[t] as number) - offset - (a[0] as number);
+    lastV = v;
     if (!steady) {
       F = P[0] as number;
       if (!(F > 0)) return null;
@@ -250,42 +280,56 @@ function kalmanArma(w: ArrayLike<number>, sys: ArmaSystem, offset = 0, keepState
     }
     sumLogF += Math.log(F);
     ssq += (v * v) / F;
-    for (let i = 0; i < r; i++) af[i] = (a[i] as number) + (K[i] as number) * v;
-    if (!steady || (keepState && t === n - 1)) {
-      for (let i = 0; i < r; i++) {
-        const ki = K[i] as number;
-        for (let j = 0; j < r; j++) Pf[i * r + j] = (P[i * r + j] as number) - ki * (P[j] as number);
-      }
-    }
-    // predict: a = T af
-    const af0 = af[0] as number;
-    for (let i = 0; i < r; i++) a[i] = (phi[i] as number) * af0 + (i + 1 < r ? (af[i + 1] as number) : 0);
+    if (keepState && t === n - 1) break; // the filtered state a_{n|n}, P_{n|n} are formed below
+    // predict a = T (a + K v): first column φ, superdiagonal ones (K₀ = 1, so a₀ + v is the observation)
+    const af0 = (a[0] as number) + v;
+    for (let i = 0; i < r1; i++)
+      a[i] = (phi[i] as number) * af0 + (a[i + 1] as number) + (K[i + 1] as number) * v;
+    a[r1] = (phi[r1] as number) * af0;
     if (!steady) {
-      // TP = T Pf
       for (let i = 0; i < r; i++) {
-        const ph = phi[i] as number;
-        for (let j = 0; j < r; j++)
-          TP[i * r + j] = ph * (Pf[j] as number) + (i + 1 < r ? (Pf[(i + 1) * r + j] as number) : 0);
-      }
-      // P = TP Tᵀ + R Rᵀ
-      for (let i = 0; i < r; i++) {
-        const tp0 = TP[i * r] as number;
-        for (let j = 0; j < r; j++) {
-          P[i * r + j] =
-            tp0 * (phi[j] as number) +
-            (j + 1 < r ? (TP[i * r + j + 1] as number) : 0) +
-            (Rv[i] as number) * (Rv[j] as number);
+        const ri = Rv[i] as number;
+        const pi0 = i < r1 ? (P[(i + 1) * r] as number) : 0;
+        for (let j = i; j < r; j++) {
+          let val = ri * (Rv[j] as number);
+          if (j < r1) val += (P[(i + 1) * r + j + 1] as number) - (pi0 * (P[(j + 1) * r] as number)) / F;
+          Q[i * r + j] = val;
+          Q[j * r + i] = val;
         }
       }
+      const swap = P;
+      P = Q;
+      Q = swap;
       const Fn = P[0] as number;
       if (t > 0 && Math.abs(Fn - F) < 1e-11 * F) steady = true;
+    } else if (!keepState) {
+      // steady state: F and K are fixed from here on, so log F is summed once and the loop is mean-only
+      sumLogF += (n - 1 - t) * Math.log(F);
+      const invF = 1 / F;
+      let s = 0;
+      for (let u = t + 1; u < n; u++) {
+        const vu = (w[u] as number) - offset - (a[0] as number);
+        s += vu * vu;
+        const f0 = (a[0] as number) + vu;
+        for (let i = 0; i < r1; i++)
+          a[i] = (phi[i] as number) * f0 + (a[i + 1] as number) + (K[i + 1] as number) * vu;
+        a[r1] = (phi[r1] as number) * f0;
+      }
+      ssq += s * invF;
+      break;
     }
   }
-  const aOut = Array.from(af);
-  const POut = keepState
-    ? Array.from({ length: r }, (_, i) => Array.from(Pf.subarray(i * r, i * r + r)))
-    : [];
-  return { n, sumLogF, ssq, a: aOut, P: POut };
+  let af = new Float64Array(0);
+  let Pf = new Float64Array(0);
+  if (keepState) {
+    // filtered state and covariance at t = n: a + K v and P − K Pᵀ₀
+    af = Float64Array.from(a, (ai, i) => ai + (K[i] as number) * lastV);
+    Pf = new Float64Array(r * r);
+    for (let i = 0; i < r; i++)
+      for (let j = 0; j < r; j++)
+        Pf[i * r + j] = (P[i * r + j] as number) - (K[i] as number) * (P[j] as number);
+  }
+  return { n, sumLogF, ssq, a: af, P: Pf };
 }
 
 // ---------------------------------------------------------------- fit one order
@@ -305,11 +349,26 @@ function workingSeries(y: readonly number[], d: number): Working {
   return { w, center, scale, lastLevels };
 }
 
-export function fitArima(
-  series: number[],
-  order: ArimaOrder,
-  opts: { includeConstant?: boolean; horizon?: number; levels?: number[]; warmStarts?: number[][] } = {},
-): ArimaFit {
+/** One order on one series, ready to be estimated: the standardised working series and the objective. */
+type Problem = {
+  p: number;
+  d: number;
+  q: number;
+  includeConstant: boolean;
+  /** parameters counted by the information criteria (φ, θ, constant, σ²) */
+  k: number;
+  /** optimiser dimension: [AR PACFs, MA PACFs, standardised mean] */
+  dim: number;
+  work: Working;
+  z: Float64Array;
+  /** z has mean 0 by construction; without a constant the model mean is −center/scale */
+  fixedOffset: number;
+  evaluations: number;
+};
+
+type Estimate = { x: number[]; fx: number; converged: boolean };
+
+function checkOrder(order: ArimaOrder, includeConstant: boolean): void {
   const [p, d, q] = order;
   for (const [v, name] of [
     [p, 'p'],
@@ -320,79 +379,165 @@ export function fitArima(
       throw new QuantInputError(`order ${name} must be a non-negative integer`, 'order');
   }
   if (d > 2) throw new QuantInputError('order d must be 0, 1 or 2', 'order');
-  const includeConstant = opts.includeConstant ?? d < 2;
   if (includeConstant && d === 2)
     throw new QuantInputError('a constant is not supported with d = 2', 'order');
-  const horizon = opts.horizon ?? 0;
-  const levels = opts.levels ?? DEFAULT_LEVELS;
-  const k = p + q + (includeConstant ? 1 : 0) + 1;
-  assertFiniteSeries(series, 'series', d + k + 2);
-  assertNotConstant(series, 'series');
-  const work = workingSeries(series, d);
-  if (!(work.scale > 0))
-    throw new QuantInputError(`series is deterministic after ${d} difference(s)`, 'series');
+}
+
+function makeProblem(work: Working, order: ArimaOrder, includeConstant: boolean): Problem {
+  const [p, d, q] = order;
   const z = Float64Array.from(work.w, (v) => (v - work.center) / work.scale);
-  let evaluations = 0;
+  return {
+    p,
+    d,
+    q,
+    includeConstant,
+    k: p + q + (includeConstant ? 1 : 0) + 1,
+    dim: p + q + (includeConstant ? 1 : 0),
+    work,
+    z,
+    fixedOffset: includeConstant ? 0 : -work.center / work.scale,
+    evaluations: 0,
+  };
+}
 
-  const unpack = (x: readonly number[]) => {
-    const phi = constrainStationary(x.slice(0, p));
-    const theta = constrainStationary(x.slice(p, p + q)).map((v) => -v);
-    const mu = includeConstant ? (x[p + q] as number) : 0;
-    return { phi, theta, mu };
-  };
-  // z has mean 0 by construction; without a constant the model mean is -center/scale
-  const fixedOffset = includeConstant ? 0 : -work.center / work.scale;
-  const negLogLik = (x: number[]): number => {
-    const { phi, theta, mu } = unpack(x);
-    evaluations++;
-    const f = kalmanArma(z, armaSystem(phi, theta), mu + fixedOffset);
-    if (!f) return Number.POSITIVE_INFINITY;
-    const n = f.n;
-    return 0.5 * (n * (Math.log((2 * Math.PI * f.ssq) / n) + 1) + f.sumLogF);
-  };
+function unpack(pr: Problem, x: readonly number[]) {
+  const phi = constrainStationary(x.slice(0, pr.p));
+  const theta = constrainStationary(x.slice(pr.p, pr.p + pr.q)).map((v) => -v);
+  const mu = pr.includeConstant ? (x[pr.p + pr.q] as number) : 0;
+  return { phi, theta, mu };
+}
 
-  const dim = p + q + (includeConstant ? 1 : 0);
-  let best = {
-    x: new Array<number>(dim).fill(0),
-    fx: negLogLik(new Array<number>(dim).fill(0)),
-    converged: dim === 0,
-  };
-  if (dim > 0) {
-    const starts: number[][] = [new Array<number>(dim).fill(0)];
+/** −log L with σ² concentrated out, in the standardised units of z. */
+function negLogLik(pr: Problem, x: readonly number[]): number {
+  const { phi, theta, mu } = unpack(pr, x);
+  pr.evaluations++;
+  const f = kalmanArma(pr.z, armaSystem(phi, theta), mu + pr.fixedOffset);
+  if (!f) return Number.POSITIVE_INFINITY;
+  const n = f.n;
+  return 0.5 * (n * (Math.log((2 * Math.PI * f.ssq) / n) + 1) + f.sumLogF);
+}
+
+/**
+ * Conditional sum of squares (Box–Jenkins): residuals e_t = z_t − μ − Σφᵢ(z_{t−i} − μ) − Σθⱼe_{t−j} from t = p
+ * with earlier residuals 0. O(n(p+q)) per evaluation and no covariance recursion, so it is a cheap first
+ * pass whose optimum is a good start for the exact likelihood (R's arima "CSS-ML").
+ */
+function cssObjective(pr: Problem, x: readonly number[]): number {
+  const { phi, theta, mu } = unpack(pr, x);
+  pr.evaluations++;
+  const { p, q, z } = pr;
+  const off = mu + pr.fixedOffset;
+  const n = z.length;
+  const e = new Float64Array(n);
+  let ss = 0;
+  for (let t = p; t < n; t++) {
+    let v = (z[t] as number) - off;
+    for (let i = 0; i < p; i++) v -= (phi[i] as number) * ((z[t - i - 1] as number) - off);
+    for (let j = 0; j < q && j < t - p; j++) v -= (theta[j] as number) * (e[t - j - 1] as number);
+    e[t] = v;
+    ss += v * v;
+  }
+  return 0.5 * (n - p) * Math.log(ss / (n - p));
+}
+
+/** BFGS settings of every likelihood fit: forward differences while far from the optimum. */
+const BFGS = { fTol: 1e-10, maxIterations: 100, forwardAbove: 0.5 };
+
+/**
+ * Maximum likelihood for one order. Every start (nested optima, Hannan–Rissanen, zero, a pair of fixed
+ * points) is scored by one likelihood evaluation and BFGS runs from the best. Mixed ARMA likelihoods are
+ * multimodal and a nested optimum tends to lead back to the smaller model's mode, so for p, q ≥ 1 BFGS also
+ * runs from the Hannan–Rissanen estimates. When the result is doubtful (BFGS did not converge) — or when
+ * `thorough` is set (fitArima) — short runs from the CSS optimum and every other start race, the best of
+ * them is run to convergence, and the optimum is polished with a fresh Hessian.
+ */
+function estimate(pr: Problem, warmStarts: readonly number[][], thorough: boolean): Estimate {
+  const { p, q, dim } = pr;
+  const zero = new Array<number>(dim).fill(0);
+  if (dim === 0) return { x: zero, fx: negLogLik(pr, zero), converged: true };
+  const starts: number[][] = warmStarts
+    .filter((w) => w.length === dim && w.every(Number.isFinite))
+    .map((w) => [...w]);
+  const warmCount = starts.length;
+  let hrIndex = -1;
+  if (p + q > 0) {
+    const centred = pr.includeConstant ? pr.z : Float64Array.from(pr.z, (v) => v - pr.fixedOffset);
+    const hr = hannanRissanen(centred, p, q);
+    if (hr) {
+      const x = [...unconstrainStationary(hr.phi), ...unconstrainStationary(hr.theta.map((v) => -v))];
+      if (pr.includeConstant) x.push(0);
+      hrIndex = starts.length;
+      starts.push(x);
+    }
+  }
+  starts.push(zero);
+  if (p > 0) starts.push(zero.map((_, i) => (i === 0 ? 0.5 : 0)));
+  if (q > 0) starts.push(zero.map((_, i) => (i === p ? 0.5 : 0)));
+  const objective = (x: number[]) => negLogLik(pr, x);
+  const scored = starts.map((x) => ({ x, fx: objective(x), kind: 'other' as string }));
+  scored.forEach((s, i) => {
+    s.kind = i < warmCount ? 'warm' : i === hrIndex ? 'hr' : 'other';
+  });
+  scored.sort((a, b) => a.fx - b.fx);
+  // primary runs: the best-scored start, and Hannan–Rissanen when that was a nested optimum (the nested
+  // optimum often leads to the smaller model's mode, the regression estimates to the larger model's own)
+  const primary = [scored[0] as (typeof scored)[number]];
+  const hr = scored.find((s) => s.kind === 'hr');
+  if (hr && hr !== primary[0] && p > 0 && q > 0) primary.push(hr);
+  let best: Estimate | null = null;
+  for (const s of primary) {
+    const r = minimizeBfgs(objective, s.x, BFGS);
+    if (!best || r.fx < best.fx) best = r;
+  }
+  if (!best) throw new Error('unreachable: no start');
+  const doubtful = !best.converged;
+  if (thorough || doubtful) {
+    const rest = scored.filter((s) => !primary.includes(s)).map((s) => s.x);
     if (p + q > 0) {
-      const centred = includeConstant ? z : Float64Array.from(z, (v) => v - fixedOffset);
-      const hr = hannanRissanen(centred, p, q);
-      if (hr) {
-        const x = [...unconstrainStationary(hr.phi), ...unconstrainStationary(hr.theta.map((v) => -v))];
-        if (includeConstant) x.push(0);
-        starts.push(x);
-      }
+      const css = minimizeBfgs((x) => cssObjective(pr, x), (primary[0] as { x: number[] }).x, {
+        ...BFGS,
+        fTol: 1e-8,
+      });
+      if (css.x.every(Number.isFinite)) rest.unshift(css.x);
     }
-    const warm = (opts.warmStarts ?? []).filter((w) => w.length === dim && w.every(Number.isFinite));
-    starts.push(...warm);
-    if (warm.length === 0) {
-      if (p > 0) starts.push(new Array<number>(dim).fill(0).map((_, i) => (i === 0 ? 0.5 : 0)));
-      if (q > 0) starts.push(new Array<number>(dim).fill(0).map((_, i) => (i === p ? 0.5 : 0)));
+    // short runs from every other start; the most promising one is then run to convergence
+    let challenger: Estimate | null = null;
+    for (const s of rest) {
+      const r = minimizeBfgs(objective, s, { ...BFGS, maxIterations: thorough ? 200 : 15 });
+      if (!challenger || r.fx < challenger.fx) challenger = r;
     }
-    for (const s of starts) {
-      const r = minimizeBfgs(negLogLik, s, { fTol: 1e-10 });
-      if (r.fx < best.fx) best = { x: r.x, fx: r.fx, converged: r.converged };
+    if (challenger && challenger.fx < best.fx + 1e-3) {
+      const r = challenger.converged ? challenger : minimizeBfgs(objective, challenger.x, BFGS);
+      if (r.fx < best.fx) best = r;
     }
     // restart from the optimum with a fresh Hessian: cheap insurance against a stalled quasi-Newton run
-    const again = minimizeBfgs(negLogLik, best.x, { fTol: 1e-10 });
-    if (again.fx <= best.fx)
-      best = { x: again.x, fx: again.fx, converged: again.converged || best.converged };
+    if (thorough || !best.converged) {
+      const again = minimizeBfgs(objective, best.x, BFGS);
+      if (again.fx <= best.fx)
+        best = { x: again.x, fx: again.fx, converged: again.converged || best.converged };
+    }
   }
-  if (!Number.isFinite(best.fx))
-    throw new QuantInputError(`ARIMA(${p},${d},${q}) could not be fitted to this series`, 'series');
+  return { x: best.x, fx: best.fx, converged: best.converged };
+}
 
-  const { phi, theta, mu } = unpack(best.x);
+/** AICc from the concentrated −log L in standardised units (the same arithmetic as `summarise`). */
+function aiccOf(pr: Problem, fx: number): number {
+  const nEff = pr.z.length;
+  const aic = 2 * (fx + nEff * Math.log(pr.work.scale)) + 2 * pr.k;
+  return nEff - pr.k - 1 > 0 ? aic + (2 * pr.k * (pr.k + 1)) / (nEff - pr.k - 1) : Number.POSITIVE_INFINITY;
+}
+
+function summarise(pr: Problem, est: Estimate, horizon: number, levels: readonly number[]): ArimaFit {
+  const { p, d, q, includeConstant, k, work } = pr;
+  if (!Number.isFinite(est.fx))
+    throw new QuantInputError(`ARIMA(${p},${d},${q}) could not be fitted to this series`, 'series');
+  const { phi, theta, mu } = unpack(pr, est.x);
   const sys = armaSystem(phi, theta);
-  const f = kalmanArma(z, sys, mu + fixedOffset, true) as FilterOut;
+  const f = kalmanArma(pr.z, sys, mu + pr.fixedOffset, true) as FilterOut;
   const nEff = f.n;
   const sigma2Std = f.ssq / nEff;
   const sigma2 = sigma2Std * work.scale * work.scale;
-  const logLikelihood = -best.fx - nEff * Math.log(work.scale);
+  const logLikelihood = -est.fx - nEff * Math.log(work.scale);
   const aic = -2 * logLikelihood + 2 * k;
   const aicc = nEff - k - 1 > 0 ? aic + (2 * k * (k + 1)) / (nEff - k - 1) : Number.POSITIVE_INFINITY;
   const bic = -2 * logLikelihood + k * Math.log(nEff);
@@ -429,10 +574,30 @@ export function fitArima(
     nobsEffective: nEff,
     forecast,
     intervals,
-    converged: best.converged,
-    evaluations,
-    unconstrained: best.x,
+    converged: est.converged,
+    evaluations: pr.evaluations,
+    unconstrained: est.x,
   };
+}
+
+/** ARIMA(p, d, q) by exact maximum likelihood, from several starts (see `estimate`). */
+export function fitArima(
+  series: number[],
+  order: ArimaOrder,
+  opts: { includeConstant?: boolean; horizon?: number; levels?: number[]; warmStarts?: number[][] } = {},
+): ArimaFit {
+  const [p, d, q] = order;
+  const includeConstant = opts.includeConstant ?? d < 2;
+  checkOrder(order, includeConstant);
+  const k = p + q + (includeConstant ? 1 : 0) + 1;
+  assertFiniteSeries(series, 'series', d + k + 2);
+  assertNotConstant(series, 'series');
+  const work = workingSeries(series, d);
+  if (!(work.scale > 0))
+    throw new QuantInputError(`series is deterministic after ${d} difference(s)`, 'series');
+  const pr = makeProblem(work, order, includeConstant);
+  const est = estimate(pr, opts.warmStarts ?? [], true);
+  return summarise(pr, est, opts.horizon ?? 0, opts.levels ?? DEFAULT_LEVELS);
 }
 
 /**
@@ -448,12 +613,13 @@ function forecastArima(
   sigma2: number,
   horizon: number,
 ): { forecast: number[]; variance: number[] } {
-  const { r, T, R } = sys;
+  const { r, phi, R } = sys;
+  const Tij = (i: number, j: number) => (j === 0 ? (phi[i] as number) : 0) + (j === i + 1 ? 1 : 0);
   const m = d + r;
   // mean in original units; covariance in units of σ²
-  const mean0 = [...work.lastLevels, ...f.a.map((v) => v * work.scale)];
+  const mean0 = [...work.lastLevels, ...Array.from(f.a, (v) => v * work.scale)];
   const cov = Array.from({ length: m }, (_, i) =>
-    Array.from({ length: m }, (_, j) => (i >= d && j >= d ? ((f.P[i - d] as number[])[j - d] as number) : 0)),
+    Array.from({ length: m }, (_, j) => (i >= d && j >= d ? (f.P[(i - d) * r + (j - d)] as number) : 0)),
   );
   // transition A and noise loading B for the augmented state
   const A = Array.from({ length: m }, () => new Array<number>(m).fill(0));
@@ -462,13 +628,13 @@ function forecastArima(
   for (let k = 0; k < d; k++) {
     const row = A[k] as number[];
     for (let j = k; j < d; j++) row[j] = 1;
-    for (let j = 0; j < r; j++) row[d + j] = (T[0] as number[])[j] as number; // Z T
+    for (let j = 0; j < r; j++) row[d + j] = Tij(0, j); // Z T
     B[k] = R[0] as number; // Z R = 1
     c[k] = constant;
   }
   for (let i = 0; i < r; i++) {
     const row = A[d + i] as number[];
-    for (let j = 0; j < r; j++) row[d + j] = (T[i] as number[])[j] as number;
+    for (let j = 0; j < r; j++) row[d + j] = Tij(i, j);
     B[d + i] = R[i] as number;
   }
   let s = mean0;
@@ -589,50 +755,49 @@ export function autoArima(series: number[], opts: AutoArimaOptions): AutoArimaRe
   const candidates: { p: number; q: number; c: boolean }[] = [];
   for (let p = 0; p <= capP; p++) {
     for (let q = 0; q <= capQ; q++) {
-      const consts = d === 0 ? [true] : d === 1 ? [true, false] : [false];
+      const consts = d === 0 ? [true] : d === 1 ? [false, true] : [false];
       for (const c of consts) {
         const k = p + q + (c ? 1 : 0) + 1;
         if (nEff - k - 1 >= 3) candidates.push({ p, q, c });
       }
     }
   }
-  let best: ArimaFit | null = null;
+  let best: { pr: Problem; est: Estimate; aicc: number } | null = null;
   let fitted = 0;
-  // nested warm starts: (p−1, q) and (p, q−1) optima extended by a zero PACF are the same model inside the
-  // larger one, so the larger fit can only improve on them (ARMA likelihoods are often multimodal)
-  const done = new Map<string, ArimaFit>();
+  let evaluations = 0;
+  // Nested warm starts: the (p−1, q) and (p, q−1) optima extended by a zero PACF, and for a drift model the
+  // same order without drift, are the same model inside the larger one, so the larger fit starts at least as
+  // high (ARMA likelihoods are often multimodal and a single start can stop at a worse local optimum).
+  const done = new Map<string, Estimate>();
   const keyOf = (p: number, q: number, c: boolean) => `${p},${q},${c}`;
+  const fixedOffset = -working.center / working.scale;
   for (const cand of candidates) {
     const warmStarts: number[][] = [];
     const lowerP = done.get(keyOf(cand.p - 1, cand.q, cand.c));
     if (lowerP) {
-      const x = [...lowerP.unconstrained];
+      const x = [...lowerP.x];
       x.splice(cand.p - 1, 0, 0);
       warmStarts.push(x);
     }
     const lowerQ = done.get(keyOf(cand.p, cand.q - 1, cand.c));
     if (lowerQ) {
-      const x = [...lowerQ.unconstrained];
+      const x = [...lowerQ.x];
       x.splice(cand.p + cand.q - 1, 0, 0);
       warmStarts.push(x);
     }
-    let fit: ArimaFit;
-    try {
-      fit = fitArima(series, [cand.p, d, cand.q], { includeConstant: cand.c, horizon: 0, warmStarts });
-      done.set(keyOf(cand.p, cand.q, cand.c), fit);
-    } catch (err) {
-      if (err instanceof QuantInputError) continue; // e.g. deterministic after differencing for this d
-      throw err;
-    }
+    const noDrift = cand.c && d > 0 ? done.get(keyOf(cand.p, cand.q, false)) : undefined;
+    if (noDrift) warmStarts.push([...noDrift.x, fixedOffset]);
+    const pr = makeProblem(working, [cand.p, d, cand.q], cand.c);
+    const est = estimate(pr, warmStarts, false);
+    if (!Number.isFinite(est.fx)) continue;
+    done.set(keyOf(cand.p, cand.q, cand.c), est);
     fitted++;
-    if (!best || fit.aicc < best.aicc) best = fit;
+    evaluations += pr.evaluations;
+    const aicc = aiccOf(pr, est.fx);
+    if (!best || aicc < best.aicc) best = { pr, est, aicc };
   }
   if (!best) throw new QuantInputError('no ARIMA candidate could be fitted to this series', 'series');
-  const final = fitArima(series, best.order, {
-    includeConstant: best.includeConstant,
-    horizon: opts.horizon,
-    levels,
-  });
+  const final = summarise(best.pr, best.est, opts.horizon, levels);
   return {
     order: final.order,
     aicc: final.aicc,
@@ -645,5 +810,6 @@ export function autoArima(series: number[], opts: AutoArimaOptions): AutoArimaRe
     kpss,
     includeConstant: final.includeConstant,
     logLikelihood: final.logLikelihood,
+    evaluations,
   };
 }

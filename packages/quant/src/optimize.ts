@@ -4,10 +4,21 @@
 
 export type MinimizeResult = { x: number[]; fx: number; iterations: number; converged: boolean };
 
-function gradient(f: (x: number[]) => number, x: number[], fx: number): number[] {
+function gradient(f: (x: number[]) => number, x: number[], fx: number, forward = false): number[] {
   const g = new Array<number>(x.length);
   for (let i = 0; i < x.length; i++) {
     const xi = x[i] as number;
+    if (forward) {
+      // one evaluation per coordinate; O(h) error, good enough while far from the optimum
+      const h = 1e-7 * Math.max(1, Math.abs(xi));
+      x[i] = xi + h;
+      const fp = f(x);
+      x[i] = xi;
+      if (Number.isFinite(fp)) {
+        g[i] = (fp - fx) / h;
+        continue;
+      }
+    }
     const h = 1e-5 * Math.max(1, Math.abs(xi));
     x[i] = xi + h;
     const fp = f(x);
@@ -25,7 +36,14 @@ function gradient(f: (x: number[]) => number, x: number[], fx: number): number[]
 export function minimizeBfgs(
   objective: (x: number[]) => number,
   x0: number[],
-  opts: { maxIterations?: number; gradTol?: number; fTol?: number; maxStep?: number } = {},
+  opts: {
+    maxIterations?: number;
+    gradTol?: number;
+    fTol?: number;
+    maxStep?: number;
+    /** forward differences (n instead of 2n evaluations) while the largest |gradient| exceeds this */
+    forwardAbove?: number;
+  } = {},
 ): MinimizeResult {
   const f = (x: number[]): number => {
     const v = objective(x);
@@ -39,7 +57,10 @@ export function minimizeBfgs(
   let x = [...x0];
   let fx = f(x);
   if (!Number.isFinite(fx)) return { x, fx, iterations: 0, converged: false };
-  let g = gradient(f, x, fx);
+  const forwardAbove = opts.forwardAbove ?? Number.POSITIVE_INFINITY;
+  const gradAt = (xs: number[], fxs: number, gPrev: number[] | null) =>
+    gradient(f, xs, fxs, gPrev !== null && Math.max(...gPrev.map(Math.abs)) > forwardAbove);
+  let g = gradAt(x, fx, null);
   // inverse Hessian approximation
   let H = identity(n);
   let it = 0;
@@ -79,7 +100,7 @@ export function minimizeBfgs(
       }
       break;
     }
-    const gNew = gradient(f, xNew, fNew);
+    const gNew = gradAt(xNew, fNew, g);
     const s = xNew.map((v, i) => v - (x[i] as number));
     const y = gNew.map((v, i) => v - (g[i] as number));
     const sy = dot(s, y);

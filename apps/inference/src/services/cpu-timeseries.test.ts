@@ -121,6 +121,10 @@ describe('cpu-timeseries service (worker-thread pool over @investiq/quant)', () 
       ],
       ['arima', { series: closes.slice(0, 5), horizon: 3 }, 'series: must have at least 20 points'],
       ['arima', { series: closes, horizon: 0 }, 'horizon: must be at least 1'],
+      // an absent field is named as missing, not as a wrong type
+      ['arima', { series: closes }, 'horizon: required'],
+      ['arima', { series: closes, horizon: 'ten' }, 'horizon: must be an integer'],
+      ['garch', { horizon: 3 }, 'returns: required'],
       [
         'arima',
         { series: closes, horizon: 3, levels: [95] },

@@ -116,6 +116,8 @@ describe(`ingest and read quotes (${DB})`, () => {
       { market: 'US', symbol: 'AAPL', ts: '2026-03-02T14:00:00Z', price: 'x' },
       'quotes[0].price: price must be a number',
     ],
+    [{ market: 'US', symbol: 'AAPL', ts: '2026-03-02T14:00:00Z' }, 'quotes[0].price: price is required'],
+    [{ market: 'US', ts: '2026-03-02T14:00:00Z', price: 1 }, 'quotes[0].symbol: symbol is required'],
     [
       { market: 'US', symbol: 'AAPL', ts: '2026-03-02T14:00:00Z', price: 1, high: 1, low: 2 },
       'quotes[0].high: high must be ≥ low',

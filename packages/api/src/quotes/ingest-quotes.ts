@@ -1,4 +1,4 @@
-import { symbolFormatError, ZMarket } from '@investiq/contracts';
+import { symbolFormatError, typeError, ZMarket } from '@investiq/contracts';
 import { type DatabaseHandle, ensureQuotePartitions, PRICE_COLUMN } from '@investiq/db';
 import type { ProviderQuote } from '@investiq/market';
 import { z } from 'zod';
@@ -20,7 +20,7 @@ const PRICE_FIELDS = ['price', 'open', 'high', 'low', 'prevClose'] as const;
 
 const positive = (field: string) =>
   z
-    .number({ error: `${field} must be a number` })
+    .number(typeError(`${field} must be a number`, `${field} is required`))
     .finite(`${field} must be finite`)
     .positive(`${field} must be > 0`)
     .min(PRICE_MIN, `${field} must be at least ${PRICE_MIN.toFixed(PRICE_SCALE)} (6 decimals are kept)`)
@@ -39,7 +39,11 @@ export function apiSourceError(source: string): string | null {
 export const ZIngestQuote = z
   .object({
     market: ZMarket,
-    symbol: z.string({ error: 'symbol must be a string' }).trim().min(1, 'symbol is required').max(16),
+    symbol: z
+      .string(typeError('symbol must be a string', 'symbol is required'))
+      .trim()
+      .min(1, 'symbol is required')
+      .max(16),
     ts: z.union([
       z.iso.datetime({
         offset: true,

@@ -1,4 +1,4 @@
-import { ZMarket, ZMarketSymbol } from '@investiq/contracts';
+import { typeError, ZMarket, ZMarketSymbol } from '@investiq/contracts';
 import { z } from 'zod';
 import { reportToMarkdown } from '../reports/export-markdown';
 import { getReport, listReports } from '../reports/get-report';
@@ -7,7 +7,7 @@ import { getTrackRecord } from '../reports/track-record';
 import { REPORT_MODULES, ZReportModule } from '../reports/types';
 import { analystProcedure, authedProcedure, createTRPCRouter, type Principal } from '../trpc';
 
-const ZReportId = z.object({ id: z.uuid({ error: 'id must be a report id (UUID)' }) });
+const ZReportId = z.object({ id: z.uuid(typeError('id must be a report id (UUID)', 'id is required')) });
 
 function principalName(p: Principal): string | null {
   if (p.kind === 'token') return `token:${p.name}`;
