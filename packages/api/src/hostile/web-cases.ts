@@ -401,7 +401,7 @@ export const REST_CASES: HostileCase[] = [
     status: 405,
   },
   { name: 'GET on login', path: '/api/auth/login', status: 405 },
-  ...['/api/v2/quotes', '/api/v1/market-data/quotes/AAPL/extra', '/api/', '/api/v1/market-data/quotes/'].map(
+  ...['/api/v2/quotes', '/api/v1/market-data/quotes/AAPL/extra', '/api/', '/api/v1/market-data/nothing'].map(
     (path) => get(`unknown API path ${path}`, path, 404),
   ),
 ];
