@@ -12,16 +12,6 @@ if (!dataDir) throw new Error('DATA_DIR must be set');
 rmSync(dataDir, { recursive: true, force: true });
 const tsx = path.join(root, 'node_modules/.bin/tsx');
 const web = path.join(root, 'apps/web');
-const made = spawnSync(
-  tsx,
-  ['src/cli/token-create.ts', '--name', 'e2e', '--role', 'admin', '--out', path.join(dataDir, 'e2e-token')],
-  {
-    cwd: web,
-    stdio: 'inherit',
-    env: process.env,
-  },
-);
-if (made.status !== 0) process.exit(made.status ?? 1);
 // the admin / analyst / viewer users of tests/fixtures/auth.ts
 const users = spawnSync(tsx, ['src/cli/admin-create.ts', '--users-json-stdin'], {
   cwd: web,
@@ -30,6 +20,26 @@ const users = spawnSync(tsx, ['src/cli/admin-create.ts', '--users-json-stdin'], 
   env: process.env,
 });
 if (users.status !== 0) process.exit(users.status ?? 1);
+const made = spawnSync(
+  tsx,
+  [
+    'src/cli/token-create.ts',
+    '--name',
+    'e2e',
+    '--owner',
+    'e2e-admin', // tokens act for a user (created above)
+    '--role',
+    'admin',
+    '--out',
+    path.join(dataDir, 'e2e-token'),
+  ],
+  {
+    cwd: web,
+    stdio: 'inherit',
+    env: process.env,
+  },
+);
+if (made.status !== 0) process.exit(made.status ?? 1);
 // Real inference services, one process each on their own ports (not 8001–8004, so a running `npm start`
 // does not clash). Each writes DATA_DIR/inference-<name>.pid; a test may kill one (reports.spec.ts stops
 // sentiment) and this supervisor starts it again after E2E_INFERENCE_RESTART_MS.
