@@ -265,7 +265,7 @@ http {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({
-          quotes: [{ market: 'US', symbol: 'MSFT', ts, price: 321.5, source: 'proxy' }],
+          quotes: [{ market: 'US', symbol: 'MSFT', ts, price: 321.5, source: 'api.proxy' }],
         }),
       });
       expect(res.status).toBe(200);
