@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createDemoMarket, DEMO_UNIVERSE } from '@investiq/market/demo';
 import { autoArima } from '@investiq/quant';
 
 const PY = '/usr/bin/python3';
@@ -173,3 +174,26 @@ if (ref)
   console.log(
     `total: ours ${sumOurs.toFixed(0)} ms, statsmodels ${sumSm.toFixed(0)} ms, ratio ${(sumSm / sumOurs).toFixed(1)}x`,
   );
+
+// The report's statistics section input: the last 250 daily closes (analysis.modules statistics.arimaPoints) of
+// each demo symbol, horizon 10. Wall and CPU time of our search alone (no HTTP, no worker thread).
+{
+  const market = createDemoMarket({ seed: 20240101 });
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (const inst of DEMO_UNIVERSE) {
+    const closes = market
+      .dailyBars(inst.symbol, { from: '2023-11-30', to: '2026-11-30' })
+      .map((b) => b.close)
+      .slice(-250);
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    autoArima(closes, { horizon: 10, levels: [0.8, 0.95] });
+    cpu.push(process.cpuUsage(c0).user / 1000);
+    wall.push(performance.now() - t0);
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  console.log(
+    `report input (${DEMO_UNIVERSE.length} demo symbols, last 250 closes): median ${med(wall).toFixed(0)} ms wall, ${med(cpu).toFixed(0)} ms CPU; max ${Math.max(...wall).toFixed(0)} ms wall`,
+  );
+}

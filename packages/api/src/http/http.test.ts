@@ -134,7 +134,7 @@ describe(`HTTP API (${DB})`, () => {
 
   it.each([
     ['/api/v1/market-data/quotes/AAPL?market=EU', 400, 'market must be one of CN, HK, US'],
-    ['/api/v1/market-data/quotes/AAPL', 400, 'market must be one of'],
+    ['/api/v1/market-data/quotes/AAPL', 400, 'market is required'],
     ['/api/v1/market-data/quotes/AAPL?market=CN', 400, "symbol 'AAPL' is not a valid CN symbol"],
     [
       '/api/v1/market-data/quotes/AAPL?market=US&max_age_seconds=0',

@@ -199,7 +199,10 @@ export function createApiHandler(rt: Runtime): Handler {
         }
         const market = ZMarket.safeParse(url.searchParams.get('market') ?? undefined);
         if (!market.success)
-          throw new AppError('BAD_REQUEST', 'query parameter market must be one of CN, HK, US');
+          throw new AppError(
+            'BAD_REQUEST',
+            `query parameter ${market.error.issues[0]?.message ?? 'market is invalid'}`,
+          );
         const fmt = symbolFormatError(market.data, symbol);
         if (fmt) throw new AppError('BAD_REQUEST', fmt);
         const rawAge = url.searchParams.get('max_age_seconds');
