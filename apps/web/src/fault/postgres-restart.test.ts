@@ -157,7 +157,9 @@ describe.skipIf(unavailable !== null)('PostgreSQL faults (throwaway cluster)', (
       const seconds = (Date.now() - loadStart) / 1000;
       expect(sent / seconds, 'offered load in rows/s').toBeGreaterThan(600);
 
-      const stored = await rt.db.query<{ ts: Date }>(`SELECT ts FROM realtime_quotes WHERE source = 'api.fault'`);
+      const stored = await rt.db.query<{ ts: Date }>(
+        `SELECT ts FROM realtime_quotes WHERE source = 'api.fault'`,
+      );
       const have = new Set(stored.map((r) => new Date(r.ts).getTime()));
       const lost = acked.filter((ts) => !have.has(ts));
       expect(lost.length, `acknowledged rows lost (statuses ${JSON.stringify([...statuses])})`).toBe(0);
