@@ -8,6 +8,7 @@
  * Run: npx tsx bench/report-latency.ts [--reports 20] [--port 3401 (first of 4 inference ports)]
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -46,6 +47,8 @@ async function main() {
   const urls = Object.fromEntries(
     Object.entries(ports).map(([k, p]) => [k, `http://127.0.0.1:${p}`]),
   ) as Record<keyof typeof ports, string>;
+  // the services refuse to start without their bearer secret; the runtime below sends the same one
+  const token = process.env.INFERENCE_TOKEN || randomBytes(24).toString('base64url');
   const svc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--service', 'all'], {
     cwd: path.join(root, 'apps/inference'),
     stdio: 'inherit',
@@ -57,6 +60,7 @@ async function main() {
       CPU_TIMESERIES_PORT: String(ports['cpu-timeseries']),
       LOG_LEVEL: 'warn',
       LLM_UPSTREAM_URL: '',
+      INFERENCE_TOKEN: token,
     },
   });
   const dir = mkdtempSync(path.join(tmpdir(), 'investiq-bench-'));
@@ -72,6 +76,7 @@ async function main() {
         logLevel: 'warn',
         inference: {
           urls,
+          token,
           timeoutMs: { llm: 60_000, sentiment: 5_000, timeseries: 5_000, 'cpu-timeseries': 15_000 },
         },
       },
