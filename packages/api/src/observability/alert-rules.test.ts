@@ -9,6 +9,7 @@ import { type RunningService, startService } from '@investiq/inference';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createReportMetrics } from '../reports/metrics';
+import { waitFor } from '../test-support/runtime';
 import { createMetrics } from './metrics';
 
 // The operator's monitoring shipped in deploy/: Prometheus rules (promtool check + unit tests, one or more
@@ -132,7 +133,7 @@ describe('Alertmanager routing: one outage, one alert', () => {
       ],
       { stdio: 'ignore' },
     );
-    await until(
+    await waitFor(
       async () => (await fetch(`${amUrl}/-/ready`).catch(() => null))?.ok,
       20_000,
       'alertmanager ready',
@@ -167,7 +168,7 @@ describe('Alertmanager routing: one outage, one alert', () => {
     expect(sent.status).toBe(200);
     // inhibited alerts are marked once their group has been through the pipeline
     type AmAlert = { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } };
-    const state = await until(
+    const state = await waitFor(
       async () => {
         const all = (await (await fetch(`${amUrl}/api/v2/alerts`)).json()) as AmAlert[];
         const done = all.length === 7 && all.filter((a) => a.status.state === 'suppressed').length === 4;
@@ -189,7 +190,7 @@ describe('Alertmanager routing: one outage, one alert', () => {
       'InvestIQMarketStale:US',
       'InvestIQWebLatencyP99:',
     ]);
-    await until(() => notified.length >= 3, 20_000, 'three notifications');
+    await waitFor(() => notified.length >= 3, 20_000, 'three notifications');
     const delivered = notified.flatMap((n) => n.alerts.map(key)).sort();
     expect(delivered).toEqual([
       'InvestIQInferenceLatencyP99:sentiment',
@@ -266,18 +267,4 @@ async function freePort(): Promise<number> {
   const port = (srv.address() as { port: number }).port;
   await new Promise((r) => srv.close(r));
   return port;
-}
-
-async function until<T>(
-  check: () => T | Promise<T>,
-  timeoutMs: number,
-  what: string,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
