@@ -37,6 +37,9 @@ let telemetry: Telemetry;
 let api: ApiServer;
 const children = new Map<Name, Child>();
 
+/** The services' bearer secret (they refuse to start without one); the api side sends it. */
+const TOKEN = 'tracing-test-inference-token';
+
 function startService(name: Name, otlp: string): Child {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--service', name], {
     cwd: INFERENCE_DIR,
@@ -44,7 +47,8 @@ function startService(name: Name, otlp: string): Child {
     env: {
       ...process.env,
       [PORT_VAR[name]]: '0',
-      HOST: '127.0.0.1',
+      INFERENCE_HOST: '127.0.0.1',
+      INFERENCE_TOKEN: TOKEN,
       LOG_LEVEL: 'info',
       LLM_UPSTREAM_URL: '',
       OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
@@ -90,6 +94,7 @@ beforeAll(async () => {
     config: {
       inference: {
         urls,
+        token: TOKEN,
         timeoutMs: { llm: 10_000, sentiment: 10_000, timeseries: 10_000, 'cpu-timeseries': 20_000 },
       },
     },
