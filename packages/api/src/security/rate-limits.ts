@@ -37,7 +37,8 @@ export const RATE_LIMITS = {
 export type RateLimitName = keyof typeof RATE_LIMITS;
 
 interface Store {
-  limiters: Map<string, RateLimiterAbstract>;
+  /** The promise, not the limiter: concurrent first requests share one construction (one CREATE TABLE). */
+  limiters: Map<string, Promise<RateLimiterAbstract>>;
 }
 const stores = new WeakMap<DatabaseHandle, Store>();
 
@@ -58,19 +59,30 @@ async function limiter(db: DatabaseHandle, name: RateLimitName): Promise<RateLim
   if (found) return found;
   const opts = { keyPrefix: `iq_${name}_${points}`, points, duration: spec.durationSeconds };
   const pool = poolOf(db);
-  let made: RateLimiterAbstract;
-  if (pool) {
-    made = await new Promise<RateLimiterAbstract>((resolve, reject) => {
-      const l: RateLimiterPostgres = new RateLimiterPostgres(
-        { ...opts, storeClient: pool, tableName: 'rate_limits', clearExpiredByTimeout: false },
-        (err?: Error) => (err ? reject(err) : resolve(l)),
-      );
-    });
-  } else {
-    made = new RateLimiterMemory(opts);
-  }
+  const made: Promise<RateLimiterAbstract> = pool
+    ? createPostgresLimiter(pool, opts).catch(() =>
+        // another process may have been creating the table at the same moment: once more, then give up
+        createPostgresLimiter(pool, opts),
+      )
+    : Promise.resolve(new RateLimiterMemory(opts));
   store.limiters.set(id, made);
+  // a failed construction is not cached: the next request tries again (the limiter still fails closed now)
+  made.catch(() => {
+    if (store.limiters.get(id) === made) store.limiters.delete(id);
+  });
   return made;
+}
+
+function createPostgresLimiter(
+  pool: unknown,
+  opts: { keyPrefix: string; points: number; duration: number },
+): Promise<RateLimiterAbstract> {
+  return new Promise<RateLimiterAbstract>((resolve, reject) => {
+    const l: RateLimiterPostgres = new RateLimiterPostgres(
+      { ...opts, storeClient: pool, tableName: 'rate_limits', clearExpiredByTimeout: false },
+      (err?: Error) => (err ? reject(err) : resolve(l)),
+    );
+  });
 }
 
 function tooMany(name: RateLimitName, res: RateLimiterRes): AppError {
