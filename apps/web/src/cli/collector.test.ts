@@ -64,7 +64,18 @@ describe('npm run collector (its own process)', () => {
           await new Promise((r) => setTimeout(r, 250));
         }
         expect(n, p.output()).toBeGreaterThanOrEqual(12);
-        const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        // the warm start writes quotes before the runtime is up; the metrics listener comes after it,
+        // and the counters after the first poll
+        let metrics = '';
+        while (
+          Date.now() < deadline &&
+          !/investiq_collector_ticks_total\{outcome="ok"\} [1-9]/.test(metrics)
+        ) {
+          metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`)
+            .then((r) => r.text())
+            .catch(() => '');
+          await new Promise((r) => setTimeout(r, 250));
+        }
         expect(metrics).toMatch(/investiq_collector_ticks_total\{outcome="ok"\} [1-9]/);
         expect(metrics).toMatch(/investiq_market_last_quote_timestamp_seconds\{market="US"\} \d/);
         expect(metrics).toContain('investiq_quote_ingest_lag_seconds_count{path="collector"}');
