@@ -87,14 +87,48 @@ export interface DataProvider {
   getNews?(ref: SymbolRef, opts?: { limit?: number; lang?: 'zh' | 'en'; until?: Date }): Promise<NewsItem[]>;
   /** Simulators only: past quotes at a fixed step, to warm up an empty intraday chart. */
   backfillQuotes?(refs: readonly SymbolRef[], from: Date, to: Date, stepMs: number): ProviderQuote[];
+  /** Intraday bars (ISO `time`), newest last; `intervalMinutes` is 1, 5, 15, 30 or 60. */
+  getIntradayBars?(ref: SymbolRef, opts: { intervalMinutes: number; from: Date; to: Date }): Promise<TBar[]>;
+  /** The whole listed universe of `market` (thousands of names for a real vendor). */
+  listUniverse?(market: TMarket): Promise<TSymbolInfo[]>;
+  /** The exchange calendar of `market` between two dates (inclusive): one entry per calendar day. */
+  getTradeCalendar?(market: TMarket, range: DateRange): Promise<TradeCalendarDay[]>;
+  /**
+   * Seconds by which this source's quotes lag the exchange, per market, when the vendor declares a delay
+   * (e.g. 15-minute HK feeds). Absent or 0: realtime.
+   */
+  readonly quoteDelaySeconds?: Partial<Record<TMarket, number>>;
 }
 
+export interface TradeCalendarDay {
+  /** `YYYY-MM-DD` in the exchange's zone. */
+  date: string;
+  open: boolean;
+}
+
+/** The kinds of data a provider chain routes separately (one chain per market and kind). */
+export const DATA_KINDS = ['quotes', 'bars', 'fundamentals', 'news', 'universe'] as const;
+export type DataKind = (typeof DATA_KINDS)[number];
+
+/**
+ * Why a provider call failed. The chain fails over on every kind except `not_found` and
+ * `invalid_request` (the next source would say the same); `forbidden` is a plan limit (Finnhub 403
+ * "You don't have access to this resource"), `quota_exhausted` a spent daily/points budget (Tushare),
+ * `rate_limited` a per-minute limit (HTTP 429), `bad_response` a malformed, truncated or non-JSON body
+ * (an HTML maintenance page is a failure, not data), `unsupported` a kind of data or market the
+ * provider does not serve.
+ */
 export type ProviderErrorKind =
   | 'rate_limited'
+  | 'quota_exhausted'
   | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
+  | 'invalid_request'
   | 'unavailable'
-  | 'bad_response';
+  | 'timeout'
+  | 'bad_response'
+  | 'unsupported';
 
 export class ProviderError extends Error {
   override readonly name = 'ProviderError';

@@ -1,0 +1,1 @@
+export type { VendorBudget, VendorDescriptor, VendorOptions } from './types';
