@@ -157,7 +157,8 @@ describe('Finnhub adapter', () => {
       symbol: 'AAPL',
       currency: 'USD',
       fiscalPeriodEnd: '2025-09-27',
-      asOf: '2025-10-30T18:04:43.000Z',
+      // EDGAR acceptance 2025-10-30 18:04:43 US Eastern (EDT, UTC-4)
+      asOf: '2025-10-30T22:04:43.000Z',
       income: {
         revenue: 416161000000,
         grossProfit: 195201000000,

@@ -10,6 +10,7 @@
  * in a URL, a log line or an error message.
  */
 import { SYMBOL_PATTERNS, type TBar, type TMarket, type TSymbolInfo } from '@investiq/contracts';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import {
   type DataProvider,
@@ -263,13 +264,12 @@ export class FinnhubProvider implements DataProvider {
     const m = metric.metric ?? {};
     const pe = firstNumber(m, ['peAnnual', 'peExclExtraAnnual', 'peTTM']);
     const pb = firstNumber(m, ['pbAnnual', 'pb']);
-    const filed = latest.acceptedDate ?? latest.filedDate ?? latest.endDate;
     return {
       market: 'US',
       symbol: ref.symbol,
       currency: profile.currency || 'USD',
       fiscalPeriodEnd: latest.endDate.slice(0, 10),
-      asOf: new Date(`${filed.replace(' ', 'T').slice(0, 19)}Z`).toISOString(),
+      asOf: filedAt(latest, ref.symbol),
       income: {
         revenue: c.revenue,
         grossProfit: c.grossProfit,
@@ -438,6 +438,26 @@ function readStatements(report: {
     if (le !== undefined) s.totalLiabilities = le - s.equity;
   }
   return s;
+}
+
+/**
+ * When the figures became public: EDGAR's acceptance time, which is US Eastern and which Finnhub passes on
+ * as a zone-less `YYYY-MM-DD HH:mm:ss`; the filing date (midnight Eastern) when it is absent.
+ */
+function filedAt(
+  d: { acceptedDate?: string | undefined; filedDate?: string | undefined },
+  symbol: string,
+): string {
+  const raw = (d.acceptedDate ?? d.filedDate ?? '').slice(0, 19);
+  const dt = DateTime.fromFormat(raw, 'yyyy-MM-dd HH:mm:ss', { zone: 'America/New_York' });
+  if (!dt.isValid) {
+    throw new ProviderError(
+      FINNHUB_ID,
+      'bad_response',
+      `annual report of ${symbol} has no valid filing time ('${raw}')`,
+    );
+  }
+  return dt.toJSDate().toISOString();
 }
 
 function growth(cur: number | undefined, prev: number | undefined): number | null {

@@ -36,6 +36,9 @@ beforeAll(async () => {
     { path: '/gbk', headers: { 'content-type': 'text/plain; charset=GBK' }, body: GBK_BYTES },
     { path: '/hang', hang: true },
     { path: '/slow', delayMs: 50, body: { late: true } },
+    { path: '/stall', stallAfterBytes: 10, body: { a: 'a body that never finishes arriving' } },
+    { path: '/reset', resetAfterBytes: 10, body: { a: 'a body whose connection drops' } },
+    { method: 'POST', path: '/post', body: { ok: true } },
   ]);
 });
 afterAll(async () => {
@@ -93,6 +96,25 @@ describe('vendorFetchJson', () => {
   it('times out on a server that never answers', async () => {
     const e = await kindOf(vendorFetchJson('t', `${server.url}/hang`, { timeoutMs: 100 }));
     expect(e.kind).toBe('timeout');
+  });
+
+  it('times out when the body stalls after the headers', async () => {
+    const e = await kindOf(vendorFetchJson('t', `${server.url}/stall`, { timeoutMs: 150 }));
+    expect(e.kind).toBe('timeout');
+  });
+
+  it('a connection dropped mid-body is unavailable', async () => {
+    const e = await kindOf(vendorFetchJson('t', `${server.url}/reset`, { timeoutMs: 2_000 }));
+    expect(e.kind).toBe('unavailable');
+  });
+
+  it('POSTs a JSON body (Tushare-style APIs)', async () => {
+    await expect(
+      vendorFetchJson('t', `${server.url}/post`, { method: 'POST', body: { api_name: 'daily', token: 'x' } }),
+    ).resolves.toEqual({ ok: true });
+    const req = server.requests.at(-1);
+    expect(req?.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(req?.body ?? '')).toEqual({ api_name: 'daily', token: 'x' });
   });
 
   it('a delay within the timeout is fine', async () => {

@@ -197,7 +197,8 @@ async function exchange(provider: string, rawUrl: string, opts: VendorHttpOption
   let body: string | undefined;
   if (opts.body !== undefined) {
     body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-    if (typeof opts.body !== 'string') headers['content-type'] ??= 'application/json';
+    const hasType = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
+    if (typeof opts.body !== 'string' && !hasType) headers['content-type'] = 'application/json';
   }
   const doFetch = opts.fetch ?? fetch;
 

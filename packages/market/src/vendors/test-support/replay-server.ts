@@ -40,6 +40,10 @@ export interface ReplayRoute {
   delayMs?: number;
   /** Accept the request and never answer (timeouts). */
   hang?: boolean;
+  /** Send the headers (with the full content-length) and this many body bytes, then stall (body timeouts). */
+  stallAfterBytes?: number;
+  /** Send the headers and this many body bytes, then reset the connection (a dropped transfer). */
+  resetAfterBytes?: number;
 }
 
 export interface RecordedRequest {
@@ -105,7 +109,14 @@ export async function startReplayServer(
         ...route.headers,
         'content-length': String(body.byteLength),
       });
-      res.end(body);
+      const cut = route.stallAfterBytes ?? route.resetAfterBytes;
+      if (cut === undefined) {
+        res.end(body);
+        return;
+      }
+      res.write(body.subarray(0, cut), () => {
+        if (route.resetAfterBytes !== undefined) res.socket?.resetAndDestroy();
+      });
     };
     if (route.delayMs) {
       const t = setTimeout(() => {
