@@ -240,9 +240,10 @@ async function exchange(provider: string, rawUrl: string, opts: VendorHttpOption
   const custom = opts.classifyError?.(errRes);
   if (custom) throw custom;
   const kind = kindForStatus(res.status);
-  const detail = vendorErrorText(text) ?? (text.trim() ? excerpt(text, opts.secrets) : 'empty body');
+  const own = vendorErrorText(text) ?? text;
+  const detail = own.trim() ? excerpt(own, opts.secrets) : 'empty body';
   const retryAfterSeconds = kind === 'rate_limited' ? parseRetryAfter(res.headers, opts.now?.()) : undefined;
-  throw new ProviderError(provider, kind, `${what}: HTTP ${res.status}: ${redact(detail, opts.secrets)}`, {
+  throw new ProviderError(provider, kind, `${what}: HTTP ${res.status}: ${detail}`, {
     retryAfterSeconds,
   });
 }
