@@ -101,7 +101,7 @@ describe.skipIf(!pgUrl)('collector leadership on PostgreSQL (several processes)'
 
     await waitFor(() => leader.collector.status().ticks >= 5, 15_000, 'five leader ticks');
     expect(leader.collector.status()).toMatchObject({ state: 'running', role: 'leader', lastError: null });
-    expect(leader.collector.status().lastInserted + (await quoteCount())).toBeGreaterThan(0);
+    expect(await quoteCount()).toBeGreaterThan(0); // written by the leader: the standby never ticked
     // several of the standby's retry intervals have passed: it still holds nothing and did nothing
     expect(standby.collector.status()).toMatchObject({ state: 'stopped', role: 'standby', ticks: 0 });
     expect(standby.logs.join('')).toContain('collector standby: another process holds the lock');
