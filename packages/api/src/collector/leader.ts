@@ -74,10 +74,11 @@ export function startLeadership(db: DatabaseHandle, opts: LeadershipOptions): Le
     return chain;
   };
 
-  const demote = async (reason: string) => {
-    const s = session;
+  /** The session `lost` is gone: drop it (if it is still the current one) and, if leading, stop the work. */
+  const demote = async (lost: DedicatedSession | null, reason: string) => {
+    if (lost !== session) return; // already replaced by a newer session
     session = null;
-    await s?.end();
+    await lost?.end();
     if (role === 'leader') {
       setRole('standby');
       opts.log.warn({ reason }, `${opts.name} lost the lock: stopped, standing by`);
@@ -92,9 +93,7 @@ export function startLeadership(db: DatabaseHandle, opts: LeadershipOptions): Le
         const s = await connect();
         if (stopped) return void (await s.end());
         session = s;
-        s.onLost((err) => {
-          if (session === s) void enqueue(() => demote(err.message));
-        });
+        s.onLost((err) => void enqueue(() => demote(s, err.message)));
       }
       if (role === 'leader') {
         await session.query('SELECT 1'); // the session is alive, so the lock is still ours
@@ -114,7 +113,7 @@ export function startLeadership(db: DatabaseHandle, opts: LeadershipOptions): Le
         opts.log.info({ lock: opts.lock, retryMs }, `${opts.name} standby: another process holds the lock`);
       }
     } catch (err) {
-      await demote(err instanceof Error ? err.message : String(err));
+      await demote(session, err instanceof Error ? err.message : String(err));
       opts.log.warn({ err: String(err) }, `${opts.name} leadership: database unavailable, retrying`);
     }
   };
