@@ -49,19 +49,22 @@ async function stopProcess(p: Proc, shared: DatabaseHandle) {
 }
 
 describe('collector leadership on PGlite (one process)', () => {
+  let db: DatabaseHandle;
+  beforeAll(async () => {
+    db = await createDatabase({ dataDir: 'memory://' }); // opening + migrating PGlite: in the hook's budget
+    await syncSymbols(db, createDemoMarket({ seed: 42, alwaysOpen: true }));
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
   it('is alone and polls; stopping stops the collector', async () => {
-    const db = await createDatabase({ dataDir: 'memory://' });
-    try {
-      await syncSymbols(db, createDemoMarket({ seed: 42, alwaysOpen: true }));
-      const p = await startProcess(undefined, db);
-      expect(p.leadership.role()).toBe('alone');
-      await waitFor(() => p.collector.status().ticks >= 2, 10_000, 'two ticks');
-      expect(p.collector.status()).toMatchObject({ state: 'running', role: 'alone', lastError: null });
-      await p.leadership.stop();
-      expect(p.collector.status()).toMatchObject({ state: 'stopped', role: 'stopped' });
-    } finally {
-      await db.close();
-    }
+    const p = await startProcess(undefined, db);
+    expect(p.leadership.role()).toBe('alone');
+    await waitFor(() => p.collector.status().ticks >= 2, 10_000, 'two ticks');
+    expect(p.collector.status()).toMatchObject({ state: 'running', role: 'alone', lastError: null });
+    await p.leadership.stop();
+    expect(p.collector.status()).toMatchObject({ state: 'stopped', role: 'stopped' });
   });
 });
 
