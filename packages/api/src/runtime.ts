@@ -3,6 +3,7 @@ import type { DataProvider } from '@investiq/market';
 import { createDemoMarket } from '@investiq/market/demo';
 import { BacktestService } from './backtests/backtest-service';
 import { Collector } from './collector/collector';
+import { leadCollector } from './collector/leader';
 import type { StreamLimits } from './http/stream-guard';
 import { syncDailyBars, syncSymbols } from './market/sync-market';
 import { createLogger, type Logger } from './observability/logger';
@@ -24,7 +25,8 @@ export interface RuntimeConfig {
   database?: { connectTimeoutMs?: number; statementTimeoutMs?: number };
   provider: 'demo';
   demo: { seed: number; alwaysOpen: boolean };
-  collector: { enabled: boolean; intervalMs: number };
+  /** leaderRetryMs: how often a standby collector retries the cluster lock (collector/leader.ts, default 5 s). */
+  collector: { enabled: boolean; intervalMs: number; leaderRetryMs?: number };
   quotes: {
     defaultMaxAgeSeconds: number;
     retentionDays: number;
@@ -133,7 +135,11 @@ export async function createRuntime(
     metrics,
     now,
   });
-  if (config.collector.enabled) collector.start();
+  // One polling collector per database: started under the PostgreSQL advisory lock (collector/leader.ts).
+  const leadership = config.collector.enabled
+    ? leadCollector(db, collector, { log, retryMs: config.collector.leaderRetryMs })
+    : null;
+  await leadership?.ready;
 
   const maintenance = setInterval(() => {
     maintain(db, now, log).catch((err) => log.warn({ err: String(err) }, 'maintenance failed'));
@@ -175,6 +181,7 @@ export async function createRuntime(
       await backtests.close();
       stopPurge();
       await reporting.close();
+      await leadership?.stop();
       await collector.stop();
       await hub.stop();
       await stopSettings();

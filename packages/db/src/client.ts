@@ -47,6 +47,18 @@ export interface DatabaseHandle {
   close(): Promise<void>;
   /** Human-readable location, without credentials. */
   describe(): string;
+  /**
+   * PostgreSQL only (PGlite is one process): a new session outside the pool, for state that lives as long as
+   * a connection (session-level advisory locks: collector leadership). The caller ends it.
+   */
+  session?(): Promise<DedicatedSession>;
+}
+
+/** One PostgreSQL connection of its own; `onLost` fires once when the server or the network ends it. */
+export interface DedicatedSession {
+  query: QueryFn;
+  onLost(handler: (err: Error) => void): void;
+  end(): Promise<void>;
 }
 
 export interface ListenOptions {
@@ -217,6 +229,35 @@ async function openPostgres(
       await pool.end();
     },
     describe: () => redact(url),
+    async session() {
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis, keepAlive: true });
+      const handlers: Array<(err: Error) => void> = [];
+      let over = false;
+      const lost = (err: Error) => {
+        if (over) return;
+        over = true;
+        client.end().catch(() => {});
+        for (const h of handlers) h(err);
+      };
+      client.on('error', lost);
+      client.on('end', () => lost(new Error('the database session ended')));
+      try {
+        await client.connect();
+      } catch (err) {
+        over = true;
+        await client.end().catch(() => {});
+        throw err;
+      }
+      return {
+        query: async <T>(sql: string, params: unknown[] = []) =>
+          (await client.query(sql, params)).rows as T[],
+        onLost: (h: (err: Error) => void) => void handlers.push(h),
+        async end() {
+          over = true;
+          await client.end().catch(() => {});
+        },
+      };
+    },
   };
 }
 

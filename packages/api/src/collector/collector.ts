@@ -5,6 +5,7 @@ import type { Logger } from '../observability/logger';
 import { type Metrics, recordIngest } from '../observability/metrics';
 import { ingestQuotes, parseIngestBatch } from '../quotes/ingest-quotes';
 import { createPolicy, type NamedPolicy } from '../resilience';
+import type { LeadershipRole } from './leader';
 
 export interface CollectorStatus {
   state: 'running' | 'paused' | 'stopped';
@@ -17,6 +18,8 @@ export interface CollectorStatus {
   lastError: string | null;
   lastInserted: number;
   breaker: string;
+  /** Cluster leadership (collector/leader.ts): 'leader' polls, 'standby' waits, 'alone' on PGlite; null: not led. */
+  role: LeadershipRole | null;
 }
 
 export interface CollectorDeps {
@@ -48,6 +51,7 @@ export class Collector {
   private symbolCount = 0;
   private readonly policy: NamedPolicy;
   private readonly now: () => Date;
+  private role: LeadershipRole | null = null;
 
   constructor(private readonly deps: CollectorDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -87,6 +91,11 @@ export class Collector {
     await this.inFlight;
   }
 
+  /** Set by collector/leader.ts. */
+  setRole(role: LeadershipRole): void {
+    this.role = role;
+  }
+
   status(): CollectorStatus {
     return {
       state: this.state,
@@ -99,6 +108,7 @@ export class Collector {
       lastError: this.lastError,
       lastInserted: this.lastInserted,
       breaker: this.policy.breakerState(),
+      role: this.role,
     };
   }
 
