@@ -51,6 +51,7 @@ describe('parseBarsCsv', () => {
       'open',
       /open must be a number \(got 'abc'\)/,
     ],
+    ['seven decimals', 'CN,600519.SH,2024-01-02,1.0000001,2,1,1.5,1', 'open', /more than 6 decimal places/],
     ['zero close', 'CN,600519.SH,2024-01-02,1,2,1,0,1', 'close', /close must be positive/],
     ['negative low', 'CN,600519.SH,2024-01-02,1,2,-1,1,1', 'low', /low must be positive/],
     ['high below low', 'CN,600519.SH,2024-01-02,1,1,2,1,1', 'high', /high 1 is below low 2/],

@@ -92,6 +92,9 @@ const ZMarketField = z.string().refine((s) => (MARKETS as readonly string[]).inc
 const ZPriceField = z
   .string()
   .refine((s) => decimal.test(s), { message: 'must be a number' })
+  .refine((s) => !/\.\d{7,}$/.test(s), {
+    message: 'has more than 6 decimal places (prices are numeric(20,6))',
+  })
   .transform(Number)
   .refine((n) => n > 0, { message: 'must be positive' })
   .refine((n) => n < MAX_PRICE, { message: `must be below ${MAX_PRICE}` });
