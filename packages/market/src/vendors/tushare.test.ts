@@ -137,8 +137,8 @@ describe('Tushare adapter against a replay server', () => {
     ['low-points', 'forbidden', /没有访问该接口的权限/],
     ['per-minute', 'rate_limited', /每分钟最多访问/],
     ['daily-quota', 'quota_exhausted', /每天最多访问/],
-    ['html', 'bad_response', /HTML/],
-    ['truncated', 'bad_response', /not valid JSON/],
+    ['html', 'bad_response', /non-JSON body/],
+    ['truncated', 'bad_response', /malformed JSON/],
     ['bad-row', 'bad_response', /'close' is not a number/],
     ['http-502', 'unavailable', /HTTP 502/],
   ];

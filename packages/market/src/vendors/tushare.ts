@@ -10,7 +10,7 @@ import {
   type SymbolRef,
   type TradeCalendarDay,
 } from '../provider';
-import { looksLikeHtml, requestText } from './cn-http';
+import { parseJsonBody, validateShape, vendorFetchText } from './http';
 import type { VendorOptions } from './types';
 
 /**
@@ -114,33 +114,23 @@ export class TushareProvider implements DataProvider {
     fields: readonly string[],
   ): Promise<Row[]> {
     if (!this.token) throw new ProviderError(TUSHARE_ID, 'unauthorized', 'no Tushare token configured');
-    const res = await requestText(TUSHARE_ID, this.opts, this.baseUrl, {
+    const what = `POST ${this.baseUrl} ${apiName}`;
+    const text = await vendorFetchText(TUSHARE_ID, this.baseUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ api_name: apiName, token: this.token, params, fields: fields.join(',') }),
+      body: { api_name: apiName, token: this.token, params, fields: fields.join(',') },
+      fetch: this.opts.fetch,
+      timeoutMs: this.opts.timeoutMs,
+      now: this.opts.now,
+      secrets: [this.token],
     });
-    if (looksLikeHtml(res.text)) {
-      throw new ProviderError(
-        TUSHARE_ID,
-        'bad_response',
-        `${apiName}: HTML page instead of JSON (maintenance?)`,
-      );
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(res.text);
-    } catch (err) {
-      throw new ProviderError(TUSHARE_ID, 'bad_response', `${apiName}: body is not valid JSON (truncated?)`, {
-        cause: err,
-      });
-    }
-    const parsed = ZEnvelope.safeParse(json);
-    if (!parsed.success) {
-      throw new ProviderError(TUSHARE_ID, 'bad_response', `${apiName}: unexpected answer shape`, {
-        cause: parsed.error,
-      });
-    }
-    const { code, msg, data } = parsed.data;
+    // An HTML maintenance page, an empty or truncated body → bad_response (shared rules of http.ts).
+    const envelope = validateShape(
+      TUSHARE_ID,
+      ZEnvelope,
+      parseJsonBody(TUSHARE_ID, text, what, '', [this.token]),
+      what,
+    );
+    const { code, msg, data } = envelope;
     if (code !== 0) throw classifyTushareError(code, msg ?? '');
     if (!data) throw new ProviderError(TUSHARE_ID, 'bad_response', `${apiName}: code 0 without data`);
     return data.items.map((item, i) => {
