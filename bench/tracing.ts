@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApiToken, ingestQuotes, parseIngestBatch } from '@investiq/api';
+import { createApiToken, ingestQuotes, parseIngestBatch, SRateLimits, setSetting } from '@investiq/api';
 import { createDatabase, ensureQuotePartitions } from '@investiq/db';
 import { withDatabase } from '@investiq/db/testing';
 import { createDemoMarket } from '@investiq/market/demo';
@@ -81,6 +81,14 @@ async function main() {
     const quotes = market.backfillQuotes(refs, new Date(now.getTime() - 3_600_000), now, 10_000);
     await ingestQuotes(handle, parseIngestBatch(quotes, { now, retentionDays: 30, defaultSource: 'demo' }));
     const { token } = await createApiToken(handle, { name: 'bench', role: 'viewer' });
+    // three servers share one token and one limiter table: lift the per-token limit (6000/min by default)
+    // far above what they can serve, so every side pays the same limiter cost and none is refused
+    await setSetting(
+      handle,
+      SRateLimits,
+      { ...SRateLimits.default, tokenPerMinute: 1_000_000 },
+      'system:bench',
+    );
 
     const plain = { ...process.env, BENCH_DATABASE_URL: url };
     for (const k of Object.keys(plain)) if (k.startsWith('OTEL_')) delete plain[k];
