@@ -168,15 +168,13 @@ async function main() {
       console.log(
         `  tracing ${name.padEnd(4)}: ${rps(rs).toFixed(0)} req/s (rounds ${rs.map((x) => x.r.requests.average.toFixed(0)).join(', ')}), p50 ${p(rs, 'p50')} ms, p99 ${p(rs, 'p99')} ms, server CPU ${cpu(rs).toFixed(2)} ms/request`,
       );
-    console.log(
-      `  OTLP export requests received: ${exports} (${exportsBefore} before the final flush), ${PROTOCOL}`,
-    );
+    console.log(`  OTLP export requests received: ${exports} (${exportsBefore} before the final flush)`);
     if (receiver.spans.length > 0) {
       const names = new Map<string, number>();
       for (const s of receiver.spans) names.set(s.name, (names.get(s.name) ?? 0) + 1);
       const traces = new Set(receiver.spans.map((s) => s.traceId)).size;
       console.log(
-        `  spans received: ${receiver.spans.length} in ${traces} traces; by name: ${[...names].map(([n, c]) => `${n} ${c}`).join(', ')}`,
+        `  spans received as http/json (sides exporting JSON): ${receiver.spans.length} in ${traces} traces; by name: ${[...names].map(([n, c]) => `${n} ${c}`).join(', ')}`,
       );
     }
     const off = sides.get('off')!;
