@@ -31,18 +31,16 @@ function packageOf(url: string): string {
   return url === '' ? '(native/VM)' : url;
 }
 
-function summarise(file: string, top: number): void {
+function summarise(file: string, top: number, only: RegExp | null): void {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  for (const [i, id] of p.samples.entries()) self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const idle = [...self].filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)');
   const busy = total - idle.reduce((a, [, t]) => a + t, 0);
   const pkgs = new Map<string, number>();
   const fns = new Map<string, number>();
-  // FILTER=regex lists only functions of matching packages (e.g. FILTER='opentelemetry|async_hooks')
-  const only = process.env.FILTER ? new RegExp(process.env.FILTER) : null;
   for (const [id, t] of self) {
     const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
     if (functionName === '(idle)') continue;
@@ -61,9 +59,16 @@ function summarise(file: string, top: number): void {
   for (const [k, t] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`    ${pct(t)}  ${k}`);
 }
 
-const files = process.argv.slice(2);
+// --top=N rows per list (25); --filter=REGEX lists only functions of matching packages
+// (e.g. --filter='opentelemetry|async_hooks')
+const args = process.argv.slice(2);
+const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const files = args.filter((a) => !a.startsWith('--'));
 if (files.length === 0) {
-  console.error('usage: npx tsx bench/cpuprofile-summary.ts FILE.cpuprofile [...]');
+  console.error(
+    'usage: npx tsx bench/cpuprofile-summary.ts [--top=N] [--filter=REGEX] FILE.cpuprofile [...]',
+  );
   process.exit(2);
 }
-for (const f of files) summarise(f, Number(process.env.TOP ?? 25));
+const filter = flag('filter');
+for (const f of files) summarise(f, Number(flag('top') ?? 25), filter ? new RegExp(filter) : null);
