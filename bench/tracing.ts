@@ -6,6 +6,9 @@
  * database; rounds alternate so a change in machine load hits each. Aim: on/off ≥ 0.90 (≤ 10 % cost).
  * Run: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/tracing.ts
  * (a throwaway database is created next to the given one and dropped afterwards).
+ * More traced variants in the same run: BENCH_EXTRA_SIDES='{"name":{"OTEL_…":"…"}}' (BENCH_EXPERIMENT=als in a
+ * side's environment runs it untraced with only an AsyncLocalStorage in use); OTEL settings for every traced
+ * side: BENCH_OTEL_ENV='{…}'; CPU profiles: BENCH_CPU_PROF=DIR (then bench/cpuprofile-summary.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -89,7 +92,7 @@ async function main() {
     const quotes = market.backfillQuotes(refs, new Date(now.getTime() - 3_600_000), now, 10_000);
     await ingestQuotes(handle, parseIngestBatch(quotes, { now, retentionDays: 30, defaultSource: 'demo' }));
     const { token } = await createApiToken(handle, { name: 'bench', role: 'viewer' });
-    // three servers share one token and one limiter table: lift the per-token limit (6000/min by default)
+    // all servers share one token and one limiter table: lift the per-token limit (6000/min by default)
     // far above what they can serve, so every side pays the same limiter cost and none is refused
     await setSetting(
       handle,
