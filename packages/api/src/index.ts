@@ -4,7 +4,17 @@ export { ROLES, type Role, roleAtLeast } from './auth/roles';
 export { countUsers, createUser, listUsers } from './auth/users';
 export { Collector, type CollectorStatus } from './collector/collector';
 export { AppError, type AppErrorCode, isAppError } from './errors';
+export { exactCodeCandidates, type SymbolHit, searchSymbols } from './market/search-symbols';
+export { pinyinInitials } from './market/symbol-text';
 export { listSymbols, syncDailyBars, syncSymbols } from './market/sync-market';
+export {
+  refreshCalendar,
+  startUniverseRefresh,
+  storeUniverse,
+  syncUniverse,
+  type UniverseSource,
+  type UniverseSyncResult,
+} from './market/universe';
 export { createLogger, type Logger } from './observability/logger';
 export { createMetrics, type Metrics } from './observability/metrics';
 export { decideFreshness, type FreshnessOptions } from './quotes/decide-freshness';
