@@ -8,4 +8,6 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;--> statement-breakpoint
 UPDATE "symbols" SET "search_text" = lower("symbol" || ' ' || "name" || ' ' || "name_zh");--> statement-breakpoint
 CREATE INDEX "symbols_search_trgm" ON "symbols" USING gin ("search_text" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "symbols_pinyin_prefix" ON "symbols" ("pinyin" text_pattern_ops);--> statement-breakpoint
-CREATE INDEX "symbols_symbol_prefix" ON "symbols" (lower("symbol") text_pattern_ops);
+CREATE INDEX "symbols_symbol_prefix" ON "symbols" (lower("symbol") text_pattern_ops);--> statement-breakpoint
+CREATE INDEX "symbols_name_prefix" ON "symbols" (lower("name") text_pattern_ops);--> statement-breakpoint
+CREATE INDEX "symbols_name_zh_prefix" ON "symbols" ("name_zh" text_pattern_ops);

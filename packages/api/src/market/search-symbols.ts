@@ -68,9 +68,10 @@ const toHit = (r: Row): SymbolHit => ({
 /**
  * Symbol search over the whole stored universe, best match first: exact code (600519, 600519.SH, 700,
  * 0700, AAPL, aapl), exact name or pinyin initials, code prefix, name/pinyin-initials prefix (`gzmt` →
- * 贵州茅台), substring, then — when that leaves room — typo-tolerant matches by pg_trgm word similarity.
- * Indexes: primary key (exact codes), text_pattern_ops on lower(symbol) and pinyin (prefixes), GIN
- * trigram on search_text (substring and fuzzy). An empty query lists the tracked symbols.
+ * 贵州茅台), then substring; only when nothing matched as typed, typo-tolerant matches by pg_trgm word
+ * similarity. Indexes (migration 0007): text_pattern_ops on lower(symbol), lower(name), name_zh and
+ * pinyin (exact and prefix), GIN trigram on search_text (substring and typos). Within a rank, tracked
+ * symbols come first, then shorter codes. An empty query lists the tracked symbols.
  */
 export async function searchSymbols(
   db: DatabaseHandle,
@@ -90,36 +91,51 @@ export async function searchSymbols(
   }
   const q = raw.toLowerCase();
   const prefix = `${likeEscape(q)}%`;
-  const rawPrefix = `${likeEscape(raw)}%`;
-  const codes = exactCodeCandidates(raw);
-  const rows = await db.query<Row>(
-    `SELECT ${COLUMNS},
-            CASE WHEN symbol = ANY($3::text[]) THEN 0
-                 WHEN lower(name) = $1 OR name_zh = $2 OR pinyin = $1 THEN 1
-                 WHEN lower(symbol) LIKE $4 THEN 2
-                 WHEN pinyin LIKE $4 OR lower(name) LIKE $4 OR name_zh LIKE $5 THEN 3
-                 ELSE 4 END AS rank
-       FROM symbols
-      WHERE ($6::text IS NULL OR market = $6)
-        AND (symbol = ANY($3::text[]) OR lower(symbol) LIKE $4 OR pinyin LIKE $4 OR lower(name) LIKE $4
-             OR name_zh LIKE $5 OR (length($1) >= 2 AND search_text LIKE $7))
-      ORDER BY rank, tracked DESC, length(symbol), symbol
-      LIMIT $8`,
-    [q, raw, codes, prefix, rawPrefix, market, `%${likeEscape(q)}%`, limit],
-  );
-  const hits = rows.map(toHit);
-  if (hits.length >= limit || q.length < 3) return hits;
+  const codes = exactCodeCandidates(raw).map((c) => c.toLowerCase());
+  // A: exact code, exact name/pinyin, code prefix, name/pinyin prefix — every arm has an index
+  const hits = (
+    await db.query<Row>(
+      `SELECT ${COLUMNS},
+              CASE WHEN lower(symbol) = ANY($3::text[]) THEN 0
+                   WHEN lower(name) = $1 OR name_zh = $2 OR pinyin = $1 THEN 1
+                   WHEN lower(symbol) LIKE $4 THEN 2
+                   ELSE 3 END AS rank
+         FROM symbols
+        WHERE ($6::text IS NULL OR market = $6)
+          AND (lower(symbol) = ANY($3::text[]) OR lower(symbol) LIKE $4 OR pinyin LIKE $4
+               OR lower(name) LIKE $4 OR name_zh LIKE $5)
+        ORDER BY rank, tracked DESC, length(symbol), symbol
+        LIMIT $7`,
+      [q, raw, codes, prefix, `${likeEscape(raw)}%`, market, limit],
+    )
+  ).map(toHit);
+  if (hits.length >= limit) return hits;
+  // B: substring anywhere in code forms, names or pinyin (trigram index from 3 characters on)
+  if ([...q].length >= 2) {
+    const more = await db.query<Row>(
+      `SELECT ${COLUMNS}, 4 AS rank FROM symbols
+        WHERE search_text LIKE $1 AND ($2::text IS NULL OR market = $2) AND NOT (symbol = ANY($3::text[]))
+        ORDER BY tracked DESC, length(symbol), symbol
+        LIMIT $4`,
+      [`%${likeEscape(q)}%`, market, hits.map((h) => h.symbol), limit - hits.length],
+    );
+    hits.push(...more.map(toHit));
+  }
+  // C: typo-tolerant, only when nothing matched as typed
+  if (hits.length > 0 || [...q].length < 3) return hits;
   const fuzzy = await db.transaction(async (tx) => {
-    // the `<%` operator uses this threshold and can use the GIN trigram index
+    // the `<%` operator takes this threshold and can use the GIN trigram index
     await tx(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(FUZZY_THRESHOLD)]);
+    // word_similarity on every row is the slow path (≈ 40 µs a row in PGlite); the planner underrates it
+    await tx(`SELECT set_config('enable_seqscan', 'off', true)`);
     return tx<Row>(
       `SELECT ${COLUMNS}, 5 AS rank
          FROM symbols
-        WHERE $1 <% search_text AND ($2::text IS NULL OR market = $2) AND NOT (symbol = ANY($3::text[]))
+        WHERE $1 <% search_text AND ($2::text IS NULL OR market = $2)
         ORDER BY word_similarity($1, search_text) DESC, tracked DESC, symbol
-        LIMIT $4`,
-      [q, market, hits.map((h) => h.symbol), limit - hits.length],
+        LIMIT $3`,
+      [q, market, limit],
     );
   });
-  return [...hits, ...fuzzy.map(toHit)];
+  return fuzzy.map(toHit);
 }
