@@ -57,6 +57,17 @@ export function isTradingDay(market: TMarket, date: string): boolean {
   return kind === 'regular' || kind === 'half_day';
 }
 
+/** The last trading day strictly before local `date` (`YYYY-MM-DD`). */
+export function previousTradingDay(market: TMarket, date: string): string {
+  let d = DateTime.fromISO(date, { zone: 'UTC' });
+  for (let i = 0; i < SEARCH_DAYS; i++) {
+    d = d.minus({ days: 1 });
+    const iso = d.toISODate()!;
+    if (isTradingDay(market, iso)) return iso;
+  }
+  throw new RangeError(`no ${market} trading day within ${SEARCH_DAYS} days before ${date}`);
+}
+
 /** The sessions of local `date` (minutes since local midnight); empty on weekends and holidays. */
 export function sessionsOn(market: TMarket, date: string): Sessions {
   const kind = calendarDay(market, date).kind;

@@ -6,6 +6,7 @@ import {
   lastClose,
   marketPhase,
   nextOpen,
+  previousTradingDay,
   sessionsOn,
   tradingClock,
 } from '../sessions';
@@ -139,5 +140,23 @@ describe('US (NYSE/Nasdaq)', () => {
     expect(marketPhase('US', new Date('2025-03-08T15:00:00Z')).phase).toBe('non_trading_day');
     expect(marketPhase('US', new Date('2025-03-07T12:00:00Z')).phase).toBe('pre_open');
     expect(marketPhase('US', new Date('2025-03-07T22:00:00Z')).phase).toBe('after_close');
+  });
+});
+
+describe('the demo market outside sessions', () => {
+  it('quotes the last real session close on a holiday, not a close on the holiday itself', async () => {
+    const { createDemoMarket } = await import('../demo');
+    const now = new Date('2025-02-03T04:00:00Z'); // Mon, CN Spring Festival closure
+    const [q] = await createDemoMarket({ seed: 1, now: () => now }).getQuotes([
+      { market: 'CN', symbol: '600519.SH' },
+    ]);
+    expect(q!.ts.toISOString()).toBe('2025-01-27T07:00:00.000Z'); // Mon 2025-01-27 15:00 CST
+    expect(previousTradingDay('CN', '2025-02-05')).toBe('2025-01-27');
+    // the day after Thanksgiving closes at 13:00 New York: before the next open, that is the last quote
+    const sat = new Date('2025-11-29T15:00:00Z');
+    const [us] = await createDemoMarket({ seed: 1, now: () => sat }).getQuotes([
+      { market: 'US', symbol: 'AAPL' },
+    ]);
+    expect(us!.ts.toISOString()).toBe('2025-11-28T18:00:00.000Z');
   });
 });
