@@ -1,6 +1,6 @@
 'use client';
 import { REPORT_MODULES, type TReportModule } from '@investiq/api/reports';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { type FormEvent, Suspense, useState } from 'react';
 import { useDict, usePrefs } from '~/lib/i18n';
