@@ -137,6 +137,7 @@ describe('US (NYSE/Nasdaq)', () => {
 
   it('answers the weekday rule outside the shipped years', () => {
     expect(calendarDay('US', '2031-07-04')).toMatchObject({ kind: 'regular', basis: 'weekday_rule' });
+    expect(() => isTradingDay('US', '2025/07/04')).toThrow(/not YYYY-MM-DD/);
     expect(marketPhase('US', new Date('2025-03-08T15:00:00Z')).phase).toBe('non_trading_day');
     expect(marketPhase('US', new Date('2025-03-07T12:00:00Z')).phase).toBe('pre_open');
     expect(marketPhase('US', new Date('2025-03-07T22:00:00Z')).phase).toBe('after_close');

@@ -87,6 +87,7 @@ function weekdayOf(date: string): number {
  * covers, and without an override, every weekday counts as a regular trading day.
  */
 export function calendarDay(market: TMarket, date: string): CalendarDayInfo {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new RangeError(`calendar date '${date}' is not YYYY-MM-DD`);
   const idx = indexOf(market);
   const over = overrides.get(market)?.get(date);
   const weekend = weekdayOf(date) > 5;
