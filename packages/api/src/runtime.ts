@@ -9,6 +9,7 @@ import { syncDailyBars, syncSymbols } from './market/sync-market';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { type RecentLogs, recentLogsOf } from './observability/recent-errors';
+import { freshnessOptions } from './quotes/freshness-options';
 import { ingestQuotes, parseIngestBatch } from './quotes/ingest-quotes';
 import { QuoteHub } from './quotes/quote-hub';
 import type { InferenceConfig, InferenceGateway } from './reports/inference-gateway';
@@ -153,6 +154,7 @@ export async function createRuntime(
     now,
     inference: config.inference,
     quoteMaxAgeSeconds: config.quotes.defaultMaxAgeSeconds,
+    quoteFreshness: freshnessOptions({ config }), // exchange calendars (cal)
     registry: metrics.registry,
     leaseMs: config.reportLeaseMs,
   });

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { withChildSpan } from '@investiq/telemetry';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
@@ -126,7 +127,8 @@ async function openPglite(opts: CreateDatabaseOptions): Promise<DatabaseHandle &
   const dataDir = opts.dataDir ?? './data/pglite';
   // 0700: the database files (and the secrets key file beside them) are for this user only
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const client = await PGlite.create(dataDir);
+  // pg_trgm: symbol search (migration 0007); PostgreSQL ships it in contrib
+  const client = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   const db = drizzlePglite({ client, schema }) as unknown as Database;
   return {
     db,

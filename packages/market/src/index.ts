@@ -1,2 +1,3 @@
+export * from './calendars';
 export * from './provider';
 export * from './sessions';

@@ -8,6 +8,7 @@ import { currentTraceId, withSpan } from '@investiq/telemetry';
 import { AppError } from '../errors';
 import { requireSymbol } from '../market/get-symbol';
 import type { Logger } from '../observability/logger';
+import type { FreshnessOptions } from '../quotes/decide-freshness';
 import { createPolicy, type NamedPolicy } from '../resilience';
 import { type ModuleContext, type ModuleResult, SectionSkipped } from './context';
 import { syncInferenceEndpoints } from './endpoints';
@@ -77,6 +78,7 @@ export interface ReportServiceDeps {
   log: Logger;
   now: () => Date;
   quoteMaxAgeSeconds: number;
+  quoteFreshness?: FreshnessOptions;
   metrics?: ReportMetrics;
   /** How long a running report stays claimed without a heartbeat (default 30 s; renewed every third). */
   leaseMs?: number;
@@ -434,6 +436,7 @@ export class ReportService {
         language: view.language,
         backtestAsOf: extra.asOf,
         quoteMaxAgeSeconds: this.deps.quoteMaxAgeSeconds,
+        quoteFreshness: this.deps.quoteFreshness,
         health,
         outputs: {},
         states: () => view.sections.map((s) => ({ module: s.module, status: s.status, reason: s.error })),
