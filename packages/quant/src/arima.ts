@@ -1,4 +1,4 @@
-import { assertFiniteSeries, assertNotConstant, QuantInputError } from './errors';
+import { assertFiniteSeries, assertHorizon, assertNotConstant, QuantInputError } from './errors';
 import { minimizeBfgs } from './optimize';
 import { diff, mean, normalQuantile } from './stats';
 
@@ -746,11 +746,6 @@ export function chooseDifferencing(series: readonly number[], maxD: number): { d
   return { d, kpss: stats };
 }
 
-function validateHorizon(h: number): void {
-  if (!Number.isInteger(h) || h < 1 || h > 1000)
-    throw new QuantInputError('horizon must be an integer between 1 and 1000', 'horizon');
-}
-
 function validateLevels(levels: readonly number[]): void {
   for (const l of levels) {
     if (!(l > 0 && l < 1)) throw new QuantInputError(`interval level ${l} must be in (0, 1)`, 'levels');
@@ -762,7 +757,7 @@ function validateLevels(levels: readonly number[]): void {
  * maximum likelihood; d = 0 always with a mean, d = 1 with and without drift, d = 2 without. Lowest AICc wins.
  */
 export function autoArima(series: number[], opts: AutoArimaOptions): AutoArimaResult {
-  validateHorizon(opts.horizon);
+  assertHorizon(opts?.horizon);
   const levels = opts.levels ?? DEFAULT_LEVELS;
   validateLevels(levels);
   const maxP = opts.maxP ?? 3;
