@@ -31,7 +31,8 @@ export interface InferenceConfig {
   provider: ExecutionProvider;
   dlaCore?: number;
   batch: BatchConfig;
-  cpu: { workers: number; maxQueue: number; taskTimeoutMs: number };
+  /** resultCache: ARIMA/GARCH answers kept by request content (0 = off) */
+  cpu: { workers: number; maxQueue: number; taskTimeoutMs: number; resultCache: number };
   llm: {
     upstreamUrl?: string;
     apiKey?: string;
@@ -95,7 +96,12 @@ export function configFromEnv(env: InferenceEnv): InferenceConfig {
       maxQueue: env.BATCH_MAX_QUEUE,
       deadlineMs: env.BATCH_DEADLINE_MS,
     },
-    cpu: { workers: env.CPU_WORKERS, maxQueue: env.CPU_MAX_QUEUE, taskTimeoutMs: env.CPU_TASK_TIMEOUT_MS },
+    cpu: {
+      workers: env.CPU_WORKERS,
+      maxQueue: env.CPU_MAX_QUEUE,
+      taskTimeoutMs: env.CPU_TASK_TIMEOUT_MS,
+      resultCache: env.CPU_RESULT_CACHE,
+    },
     llm: {
       upstreamUrl: env.LLM_UPSTREAM_URL,
       apiKey: env.LLM_UPSTREAM_API_KEY,

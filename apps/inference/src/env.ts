@@ -66,6 +66,7 @@ export const ZInferenceEnv = z.object({
   CPU_WORKERS: z.coerce.number().int().min(0).default(0),
   CPU_MAX_QUEUE: positiveInt(256),
   CPU_TASK_TIMEOUT_MS: positiveInt(30_000),
+  CPU_RESULT_CACHE: z.coerce.number().int().min(0).default(256),
 
   LLM_UPSTREAM_URL: optionalString.pipe(z.url().optional()),
   LLM_UPSTREAM_API_KEY: optionalString,

@@ -30,3 +30,10 @@ export function assertNotConstant(xs: readonly number[], field: string): void {
     throw new QuantInputError(`${field} is constant; there is nothing to model`, field);
   }
 }
+
+/** Forecast horizon: an integer in [1, 1000]; an absent one is named as missing. */
+export function assertHorizon(h: unknown): void {
+  if (h === undefined || h === null) throw new QuantInputError('horizon is required', 'horizon');
+  if (!Number.isInteger(h) || (h as number) < 1 || (h as number) > 1000)
+    throw new QuantInputError('horizon must be an integer between 1 and 1000', 'horizon');
+}

@@ -1,4 +1,4 @@
-import { assertFiniteSeries, assertNotConstant, QuantInputError } from './errors';
+import { assertFiniteSeries, assertHorizon, assertNotConstant, QuantInputError } from './errors';
 import { minimizeBfgs } from './optimize';
 import { mean, normalQuantile, quantile, variance } from './stats';
 
@@ -70,9 +70,7 @@ export function garchLogLikelihood(
  * search is unconstrained and always satisfies ω > 0, α, β ≥ 0, α + β < 1.
  */
 export function fitGarch(returns: number[], opts: GarchOptions): GarchResult {
-  if (!Number.isInteger(opts.horizon) || opts.horizon < 1 || opts.horizon > 1000) {
-    throw new QuantInputError('horizon must be an integer between 1 and 1000', 'horizon');
-  }
+  assertHorizon(opts?.horizon);
   const levels = opts.varLevels ?? DEFAULT_VAR_LEVELS;
   for (const l of levels)
     if (!(l > 0 && l < 1)) throw new QuantInputError(`VaR level ${l} must be in (0, 1)`, 'varLevels');

@@ -43,6 +43,9 @@ export function minimizeBfgs(
     maxStep?: number;
     /** forward differences (n instead of 2n evaluations) while the largest |gradient| exceeds this */
     forwardAbove?: number;
+    /** converged when the last `stallWindow` steps together gained less than `stallTol` (absolute) */
+    stallTol?: number;
+    stallWindow?: number;
   } = {},
 ): MinimizeResult {
   const f = (x: number[]): number => {
@@ -65,6 +68,9 @@ export function minimizeBfgs(
   let H = identity(n);
   let it = 0;
   let converged = false;
+  const stallTol = opts.stallTol ?? 0;
+  const stallWindow = opts.stallWindow ?? 5;
+  const history: number[] = [];
   for (; it < maxIt; it++) {
     if (Math.max(...g.map(Math.abs)) < gradTol) {
       converged = true;
@@ -109,6 +115,14 @@ export function minimizeBfgs(
     g = gNew;
     fx = fNew;
     if (df >= 0 && df < fTol * (Math.abs(fx) + fTol)) {
+      converged = true;
+      break;
+    }
+    history.push(fx);
+    if (
+      history.length > stallWindow &&
+      (history[history.length - 1 - stallWindow] as number) - fx < stallTol
+    ) {
       converged = true;
       break;
     }

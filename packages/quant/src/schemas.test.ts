@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
+import { autoArima } from './arima';
 import { QuantInputError } from './errors';
+import { fitGarch } from './garch';
 import { reference, seriesOf } from './reference';
 import {
   runArimaRequest,
@@ -42,6 +44,27 @@ describe('request schemas', () => {
     expect(() => runArimaRequest({ series: new Array(40).fill(1), horizon: 5 })).toThrow(QuantInputError);
     const r = runArimaRequest({ series: seriesOf('arima011').slice(0, 120), horizon: 3, maxP: 1, maxQ: 1 });
     expect(r.forecast).toHaveLength(3);
+  });
+
+  it('an absent horizon (or series, bars, indicators) is named as missing, not as a type error', () => {
+    const messages = (r: {
+      success: boolean;
+      error?: { issues: { path: PropertyKey[]; message: string }[] };
+    }) => r.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+    const series = seriesOf('arima011').slice(0, 60);
+    expect(messages(ZArimaRequest.safeParse({ series }))).toEqual(['horizon: horizon is required']);
+    expect(messages(ZArimaRequest.safeParse({ horizon: 5 }))).toEqual(['series: series is required']);
+    expect(messages(ZArimaRequest.safeParse({ series, horizon: 'ten' }))[0]).toMatch(/^horizon: .*number/);
+    expect(messages(ZGarchRequest.safeParse({ prices: series }))).toEqual(['horizon: horizon is required']);
+    expect(messages(ZIndicatorsRequest.safeParse({}))).toEqual([
+      'bars: bars is required',
+      'indicators: indicators is required',
+    ]);
+    // the library calls say the same to a JavaScript caller that leaves it out
+    const noHorizon = {} as { horizon: number };
+    expect(() => autoArima(series, noHorizon)).toThrow(new QuantInputError('horizon is required', 'horizon'));
+    expect(() => fitGarch(series, noHorizon)).toThrow('horizon is required');
+    expect(() => autoArima(series, { horizon: 0 })).toThrow('horizon must be an integer between 1 and 1000');
   });
 
   it('garch: exactly one of returns/prices; prices become percent log returns', () => {

@@ -16,6 +16,12 @@ export const QUANT_LIMITS = {
   maxOrder: 5,
 } as const;
 
+/** An absent required field is named ("horizon is required"); other type errors keep zod's message. */
+const named = (field: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? `${field} is required` : undefined),
+});
+const horizon = z.number(named('horizon')).int().min(1).max(QUANT_LIMITS.maxHorizon);
+
 // zod v4's z.number() already rejects NaN and ±Infinity (e.g. 1e400 in JSON parses to Infinity)
 const finite = z.number();
 const period = z.number().int().min(1).max(QUANT_LIMITS.maxPeriod);
@@ -53,13 +59,13 @@ export const ZIndicatorSpec = z.discriminatedUnion('kind', [
 ]);
 
 export const ZIndicatorsRequest = z.object({
-  bars: z.array(ZBar).min(1).max(QUANT_LIMITS.maxBars),
-  indicators: z.array(ZIndicatorSpec).min(1).max(QUANT_LIMITS.maxIndicators),
+  bars: z.array(ZBar, named('bars')).min(1).max(QUANT_LIMITS.maxBars),
+  indicators: z.array(ZIndicatorSpec, named('indicators')).min(1).max(QUANT_LIMITS.maxIndicators),
 });
 
 export const ZArimaRequest = z.object({
-  series: z.array(finite).min(MIN_AUTO_ARIMA_LENGTH).max(QUANT_LIMITS.maxArimaSeries),
-  horizon: z.number().int().min(1).max(QUANT_LIMITS.maxHorizon),
+  series: z.array(finite, named('series')).min(MIN_AUTO_ARIMA_LENGTH).max(QUANT_LIMITS.maxArimaSeries),
+  horizon,
   maxP: z.number().int().min(0).max(QUANT_LIMITS.maxOrder).optional(),
   maxD: z.number().int().min(0).max(2).optional(),
   maxQ: z.number().int().min(0).max(QUANT_LIMITS.maxOrder).optional(),
@@ -76,7 +82,7 @@ export const ZGarchRequest = z
       .min(MIN_GARCH_LENGTH + 1)
       .max(QUANT_LIMITS.maxSeries + 1)
       .optional(),
-    horizon: z.number().int().min(1).max(QUANT_LIMITS.maxHorizon),
+    horizon,
     varLevels: z.array(level).min(1).max(5).optional(),
   })
   .refine((r) => (r.returns === undefined) !== (r.prices === undefined), {

@@ -98,6 +98,45 @@ describe('cpu-timeseries service (worker-thread pool over @investiq/quant)', () 
     expect(g.params.alpha + g.params.beta).toBeLessThan(1);
   });
 
+  it('answers a repeated ARIMA/GARCH request from the result cache, keyed by the whole request', async () => {
+    const req = { ...SMALL_ARIMA, series: closes.slice(-45), horizon: 4, levels: [0.9] };
+    const first = await postJson(`${svc.url}/v1/arima`, req);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-result-cache')).toBe('miss');
+    const again = await postJson(`${svc.url}/v1/arima`, req);
+    expect(again.headers.get('x-result-cache')).toBe('hit');
+    expect(await again.json()).toEqual(await first.json());
+    // any setting or any point of the series is part of the key
+    const otherHorizon = await postJson(`${svc.url}/v1/arima`, { ...req, horizon: 5 });
+    expect(otherHorizon.headers.get('x-result-cache')).toBe('miss');
+    expect(ZArimaResponse.parse(await otherHorizon.json()).forecast).toHaveLength(5);
+    const lastBar = [...req.series];
+    lastBar[lastBar.length - 1] = (lastBar.at(-1) as number) + 0.5;
+    const otherSeries = await postJson(`${svc.url}/v1/arima`, { ...req, series: lastBar });
+    expect(otherSeries.headers.get('x-result-cache')).toBe('miss');
+    const garchReq = { returns: returns.slice(-120), horizon: 3 };
+    expect((await postJson(`${svc.url}/v1/garch`, garchReq)).headers.get('x-result-cache')).toBe('miss');
+    expect((await postJson(`${svc.url}/v1/garch`, garchReq)).headers.get('x-result-cache')).toBe('hit');
+  });
+
+  it('keeps no results when CPU_RESULT_CACHE is 0', async () => {
+    const off = await startService('cpu-timeseries', {
+      port: 0,
+      logLevel: 'silent',
+      cpu: { workers: 1, maxQueue: 8, resultCache: 0 },
+    });
+    try {
+      const req = { ...SMALL_ARIMA, horizon: 2 };
+      for (let i = 0; i < 2; i++) {
+        const res = await postJson(`${off.url}/v1/arima`, req);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('x-result-cache')).toBeNull();
+      }
+    } finally {
+      await off.close();
+    }
+  });
+
   it('runs requests in parallel on the pool', async () => {
     const results = await Promise.all(
       Array.from({ length: 4 }, () => postJson(`${svc.url}/v1/arima`, { ...SMALL_ARIMA, horizon: 3 })),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import {
   type TArimaResponse,
@@ -7,7 +8,7 @@ import {
   ZGarchRequest,
   ZIndicatorsRequest,
 } from '@investiq/contracts/inference';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Piscina } from 'piscina';
 import { FairQueue } from '../batching/fair-queue';
 import { BatcherClosedError, QueueFullError } from '../batching/micro-batcher';
@@ -119,6 +120,36 @@ export function createCpuTimeseriesService(ctx: ServiceContext): ServiceRuntime 
     throw new HttpError(500, 'internal_error', `computation failed: ${result.message}`);
   }
 
+  /**
+   * ARIMA and GARCH fits are deterministic functions of the validated request, so answers are kept by the
+   * SHA-256 of the request's JSON (the series and every setting: horizon, levels, order bounds…): a second
+   * report on the same symbol and bar date is answered without a fit. LRU, CPU_RESULT_CACHE entries (0 = off);
+   * `x-result-cache: hit | miss` says which.
+   */
+  const cacheSize = config.cpu.resultCache ?? 0;
+  const results = new Map<string, unknown>();
+  async function cached<T>(
+    kind: 'arima' | 'garch',
+    input: unknown,
+    reply: FastifyReply,
+    compute: () => Promise<T>,
+  ) {
+    if (cacheSize <= 0) return compute();
+    const key = `${kind}:${createHash('sha256').update(JSON.stringify(input)).digest('hex')}`;
+    if (results.has(key)) {
+      const hit = results.get(key) as T;
+      results.delete(key);
+      results.set(key, hit);
+      reply.header('x-result-cache', 'hit');
+      return hit;
+    }
+    const value = await compute();
+    results.set(key, value);
+    if (results.size > cacheSize) results.delete(results.keys().next().value as string);
+    reply.header('x-result-cache', 'miss');
+    return value;
+  }
+
   /** The ARIMA work budget: series length and order-grid size (the full grid on a long series runs for minutes). */
   function checkArimaBudget(input: { series: unknown[]; maxP?: number; maxQ?: number; maxD?: number }): void {
     const { maxPoints, maxGrid } = config.arima;
@@ -161,14 +192,14 @@ export function createCpuTimeseriesService(ctx: ServiceContext): ServiceRuntime 
         const input = parseOr400(ZIndicatorsRequest, request.body);
         return run(callerOf(request), { kind: 'indicators', input });
       });
-      app.post('/v1/arima', async (request): Promise<TArimaResponse> => {
+      app.post('/v1/arima', async (request, reply): Promise<TArimaResponse> => {
         const input = parseOr400(ZArimaRequest, request.body);
         checkArimaBudget(input);
-        return run(callerOf(request), { kind: 'arima', input });
+        return cached('arima', input, reply, () => run(callerOf(request), { kind: 'arima', input }));
       });
-      app.post('/v1/garch', async (request): Promise<TGarchResponse> => {
+      app.post('/v1/garch', async (request, reply): Promise<TGarchResponse> => {
         const input = parseOr400(ZGarchRequest, request.body);
-        return run(callerOf(request), { kind: 'garch', input });
+        return cached('garch', input, reply, () => run(callerOf(request), { kind: 'garch', input }));
       });
     },
     // Running and queued tasks finish, then the threads stop; new requests get 503 (closing).
