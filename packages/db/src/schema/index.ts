@@ -3,6 +3,8 @@ export * from './audit-log';
 export * from './backtests';
 export * from './daily-bars';
 export * from './meta';
+export * from './notification-channels';
+export * from './notification-deliveries';
 export * from './prompt-templates';
 export * from './realtime-quotes';
 export * from './report-sections';
