@@ -4,7 +4,6 @@ import { DeliveryError, defineChannel, renderText, ZHttpUrl } from './types';
 
 /** HTTP header values are Latin-1: non-ASCII titles go RFC 2047-encoded, which ntfy decodes. */
 function headerText(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: printable ASCII check
   return /^[\x20-\x7e]*$/.test(s) ? s : `=?UTF-8?B?${Buffer.from(s, 'utf8').toString('base64')}?=`;
 }
 
