@@ -84,7 +84,6 @@ export class DeliveryQueue {
       supervise: true,
       schedule: false,
       maintenanceIntervalSeconds: options.maintenanceIntervalSeconds,
-      monitorStateIntervalSeconds: undefined,
     } as PgBoss.ConstructorOptions);
     this.boss.on('error', (err) => this.log.warn({ err: String(err) }, 'notification queue error'));
   }
