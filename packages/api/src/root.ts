@@ -2,6 +2,7 @@ import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { backtestsRouter } from './routers/backtests';
 import { marketRouter } from './routers/market';
+import { notificationsRouter } from './routers/notifications';
 import { operationsRouter } from './routers/operations';
 import { promptsRouter } from './routers/prompts';
 import { quotesRouter } from './routers/quotes';
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   reports: reportsRouter,
   operations: operationsRouter,
   backtests: backtestsRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;
