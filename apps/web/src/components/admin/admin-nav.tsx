@@ -3,11 +3,13 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useDict } from '~/lib/i18n';
 import { adminDict } from '~/lib/i18n/admin';
+import { notificationsDict } from '~/lib/i18n/notifications';
 import { operationsDict } from '~/lib/i18n/operations';
 
 export function AdminNav() {
   const t = useDict(adminDict);
   const ops = useDict(operationsDict);
+  const notes = useDict(notificationsDict);
   const path = usePathname();
   const links = [
     ['/admin', t.settings],
@@ -16,6 +18,7 @@ export function AdminNav() {
     ['/admin/tokens', t.tokens],
     ['/admin/audit', t.audit],
     ['/admin/operations', ops.title],
+    ['/admin/notifications', notes.notifications],
   ] as const;
   return (
     <nav className="admin-nav" aria-label={t.admin}>
