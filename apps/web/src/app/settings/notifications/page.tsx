@@ -158,17 +158,19 @@ export default function NotificationSettingsPage() {
             />
           </label>
           {fields.map(([k, s, secret]) => (
-            <label key={k}>
+            <label key={k} htmlFor={`channel-field-${k}`}>
               {k}
               {s.type === 'array' ? ` (${t.listHint})` : ''}
               {s.type === 'boolean' ? (
                 <input
+                  id={`channel-field-${k}`}
                   type="checkbox"
                   checked={values[k] === undefined ? s.default === true : values[k] === true}
                   onChange={(e) => setValues((v) => ({ ...v, [k]: e.target.checked }))}
                 />
               ) : (
                 <input
+                  id={`channel-field-${k}`}
                   type={secret ? 'password' : s.type === 'integer' || s.type === 'number' ? 'number' : 'text'}
                   autoComplete="off"
                   value={String(values[k] ?? '')}
