@@ -5,6 +5,16 @@ export { countUsers, createUser, listUsers } from './auth/users';
 export { Collector, type CollectorStatus } from './collector/collector';
 export { AppError, type AppErrorCode, isAppError } from './errors';
 export { listSymbols, syncDailyBars, syncSymbols } from './market/sync-market';
+export {
+  type ChannelScope,
+  createChannel,
+  deleteChannel,
+  enqueueNotification,
+  listChannels,
+  type NotificationDeps,
+  sendTest,
+  type TEnqueueInput,
+} from './notifications/service';
 export { createLogger, type Logger } from './observability/logger';
 export { createMetrics, type Metrics } from './observability/metrics';
 export { decideFreshness } from './quotes/decide-freshness';
