@@ -12,6 +12,7 @@ import {
   listDeadLetters,
   retryDeadLetter,
   sendTest,
+  sweepOrphanedDeliveries,
 } from './service';
 
 const DB = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -211,6 +212,44 @@ describe(`notification delivery (${DB})`, () => {
         ok: false,
         error: expect.stringContaining('HTTP 404'),
       });
+    } finally {
+      await rx.close();
+    }
+  });
+
+  it('a delivery left queued/sending without a live job is dead-lettered by the sweep; one with a live job is not', async () => {
+    let hung = 0;
+    const rx = await startReceiver(() => {
+      hung++;
+      return 'hang';
+    });
+    try {
+      const ch = await webhook(`${rx.base}/in`);
+      // orphan: a row whose job pg-boss already failed (simulated: a row with no job at all)
+      const orphan = await rt.db.query<{ id: string }>(
+        `INSERT INTO notification_deliveries (channel_id, event, idempotency_key, payload, state, attempts, updated_at)
+         VALUES ($1, 'alert.triggered', 'orphan-1', '{}', 'sending', 3, now() - interval '1 hour') RETURNING id`,
+        [ch.id],
+      );
+      // live: claimed by the worker, its request hanging at the receiver
+      const live = await enqueueNotification(rt.notifications, {
+        userId: null,
+        channelId: ch.id,
+        event: 'alert.triggered',
+        idempotencyKey: 'live-1',
+        payload: {},
+      });
+      await waitFor(() => hung === 1, 10_000, 'the live delivery to be in flight');
+      await rt.db.query(
+        `UPDATE notification_deliveries SET updated_at = now() - interval '1 hour' WHERE id = $1`,
+        [live.deliveryId],
+      );
+      expect(await sweepOrphanedDeliveries(rt.db, 60)).toBe(1);
+      expect(await delivery(orphan[0]!.id)).toMatchObject({
+        state: 'dead',
+        last_error: expect.stringContaining('worker stopped'),
+      });
+      expect((await delivery(live.deliveryId)).state).toBe('sending');
     } finally {
       await rx.close();
     }

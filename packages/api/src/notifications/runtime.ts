@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from '@investiq/db';
 import type { Logger } from '../observability/logger';
 import { DEFAULT_QUEUE_OPTIONS, DeliveryQueue, type QueueOptions } from './queue';
-import { type NotificationDeps, runDelivery } from './service';
+import { type NotificationDeps, runDelivery, sweepOrphanedDeliveries } from './service';
 
 export interface NotificationsConfig {
   /** OUTBOUND_ALLOW_PRIVATE=true */
@@ -31,7 +31,36 @@ export async function startNotifications(opts: {
     sendTimeoutMs: c.sendTimeoutMs ?? 15_000,
     ...(opts.resolve ? { resolve: opts.resolve } : {}),
   };
+  if (deps.sendTimeoutMs >= queue.options.expireInSeconds * 1000)
+    opts.log.warn(
+      { sendTimeoutMs: deps.sendTimeoutMs, expireInSeconds: queue.options.expireInSeconds },
+      'notification send timeout is not below the job expiry: a slow send may be run twice',
+    );
   await queue.start();
-  if (c.worker !== false) await queue.work((id, meta) => runDelivery(deps, id, meta));
-  return { deps, close: () => queue.stop() };
+  let sweep: NodeJS.Timeout | null = null;
+  if (c.worker !== false) {
+    await queue.work((id, meta) => runDelivery(deps, id, meta));
+    // well past the expiry, so pg-boss has had its chance to retry the job first
+    const orphanAfter = queue.options.expireInSeconds * 2 + queue.options.maintenanceIntervalSeconds * 2;
+    sweep = setInterval(() => {
+      sweepOrphanedDeliveries(opts.db, orphanAfter).then(
+        (n) => {
+          if (n > 0)
+            opts.log.warn(
+              { deliveries: n },
+              'notifications whose worker died on the last attempt dead-lettered',
+            );
+        },
+        (err) => opts.log.warn({ err: String(err) }, 'notification sweep failed'),
+      );
+    }, 60_000);
+    sweep.unref();
+  }
+  return {
+    deps,
+    async close() {
+      if (sweep) clearInterval(sweep);
+      await queue.stop();
+    },
+  };
 }

@@ -14,7 +14,7 @@ import {
   ZNotificationPayload,
 } from './channels/types';
 import { type OutboundPolicy, OutboundRefusedError, resolveOutbound } from './outbound-guard';
-import type { DeliveryJobMeta, DeliveryQueue } from './queue';
+import { DELIVERY_QUEUE, type DeliveryJobMeta, type DeliveryQueue } from './queue';
 import { SNotificationsOutbound } from './settings';
 
 /** What the notification functions need; the runtime builds one per process. */
@@ -533,4 +533,25 @@ export async function discardDeadLetter(
       ip,
     });
   });
+}
+
+/**
+ * A delivery whose job is gone while the row still says queued/sending: the worker died during the last
+ * allowed attempt and pg-boss failed the expired job without running our handler. Without this sweep such a
+ * message would be lost silently; it goes to the dead-letter list instead (an admin can retry it).
+ */
+export async function sweepOrphanedDeliveries(db: DatabaseHandle, olderThanSeconds: number): Promise<number> {
+  const rows = await db.query<{ id: string }>(
+    `UPDATE notification_deliveries d
+        SET state = 'dead', updated_at = now(),
+            last_error = 'the worker stopped during the last attempt (job expired); ' || coalesce(d.last_error, '')
+      WHERE d.state IN ('queued', 'sending')
+        AND d.updated_at < now() - make_interval(secs => $1)
+        AND NOT EXISTS (
+          SELECT 1 FROM pgboss.job j
+           WHERE j.name = $2 AND j.data->>'deliveryId' = d.id::text AND j.state <= 'active')
+      RETURNING d.id`,
+    [olderThanSeconds, DELIVERY_QUEUE],
+  );
+  return rows.length;
 }
