@@ -47,10 +47,10 @@ export default function AdminNotificationsPage() {
                 <td>
                   {d.event}
                   <br />
-                  <code>{d.idempotencyKey}</code>
+                  <code className="wrap-anywhere">{d.idempotencyKey}</code>
                 </td>
                 <td>{d.attempts}</td>
-                <td>{d.lastError}</td>
+                <td className="wrap-anywhere">{d.lastError}</td>
                 <td>{new Date(d.updatedAt).toLocaleString()}</td>
                 <td>
                   <button type="button" onClick={() => retry.mutate({ id: d.id })} disabled={retry.isPending}>

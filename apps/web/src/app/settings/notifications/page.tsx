@@ -91,10 +91,10 @@ export default function NotificationSettingsPage() {
                   <td>{c.name}</td>
                   <td>{c.type}</td>
                   <td>
-                    <code>{JSON.stringify(c.config)}</code>
+                    <code className="wrap-anywhere">{JSON.stringify(c.config)}</code>
                   </td>
                   <td>
-                    <code>{JSON.stringify(c.secret)}</code>
+                    <code className="wrap-anywhere">{JSON.stringify(c.secret)}</code>
                   </td>
                   <td>
                     <button type="button" onClick={() => test.mutate({ id: c.id })} disabled={test.isPending}>
