@@ -217,12 +217,14 @@ function toPublic(db: DatabaseHandle, r: ChannelRow): TChannel {
   };
 }
 
-const SCOPE_SQL = '($2::boolean OR owner_id IS NOT DISTINCT FROM $3::uuid)';
+/** The scope condition with its admin flag and owner id as parameters $a and $b. */
+const scopeSql = (a: number, b: number) => `($${a}::boolean OR owner_id IS NOT DISTINCT FROM $${b}::uuid)`;
+const SCOPE_SQL = scopeSql(2, 3);
 
 export async function listChannels(db: DatabaseHandle, scope: ChannelScope): Promise<TChannel[]> {
   const rows = await db.query<ChannelRow>(
-    `SELECT * FROM notification_channels WHERE $1::int = 1 AND ${SCOPE_SQL} ORDER BY created_at, id`,
-    [1, scope.admin, scope.ownerId],
+    `SELECT * FROM notification_channels WHERE ${scopeSql(1, 2)} ORDER BY created_at, id`,
+    [scope.admin, scope.ownerId],
   );
   return rows.map((r) => toPublic(db, r));
 }
