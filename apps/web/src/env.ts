@@ -41,6 +41,10 @@ export const ZEnv = z.object({
   SECRETS_KEY: z.string().optional(),
   /** The previous SECRETS_KEY while rotating; stored secrets are re-encrypted at start-up. */
   SECRETS_KEY_PREVIOUS: z.string().optional(),
+  /** Let notification channels reach loopback/private/link-local addresses (ntfy on the LAN); default off. */
+  OUTBOUND_ALLOW_PRIVATE: bool.default(false),
+  /** Run the notification delivery worker in this process (default true; e.g. false on extra web replicas). */
+  NOTIFICATIONS_WORKER: bool.default(true),
   /** Reverse proxies to believe: false | hop count (true = 1) | their addresses/CIDRs, comma-separated. */
   TRUST_PROXY: z
     .string()
@@ -152,5 +156,6 @@ export function runtimeConfigFromEnv(env: Env, opts: { collector?: boolean } = {
       secretsKey: env.SECRETS_KEY || undefined,
       secretsKeyPrevious: env.SECRETS_KEY_PREVIOUS || undefined,
     },
+    notifications: { allowPrivate: env.OUTBOUND_ALLOW_PRIVATE, worker: env.NOTIFICATIONS_WORKER },
   };
 }

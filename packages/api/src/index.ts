@@ -23,6 +23,15 @@ export {
   type UniverseSource,
   type UniverseSyncResult,
 } from './market/universe';
+  type ChannelScope,
+  createChannel,
+  deleteChannel,
+  enqueueNotification,
+  listChannels,
+  type NotificationDeps,
+  sendTest,
+  type TEnqueueInput,
+} from './notifications/service';
 export { createLogger, type Logger } from './observability/logger';
 export { createMetrics, type Metrics } from './observability/metrics';
 export { decideFreshness, type FreshnessOptions } from './quotes/decide-freshness';

@@ -57,6 +57,14 @@ const DECISIONS: Record<string, 'public' | Role> = {
   'prompts.preview': 'admin',
   'operations.overview': 'admin',
   'imports.csv': 'admin',
+  'notifications.channelTypes': 'viewer',
+  'notifications.list': 'analyst',
+  'notifications.create': 'analyst',
+  'notifications.delete': 'analyst',
+  'notifications.sendTest': 'analyst',
+  'notifications.deadLetters': 'admin',
+  'notifications.retry': 'admin',
+  'notifications.discard': 'admin',
 };
 
 const RANK = { public: -1, viewer: 0, analyst: 1, admin: 2 } as const;

@@ -3,6 +3,7 @@ import { authRouter } from './routers/auth';
 import { backtestsRouter } from './routers/backtests';
 import { importsRouter } from './routers/imports';
 import { marketRouter } from './routers/market';
+import { notificationsRouter } from './routers/notifications';
 import { operationsRouter } from './routers/operations';
 import { promptsRouter } from './routers/prompts';
 import { quotesRouter } from './routers/quotes';
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   operations: operationsRouter,
   backtests: backtestsRouter,
   imports: importsRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

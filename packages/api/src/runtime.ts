@@ -6,6 +6,8 @@ import { Collector } from './collector/collector';
 import { leadCollector } from './collector/leader';
 import type { StreamLimits } from './http/stream-guard';
 import { syncDailyBars, syncSymbols } from './market/sync-market';
+import { type NotificationsConfig, startNotifications } from './notifications/runtime';
+import type { NotificationDeps } from './notifications/service';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { type RecentLogs, recentLogsOf } from './observability/recent-errors';
@@ -54,6 +56,8 @@ export interface RuntimeConfig {
     /** The previous key during a rotation: secrets under it are re-encrypted at start-up. */
     secretsKeyPrevious?: string | undefined;
   };
+  /** Notification delivery (notifications/): outbound policy, worker, queue tuning. */
+  notifications?: NotificationsConfig;
 }
 
 export interface Runtime {
@@ -73,6 +77,8 @@ export interface Runtime {
   reports: ReportService;
   /** Strategy backtests run as worker-thread jobs (backtests/). */
   backtests: BacktestService;
+  /** Notification channels and the delivery queue (notifications/service.ts functions take these). */
+  notifications: NotificationDeps;
   close(): Promise<void>;
 }
 
@@ -164,6 +170,8 @@ export async function createRuntime(
   if (orphaned > 0) log.warn({ orphaned }, 'backtests left running by a stopped server marked failed');
   backtests.startMaintenance();
 
+  const notifications = await startNotifications({ db, log, now, config: config.notifications });
+
   return {
     config,
     db,
@@ -178,7 +186,9 @@ export async function createRuntime(
     inference: reporting.inference,
     reports: reporting.reports,
     backtests,
+    notifications: notifications.deps,
     async close() {
+      await notifications.close();
       clearInterval(maintenance);
       await backtests.close();
       stopPurge();

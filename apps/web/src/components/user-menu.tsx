@@ -5,12 +5,14 @@ import { useEffect } from 'react';
 import { postAuth } from '~/components/admin/auth-form';
 import { type ColorMode, type Lang, useDict, usePrefs } from '~/lib/i18n';
 import { adminDict } from '~/lib/i18n/admin';
+import { notificationsDict } from '~/lib/i18n/notifications';
 import { useTRPC } from '~/lib/trpc';
 
 /** Signed-in user, the Admin link for admins, and sign-out. */
 export function UserMenu() {
   const trpc = useTRPC();
   const t = useDict(adminDict);
+  const notes = useDict(notificationsDict);
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
   const ui = useQuery(trpc.settings.uiDefaults.queryOptions(undefined, { staleTime: 300_000 }));
   const prefs = usePrefs();
@@ -32,6 +34,11 @@ export function UserMenu() {
       {me.data.role === 'admin' ? (
         <Link href="/admin" data-testid="nav-admin">
           {t.admin}
+        </Link>
+      ) : null}
+      {me.data.role !== 'viewer' ? (
+        <Link href="/settings/notifications" data-testid="nav-notifications">
+          {notes.notifications}
         </Link>
       ) : null}
       <span className="muted" data-testid="whoami">

@@ -29,7 +29,6 @@ const unavailable = throwawayClusterUnavailable();
 if (unavailable) console.warn(`postgres fault suite skipped: ${unavailable}`);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const tsx = path.resolve(here, '../../../../node_modules/.bin/tsx');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Poll `check` until it returns a truthy value; fail after `ms`. */
@@ -182,7 +181,9 @@ describe.skipIf(unavailable !== null)('PostgreSQL faults (throwaway cluster)', (
     await admin.connect();
     try {
       await admin.query('CREATE DATABASE collector_test');
-      const child = spawn(tsx, [path.resolve(here, '../cli/collector.ts')], {
+      // node itself with the tsx loader, not the tsx wrapper: the wrapper forks, and SIGKILL of the wrapper
+      // would leave the collector running (it only stopped by luck when nothing else held its event loop)
+      const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(here, '../cli/collector.ts')], {
         env: {
           ...process.env,
           DATABASE_URL: `${cluster.url('collector_test')}?application_name=investiq-collector`,

@@ -21,6 +21,7 @@ import { consumeRateLimit } from '../security/rate-limits';
 import { getQuoteSettings } from '../settings/runtime-settings';
 import { createContext } from '../trpc';
 import { authRoutes } from './auth-routes';
+import { notificationRoutes } from './notification-routes';
 import { readBody } from './read-body';
 import { createStreamGuard, DEFAULT_STREAM_LIMITS } from './stream-guard';
 
@@ -150,6 +151,11 @@ export function createApiHandler(rt: Runtime): Handler {
     run: (req: IncomingMessage, res: ServerResponse, m: RegExpExecArray, url: URL) => Promise<void>;
   }[] = [
     ...authRoutes(rt),
+    ...notificationRoutes(
+      rt,
+      (req, role) => requireToken(rt, req, role),
+      (req) => clientIp(req, trust),
+    ),
     {
       method: 'POST',
       pattern: /^\/api\/v1\/market-data\/quotes\/?$/,
@@ -293,7 +299,7 @@ export function createApiHandler(rt: Runtime): Handler {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith('/api/')) return false;
     const isTrpc = url.pathname.startsWith('/api/trpc/');
-    if (req.method === 'POST' || isTrpc) {
+    if (req.method === 'POST' || req.method === 'DELETE' || isTrpc) {
       // CSRF: state changes only from our own origin (or from non-browser clients), and only as JSON.
       // tRPC GETs too: some compute (prompts.preview runs every report module), and a cross-site link
       // carries a SameSite=Lax cookie; only our own pages and programmatic clients call tRPC.
@@ -322,16 +328,19 @@ export function createApiHandler(rt: Runtime): Handler {
       return true;
     }
     const started = performance.now();
-    const route = routes.find((r) => r.pattern.test(url.pathname));
+    // several methods may share a path (GET/DELETE of one resource): match path and method together
+    const onPath = routes.filter((r) => r.pattern.test(url.pathname));
+    const route = onPath.find((r) => r.method === req.method) ?? onPath[0];
     let routeName = 'unknown';
     try {
       if (!route) throw new AppError('NOT_FOUND', `no API route ${url.pathname}`);
       routeName = route.name;
       if (req.method !== route.method) {
-        res.setHeader('allow', route.method);
+        const allowed = onPath.map((r) => r.method).join(', ');
+        res.setHeader('allow', allowed);
         throw new AppError(
           'METHOD_NOT_SUPPORTED',
-          `method ${req.method} not allowed on ${url.pathname}; use ${route.method}`,
+          `method ${req.method} not allowed on ${url.pathname}; use ${allowed}`,
         );
       }
       await route.run(req, res, route.pattern.exec(url.pathname)!, url);

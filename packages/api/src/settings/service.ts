@@ -88,6 +88,11 @@ export async function attachSettings(
   };
 }
 
+/** The secrets keyring this handle was attached with (other domains' secrets use the same key). */
+export function keyringOf(db: DatabaseHandle): SecretsKeyring | null {
+  return state(db).keyring;
+}
+
 function resolveDef<T>(keyOrDef: SettingDef<T> | string): SettingDef<T> {
   const def = typeof keyOrDef === 'string' ? settingDef(keyOrDef) : keyOrDef;
   if (!def) throw new AppError('NOT_FOUND', `unknown setting '${String(keyOrDef)}'`);

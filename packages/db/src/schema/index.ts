@@ -4,6 +4,8 @@ export * from './backtests';
 export * from './daily-bars';
 export * from './fundamentals';
 export * from './meta';
+export * from './notification-channels';
+export * from './notification-deliveries';
 export * from './prompt-templates';
 export * from './realtime-quotes';
 export * from './report-sections';

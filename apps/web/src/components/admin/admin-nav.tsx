@@ -4,12 +4,14 @@ import { usePathname } from 'next/navigation';
 import { useDict } from '~/lib/i18n';
 import { adminDict } from '~/lib/i18n/admin';
 import { importsDict } from '~/lib/i18n/imports';
+import { notificationsDict } from '~/lib/i18n/notifications';
 import { operationsDict } from '~/lib/i18n/operations';
 
 export function AdminNav() {
   const t = useDict(adminDict);
   const ops = useDict(operationsDict);
   const imp = useDict(importsDict);
+  const notes = useDict(notificationsDict);
   const path = usePathname();
   const links = [
     ['/admin', t.settings],
@@ -19,6 +21,7 @@ export function AdminNav() {
     ['/admin/audit', t.audit],
     ['/admin/operations', ops.title],
     ['/admin/import', imp.title],
+    ['/admin/notifications', notes.notifications],
   ] as const;
   return (
     <nav className="admin-nav" aria-label={t.admin}>
