@@ -23,6 +23,7 @@ export {
   type UniverseSource,
   type UniverseSyncResult,
 } from './market/universe';
+export {
   type ChannelScope,
   createChannel,
   deleteChannel,
