@@ -99,6 +99,7 @@ export function configFromEnv(env: InferenceEnv): InferenceConfig {
       graphOptimizationLevel: env.INFERENCE_GRAPH_OPT_LEVEL,
       executionMode: env.INFERENCE_EXECUTION_MODE,
       enableCpuMemArena: env.INFERENCE_CPU_MEM_ARENA,
+      allowSpinning: env.INFERENCE_ALLOW_SPINNING,
     },
     batch: {
       maxBatch: env.BATCH_MAX_SIZE,

@@ -69,6 +69,10 @@ export const ZInferenceEnv = z.object({
     .enum(['true', 'false', '1', '0'], { message: 'must be true, false, 1 or 0' })
     .default('true')
     .transform((s) => s === 'true' || s === '1'),
+  INFERENCE_ALLOW_SPINNING: z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true, false, 1 or 0' })
+    .default('true')
+    .transform((s) => s === 'true' || s === '1'),
 
   BATCH_MAX_SIZE: positiveInt(32),
   BATCH_MAX_WAIT_MS: z.coerce.number().min(0).default(4),

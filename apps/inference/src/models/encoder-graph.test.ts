@@ -7,7 +7,13 @@ import { ZServiceHealth } from '@investiq/contracts/inference';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningService, startService } from '../server';
-import { type EncoderShape, FINBERT_SHAPE, parameterCount } from './encoder-graph.js';
+import {
+  type EncoderShape,
+  encoderVocab,
+  FINBERT_SHAPE,
+  frequentWords,
+  parameterCount,
+} from './encoder-graph.js';
 import { buildEncoderModelDir } from './finbert-shaped.js';
 import { loadSentimentModel, type SentimentModel } from './sentiment.js';
 
@@ -48,6 +54,19 @@ describe('FinBERT-shaped random encoder (reduced 2-layer variant)', () => {
     // 12 × 7.08M encoder layers + 6.3M word embeddings + pooler and head
     expect(p).toBeGreaterThan(90e6);
     expect(p).toBeLessThan(93e6);
+  });
+
+  it('fills the vocabulary with frequent corpus words after the base tokens, deterministically', () => {
+    const words = frequentWords(['Shares rise, shares fall 12%', '股价 rise']);
+    expect(words.slice(0, 2)).toEqual(['rise', 'shares']);
+    expect(words).toContain('股');
+    expect(words).toContain('12');
+    const vocab = encoderVocab(400, words);
+    expect(vocab).toHaveLength(400);
+    expect(vocab.slice(0, 4)).toEqual(['[PAD]', '[UNK]', '[CLS]', '[SEP]']);
+    expect(vocab).toContain('shares');
+    expect(vocab).toContain('##a');
+    expect(() => encoderVocab(50)).toThrow('below');
   });
 
   it('is labelled as random weights in its config and model info', () => {

@@ -215,16 +215,41 @@ export function buildEncoderOnnx(shape: EncoderShape, meta: { docString: string 
 
 /**
  * A WordPiece vocabulary of `size` entries for the random encoder: the BERT special tokens, printable ASCII
- * and CJK-free single characters with their `##` continuations, then `[unused<n>]` fillers. Enough to turn
- * any text into ids < size; the ids carry no meaning (the weights are random).
+ * characters and their `##` continuations (so any text tokenizes), then `words` (e.g. the most frequent words
+ * of a headline corpus, so a headline is ~10–20 tokens as with FinBERT's real vocabulary, not one per
+ * character), then `[unused<n>]` fillers. The ids carry no meaning: the weights are random.
  */
-export function encoderVocab(size: number): string[] {
+export function encoderVocab(size: number, words: readonly string[] = []): string[] {
   const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
-  const chars: string[] = [];
-  for (let c = 33; c < 127; c++) chars.push(String.fromCharCode(c).toLowerCase());
-  for (const ch of new Set(chars)) vocab.push(ch);
-  for (const ch of new Set(chars)) vocab.push(`##${ch}`);
-  for (let i = 0; vocab.length < size; i++) vocab.push(`[unused${i}]`);
+  const chars = new Set<string>();
+  for (let c = 33; c < 127; c++) chars.add(String.fromCharCode(c).toLowerCase());
+  for (const ch of chars) vocab.push(ch);
+  for (const ch of chars) vocab.push(`##${ch}`);
   if (vocab.length > size) throw new Error(`vocab size ${size} is below the ${vocab.length} base tokens`);
+  const seen = new Set(vocab);
+  for (const w of words) {
+    if (vocab.length >= size) break;
+    if (!seen.has(w)) {
+      seen.add(w);
+      vocab.push(w);
+    }
+  }
+  for (let i = 0; vocab.length < size; i++) vocab.push(`[unused${i}]`);
   return vocab;
+}
+
+/**
+ * Words of `texts` by frequency (ties alphabetical), split as BERT's pre-tokenizer does: lowercased ASCII
+ * words and digit runs, and CJK characters one by one.
+ */
+export function frequentWords(texts: Iterable<string>): string[] {
+  const counts = new Map<string, number>();
+  for (const t of texts) {
+    for (const m of t.toLowerCase().matchAll(/[a-z]+|[0-9]+|[\u3400-\u9fff]/g)) {
+      counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
+    }
+  }
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([w]) => w);
 }

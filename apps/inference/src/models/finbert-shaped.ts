@@ -11,16 +11,19 @@ import {
   encoderVocab,
   FINBERT_SHAPE,
   FINBERT_SHAPED_NOTE,
+  frequentWords,
   parameterCount,
 } from './encoder-graph.js';
 import { bertTokenizerJson } from './tokenizer.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** The headline corpus whose frequent words fill the vocabulary (realistic token counts per headline). */
+const WORDS_SOURCE = join(here, '../../data/sentiment-train.jsonl');
 export const FINBERT_SHAPED_DIR = join(here, '../../models/finbert-shaped');
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 
-/** config.json of an encoder directory: fixed-width padding, so a text scores the same alone or batched. */
+/** config.json of an encoder directory (FinBERT's label order; its inputs and output names). */
 export function encoderConfig(shape: EncoderShape, name: string, note: string): TSentimentConfig {
   return {
     name,
@@ -33,7 +36,8 @@ export function encoderConfig(shape: EncoderShape, name: string, note: string): 
     output: 'logits',
     tokenizer: 'tokenizer.json',
     lowercase: true,
-    padding: 'max_length',
+    // pad a batch to its longest text (≤ maxLength): headlines are short, and fixed 64 would waste compute
+    padding: 'longest',
     note,
   };
 }
@@ -50,9 +54,11 @@ export async function buildEncoderModelDir(
   const name = opts.name ?? 'finbert-shaped-random';
   const params = parameterCount(shape);
   const source = await readFile(join(here, 'encoder-graph.ts'), 'utf8').catch(() => '');
+  const corpus = await readFile(WORDS_SOURCE, 'utf8');
   const inputsHash = createHash('sha256')
     .update(JSON.stringify({ shape, name, note: FINBERT_SHAPED_NOTE }))
     .update(source)
+    .update(corpus)
     .digest('hex');
   if (!opts.force) {
     const info = await readFile(join(dir, 'build-info.json'), 'utf8').then(
@@ -66,7 +72,11 @@ export async function buildEncoderModelDir(
       `vocab ${shape.vocab}, sequence ${shape.maxLength}: ${(params / 1e6).toFixed(1)}M params (random weights)`,
   );
   const bytes = buildEncoderOnnx(shape, { docString: FINBERT_SHAPED_NOTE });
-  const vocab = encoderVocab(shape.vocab);
+  const texts = corpus
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => (JSON.parse(l) as { text: string }).text);
+  const vocab = encoderVocab(shape.vocab, frequentWords(texts));
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(tmp, { recursive: true });
   await writeFile(join(tmp, 'model.onnx'), bytes);

@@ -56,6 +56,11 @@ export interface SessionTuning {
   graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all';
   executionMode: 'sequential' | 'parallel';
   enableCpuMemArena: boolean;
+  /**
+   * Let idle intra-op threads spin before sleeping (ORT's `session.intra_op.allow_spinning`). Spinning cuts
+   * latency on a dedicated machine; on a shared or small one it burns the cores other work needs.
+   */
+  allowSpinning: boolean;
 }
 
 /**
@@ -70,6 +75,7 @@ export const DEFAULT_SESSION_TUNING: SessionTuning = {
   graphOptimizationLevel: 'all',
   executionMode: 'sequential',
   enableCpuMemArena: true,
+  allowSpinning: true,
 };
 
 export function sessionOptions(tuning: Partial<SessionTuning> = {}): InferenceSession.SessionOptions {
@@ -82,6 +88,8 @@ export function sessionOptions(tuning: Partial<SessionTuning> = {}): InferenceSe
     interOpNumThreads: t.interOpThreads,
     executionMode: t.executionMode,
     enableCpuMemArena: t.enableCpuMemArena,
+    // session config entry (onnxruntime_session_options_config_keys.h); the Node binding takes strings
+    extra: { session: { intra_op: { allow_spinning: t.allowSpinning ? '1' : '0' } } },
   };
 }
 
