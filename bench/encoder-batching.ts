@@ -3,7 +3,7 @@
 //   npm run models:build:bench -w @investiq/inference   # builds apps/inference/models/finbert-shaped (≈ 5 s)
 //   npx tsx bench/encoder-batching.ts [--requests 4] [--connections 32] [--threads 0] [--spinning false]
 // Starts the sentiment service as its own OS process (`node --import tsx src/main.ts --service sentiment`),
-// SENTIMENT_MODEL_DIR at that model, twice — BATCH_MAX_SIZE=32 (BATCH_MAX_WAIT_MS=5) and BATCH_MAX_SIZE=1 —
+// SENTIMENT_MODEL_DIR at that model, twice — BATCH_MAX_SIZE=32 (BATCH_MAX_WAIT_MS=20, --max-wait) and BATCH_MAX_SIZE=1 —
 // and drives each with `connections` concurrent keep-alive clients over real HTTP, each sending `requests`
 // one-headline requests back to back. Prints `ratio batched/batch-1 throughput: <x>`.
 import { existsSync } from 'node:fs';
@@ -19,7 +19,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     threads: { type: 'string', default: '0' },
     spinning: { type: 'string', default: 'false' },
-    'max-wait': { type: 'string', default: '5' },
+    'max-wait': { type: 'string', default: '20' },
     model: { type: 'string', default: FINBERT_SHAPED_DIR },
   },
 });
