@@ -53,7 +53,11 @@ export async function buildEncoderModelDir(
   const shape = opts.shape ?? FINBERT_SHAPE;
   const name = opts.name ?? 'finbert-shaped-random';
   const params = parameterCount(shape);
-  const source = await readFile(join(here, 'encoder-graph.ts'), 'utf8').catch(() => '');
+  const source = (
+    await Promise.all(
+      ['encoder-graph.ts', 'finbert-shaped.ts'].map((f) => readFile(join(here, f), 'utf8').catch(() => '')),
+    )
+  ).join('\n');
   const corpus = await readFile(WORDS_SOURCE, 'utf8');
   const inputsHash = createHash('sha256')
     .update(JSON.stringify({ shape, name, note: FINBERT_SHAPED_NOTE }))
