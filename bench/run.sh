@@ -9,6 +9,9 @@ echo "== quotes (PostgreSQL) =="; npx tsx bench/quotes.ts
 echo "== tracing cost (PostgreSQL) =="; npx tsx bench/tracing.ts
 echo "== symbol search (PostgreSQL) =="; npx tsx bench/symbol-search.ts
 echo "== inference batching =="; npx tsx bench/inference-batching.ts --requests 60
+# opt-in 351 MB random-weight encoder (≈ 5 s to build, skipped when up to date), then ≈ 30 s of load
+npm run models:build:bench --silent
+echo "== encoder batching (FinBERT-shaped, random weights) =="; npx tsx bench/encoder-batching.ts
 echo "== auto-ARIMA vs statsmodels =="; npx tsx bench/arima.ts
 echo "== report latency =="; npx tsx bench/report-latency.ts
 echo "== strategy backtests (500 symbols × 10 years) =="; npx tsx bench/backtest.ts

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { TInferenceServiceName } from '@investiq/contracts/inference';
 import { APP_DIR, type InferenceEnv, parseEnv } from './env';
+import type { SessionTuning } from './models/session';
 
 export type ServiceName = TInferenceServiceName;
 export type ExecutionProvider = 'cpu' | 'cuda' | 'tensorrt';
@@ -30,6 +31,8 @@ export interface InferenceConfig {
   timeseriesModelDir: string;
   provider: ExecutionProvider;
   dlaCore?: number;
+  /** ONNX Runtime session options of the model services (sentiment, timeseries). */
+  session: SessionTuning;
   batch: BatchConfig;
   /** resultCache: ARIMA/GARCH answers kept by request content (0 = off) */
   cpu: { workers: number; maxQueue: number; taskTimeoutMs: number; resultCache: number };
@@ -61,6 +64,7 @@ export interface StartOptions {
   timeseriesModelDir?: string;
   provider?: ExecutionProvider;
   dlaCore?: number;
+  session?: Partial<SessionTuning>;
   batch?: Partial<BatchConfig>;
   cpu?: Partial<InferenceConfig['cpu']>;
   llm?: Partial<InferenceConfig['llm']>;
@@ -90,6 +94,14 @@ export function configFromEnv(env: InferenceEnv): InferenceConfig {
     timeseriesModelDir: env.TIMESERIES_MODEL_DIR ?? path.join(modelsDir, 'timeseries'),
     provider: env.ORT_EXECUTION_PROVIDER,
     dlaCore: env.ORT_TRT_DLA_CORE,
+    session: {
+      intraOpThreads: env.INFERENCE_INTRA_OP_THREADS,
+      interOpThreads: env.INFERENCE_INTER_OP_THREADS,
+      graphOptimizationLevel: env.INFERENCE_GRAPH_OPT_LEVEL,
+      executionMode: env.INFERENCE_EXECUTION_MODE,
+      enableCpuMemArena: env.INFERENCE_CPU_MEM_ARENA,
+      allowSpinning: env.INFERENCE_ALLOW_SPINNING,
+    },
     batch: {
       maxBatch: env.BATCH_MAX_SIZE,
       maxWaitMs: env.BATCH_MAX_WAIT_MS,
@@ -138,6 +150,7 @@ export function resolveConfig(
     timeseriesModelDir: options.timeseriesModelDir ?? base.timeseriesModelDir,
     provider: options.provider ?? base.provider,
     dlaCore: options.dlaCore ?? base.dlaCore,
+    session: { ...base.session, ...options.session },
     batch: { ...base.batch, ...options.batch },
     cpu: { ...base.cpu, ...options.cpu },
     llm: { ...base.llm, ...options.llm },

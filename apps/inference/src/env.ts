@@ -57,6 +57,22 @@ export const ZInferenceEnv = z.object({
     .optional()
     .transform((s) => (s === undefined || s.trim() === '' ? undefined : Number(s)))
     .pipe(z.number().int().min(0).max(1).optional()),
+  /**
+   * ONNX Runtime session options (sentiment, timeseries). Defaults suit the small default models on a small
+   * machine; a transformer encoder wants INFERENCE_INTRA_OP_THREADS=0 (= one per core). docs/models.md.
+   */
+  INFERENCE_INTRA_OP_THREADS: z.coerce.number().int().min(0).max(256).default(1),
+  INFERENCE_INTER_OP_THREADS: z.coerce.number().int().min(0).max(256).default(1),
+  INFERENCE_GRAPH_OPT_LEVEL: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
+  INFERENCE_EXECUTION_MODE: z.enum(['sequential', 'parallel']).default('sequential'),
+  INFERENCE_CPU_MEM_ARENA: z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true, false, 1 or 0' })
+    .default('true')
+    .transform((s) => s === 'true' || s === '1'),
+  INFERENCE_ALLOW_SPINNING: z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true, false, 1 or 0' })
+    .default('true')
+    .transform((s) => s === 'true' || s === '1'),
 
   BATCH_MAX_SIZE: positiveInt(32),
   BATCH_MAX_WAIT_MS: z.coerce.number().min(0).default(4),

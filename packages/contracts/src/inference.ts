@@ -48,6 +48,8 @@ export const ZModelHealth = z.object({
   executionProvider: z.string(),
   requestedProvider: z.string(),
   fallbackReason: z.string().optional(),
+  /** A caveat from the model's config.json, e.g. "random weights — for throughput measurement only". */
+  note: z.string().optional(),
 });
 export type TModelHealth = z.infer<typeof ZModelHealth>;
 

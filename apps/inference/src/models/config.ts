@@ -28,6 +28,8 @@ export const ZSentimentConfig = z.object({
   lowercase: z.boolean().default(true),
   /** 'longest' pads a batch to its longest text; 'max_length' always pads to maxLength. */
   padding: z.enum(['longest', 'max_length']).default('longest'),
+  /** Shown in /health beside the model, e.g. "random weights — for throughput measurement only". */
+  note: z.string().min(1).optional(),
 });
 export type TSentimentConfig = z.infer<typeof ZSentimentConfig>;
 

@@ -1,6 +1,6 @@
 import { Tensor } from 'onnxruntime-node';
 import { readModelConfig, ZForecastConfig } from './config.js';
-import { type ExecutionProviderName, type ModelInfo, openModel } from './session.js';
+import { type ExecutionProviderName, type ModelInfo, openModel, type SessionTuning } from './session.js';
 
 export interface ForecastResult {
   point: number[];
@@ -30,7 +30,7 @@ interface Scale {
 
 export async function loadForecastModel(
   dir: string,
-  opts: { provider: ExecutionProviderName; dlaCore?: number },
+  opts: { provider: ExecutionProviderName; dlaCore?: number; session?: Partial<SessionTuning> },
 ): Promise<ForecastModel> {
   const config = await readModelConfig(dir, ZForecastConfig);
   const outputNames = [config.outputs.point];

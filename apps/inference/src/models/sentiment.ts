@@ -1,6 +1,6 @@
 import { Tensor } from 'onnxruntime-node';
 import { readModelConfig, SENTIMENT_LABELS, type SentimentLabel, ZSentimentConfig } from './config.js';
-import { type ExecutionProviderName, type ModelInfo, openModel } from './session.js';
+import { type ExecutionProviderName, type ModelInfo, openModel, type SessionTuning } from './session.js';
 import { loadTokenizer } from './tokenizer.js';
 
 export interface SentimentResult {
@@ -30,7 +30,7 @@ function softmax(row: Float32Array | number[]): number[] {
  */
 export async function loadSentimentModel(
   dir: string,
-  opts: { provider: ExecutionProviderName; dlaCore?: number },
+  opts: { provider: ExecutionProviderName; dlaCore?: number; session?: Partial<SessionTuning> },
 ): Promise<SentimentModel> {
   const config = await readModelConfig(dir, ZSentimentConfig);
   const tokenizer = await loadTokenizer(dir, config.tokenizer, { lowercase: config.lowercase });

@@ -16,6 +16,8 @@ export interface ModelInfo {
   requestedProvider: ExecutionProviderName;
   /** Why `executionProvider` differs from `requestedProvider`, if it does. */
   fallbackReason?: string;
+  /** From config.json `note`: a caveat shown in /health (e.g. a random-weight throughput model). */
+  note?: string;
   dir: string;
 }
 
@@ -45,6 +47,52 @@ function errorMessage(err: unknown): string {
   return msg.split('\n')[0]?.slice(0, 300) ?? msg;
 }
 
+/** ONNX Runtime session options the services expose (env INFERENCE_*; see docs/models.md → Session options). */
+export interface SessionTuning {
+  /** Threads inside one operator (GEMM etc.); 0 = one per core (ORT's default). */
+  intraOpThreads: number;
+  /** Threads running independent operators (only used by executionMode 'parallel'). */
+  interOpThreads: number;
+  graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all';
+  executionMode: 'sequential' | 'parallel';
+  enableCpuMemArena: boolean;
+  /**
+   * Let idle intra-op threads spin before sleeping (ORT's `session.intra_op.allow_spinning`). Spinning cuts
+   * latency on a dedicated machine; on a shared or small one it burns the cores other work needs.
+   */
+  allowSpinning: boolean;
+}
+
+/**
+ * Defaults for small machines. One intra-op thread: the default models are small, and ORT's thread pool
+ * competing with Node's event loop for the cores made a batch 2x slower under load (BENCHMARKS.md, "Inference
+ * micro-batching"); batching gives the parallelism that matters there. A transformer encoder wants
+ * intraOpThreads = cores instead (INFERENCE_INTRA_OP_THREADS=0; BENCHMARKS.md, "Encoder batching").
+ */
+export const DEFAULT_SESSION_TUNING: SessionTuning = {
+  intraOpThreads: 1,
+  interOpThreads: 1,
+  graphOptimizationLevel: 'all',
+  executionMode: 'sequential',
+  enableCpuMemArena: true,
+  allowSpinning: true,
+};
+
+export function sessionOptions(tuning: Partial<SessionTuning> = {}): InferenceSession.SessionOptions {
+  const t = { ...DEFAULT_SESSION_TUNING, ...tuning };
+  return {
+    graphOptimizationLevel: t.graphOptimizationLevel,
+    logSeverityLevel: 3,
+    // ORT reads 0 as "its default" (one thread per physical core)
+    intraOpNumThreads: t.intraOpThreads,
+    interOpNumThreads: t.interOpThreads,
+    executionMode: t.executionMode,
+    enableCpuMemArena: t.enableCpuMemArena,
+    // session config entry (onnxruntime_session_options_config_keys.h); the Node binding takes strings
+    extra: { session: { intra_op: { allow_spinning: t.allowSpinning ? '1' : '0' } } },
+  };
+}
+
 /**
  * Opens an ONNX Runtime session on the requested provider. When a GPU provider cannot be
  * initialised (no CUDA libraries, no GPU — e.g. any CPU-only machine) the session is created on the
@@ -52,17 +100,9 @@ function errorMessage(err: unknown): string {
  */
 export async function createSession(
   modelPath: string,
-  opts: { provider: ExecutionProviderName; dlaCore?: number; intraOpThreads?: number },
+  opts: { provider: ExecutionProviderName; dlaCore?: number; session?: Partial<SessionTuning> },
 ): Promise<CreatedSession> {
-  // One intra-op thread: the default models are small, and ORT's thread pool competing with Node's event
-  // loop for the cores made a batch 2x slower under load (BENCHMARKS.md, "Inference micro-batching"). Batching gives the
-  // parallelism that matters here.
-  const base: InferenceSession.SessionOptions = {
-    graphOptimizationLevel: 'all',
-    logSeverityLevel: 3,
-    intraOpNumThreads: opts.intraOpThreads ?? 1,
-    interOpNumThreads: 1,
-  };
+  const base = sessionOptions(opts.session);
   if (opts.provider === 'cpu') {
     const session = await InferenceSession.create(modelPath, { ...base, executionProviders: ['cpu'] });
     return { session, executionProvider: 'cpu' };
@@ -104,8 +144,8 @@ export async function sha256File(path: string): Promise<string> {
  */
 export async function openModel(
   dir: string,
-  config: { name: string; version: string },
-  opts: { provider: ExecutionProviderName; dlaCore?: number },
+  config: { name: string; version: string; note?: string | undefined },
+  opts: { provider: ExecutionProviderName; dlaCore?: number; session?: Partial<SessionTuning> },
   names: { inputs: (string | undefined)[]; outputs: string[] },
 ): Promise<{ session: InferenceSession; info: ModelInfo; modelPath: string }> {
   const modelPath = join(dir, 'model.onnx');
@@ -130,5 +170,6 @@ export async function openModel(
     dir,
   };
   if (created.fallbackReason !== undefined) info.fallbackReason = created.fallbackReason;
+  if (config.note !== undefined) info.note = config.note;
   return { session, info, modelPath };
 }

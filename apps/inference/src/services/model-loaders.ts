@@ -1,5 +1,5 @@
 import type { ExecutionProvider } from '../config';
-import type { ModelInfo } from '../models/session';
+import type { ModelInfo, SessionTuning } from '../models/session';
 
 /** The runtime surface of helper B's models (src/models/sentiment.ts, src/models/forecast.ts). */
 export interface SentimentModelLike {
@@ -28,6 +28,7 @@ export interface ForecastModelLike {
 export interface LoadOptions {
   provider: ExecutionProvider;
   dlaCore?: number;
+  session?: Partial<SessionTuning>;
 }
 
 // Loaded lazily so a service that does not need a model never loads onnxruntime.

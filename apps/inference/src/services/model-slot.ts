@@ -71,6 +71,7 @@ export class ModelSlot<M extends LoadableModel> {
       executionProvider: i.executionProvider,
       requestedProvider: i.requestedProvider,
       ...(i.fallbackReason ? { fallbackReason: i.fallbackReason } : {}),
+      ...(i.note ? { note: i.note } : {}),
     };
   }
 

@@ -18,7 +18,12 @@ export function createSentimentService(
   const { config, metrics } = ctx;
   const slot = new ModelSlot<SentimentModelLike>(
     'sentiment',
-    () => load(config.sentimentModelDir, { provider: config.provider, dlaCore: config.dlaCore }),
+    () =>
+      load(config.sentimentModelDir, {
+        provider: config.provider,
+        dlaCore: config.dlaCore,
+        session: config.session,
+      }),
     (m) => m.predict(['warm-up 预热'], 'auto'),
     ctx.log,
   );

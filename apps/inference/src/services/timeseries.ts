@@ -17,7 +17,12 @@ export function createTimeseriesService(
   const { config, metrics } = ctx;
   const slot = new ModelSlot<ForecastModelLike>(
     'timeseries',
-    () => load(config.timeseriesModelDir, { provider: config.provider, dlaCore: config.dlaCore }),
+    () =>
+      load(config.timeseriesModelDir, {
+        provider: config.provider,
+        dlaCore: config.dlaCore,
+        session: config.session,
+      }),
     (m) => m.predict([Array.from({ length: m.contextLength }, (_, i) => 100 + Math.sin(i / 5))]),
     ctx.log,
   );
