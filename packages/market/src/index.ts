@@ -1,2 +1,3 @@
+export * from './chain';
 export * from './provider';
 export * from './sessions';
