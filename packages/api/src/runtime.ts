@@ -1,6 +1,6 @@
+import type { TMarket } from '@investiq/contracts';
 import { createDatabase, type DatabaseHandle, maintainQuoteStorage, quotesStorage } from '@investiq/db';
-import type { DataProvider } from '@investiq/market';
-import { createDemoMarket } from '@investiq/market/demo';
+import { type DataProvider, isMarketOpen } from '@investiq/market';
 import { BacktestService } from './backtests/backtest-service';
 import { Collector } from './collector/collector';
 import type { StreamLimits } from './http/stream-guard';
@@ -8,6 +8,10 @@ import { syncDailyBars, syncSymbols } from './market/sync-market';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { type RecentLogs, recentLogsOf } from './observability/recent-errors';
+import { effectiveBudget } from './providers/budget';
+import { DynamicProvider, LiveProviders, type ProvidersConfig } from './providers/live-providers';
+import { planRefresh } from './providers/plan-refresh';
+import { watchList } from './providers/watch-list';
 import { ingestQuotes, parseIngestBatch } from './quotes/ingest-quotes';
 import { QuoteHub } from './quotes/quote-hub';
 import type { InferenceConfig, InferenceGateway } from './reports/inference-gateway';
@@ -24,6 +28,8 @@ export interface RuntimeConfig {
   database?: { connectTimeoutMs?: number; statementTimeoutMs?: number };
   provider: 'demo';
   demo: { seed: number; alwaysOpen: boolean };
+  /** Provider chains, keys and base URLs from the environment (admin settings override them; docs/providers.md). */
+  providers?: ProvidersConfig;
   collector: { enabled: boolean; intervalMs: number };
   quotes: {
     defaultMaxAgeSeconds: number;
@@ -56,7 +62,10 @@ export interface RuntimeConfig {
 export interface Runtime {
   config: RuntimeConfig;
   db: DatabaseHandle;
+  /** Always answers from the current provider chains (rebuilt when the admin changes them). */
   provider: DataProvider;
+  /** The chains behind `provider`: breakers, budgets, call statistics (admin Providers page). */
+  providers: LiveProviders;
   hub: QuoteHub;
   collector: Collector;
   metrics: Metrics;
@@ -71,10 +80,6 @@ export interface Runtime {
   /** Strategy backtests run as worker-thread jobs (backtests/). */
   backtests: BacktestService;
   close(): Promise<void>;
-}
-
-export function createProvider(config: RuntimeConfig, now: () => Date): DataProvider {
-  return createDemoMarket({ seed: config.demo.seed, alwaysOpen: config.demo.alwaysOpen, now });
 }
 
 /**
@@ -99,18 +104,41 @@ export async function createRuntime(
   progress(
     `quotes storage: ${storage === 'hypertable' ? 'TimescaleDB hypertable' : 'native daily partitions'}`,
   );
-  const provider = createProvider(config, now);
   const stopSettings = await startSettings(db, config, log);
+  const live = new LiveProviders(db, config, {
+    now,
+    log,
+    metrics,
+    onRebuild: (set) => {
+      // new chains may list other symbols (or stop being demo): re-register them in the background
+      watchList(set)
+        .then((list) =>
+          syncSymbols(db, provider, {
+            list,
+            sourceOf: (m) => set.chain(m).primary('universe')?.id ?? set.id,
+          }),
+        )
+        .catch((err) => log.warn({ err: String(err) }, 'symbol re-sync after a provider change failed'));
+    },
+  });
+  const set = await live.current();
+  const provider: DataProvider = new DynamicProvider(live);
   const stopPurge = startRateLimitPurge(db, {
     onError: (err) => log.warn({ err: String(err) }, 'rate-limit purge failed'),
   });
 
   await maintain(db, now, log);
-  const nSymbols = await syncSymbols(db, provider);
+  const watched = await watchList(set);
+  const nSymbols = await syncSymbols(db, provider, {
+    list: watched,
+    sourceOf: (m) => set.chain(m).primary('universe')?.id ?? set.id,
+  });
   progress(`symbols: ${nSymbols} from provider '${provider.id}'`);
   const bars = await syncDailyBars(db, provider, {
     years: config.quotes.historyYears,
     now: now(),
+    list: watched,
+    onError: (symbol, err) => log.warn({ symbol, err: String(err) }, 'daily history unavailable'),
     onProgress: (done, total, symbol) => {
       if (done === total || done % 4 === 0) progress(`daily history ${done}/${total} (${symbol})`);
     },
@@ -122,12 +150,30 @@ export async function createRuntime(
   const hub = new QuoteHub(log);
   await hub.start(db);
 
-  const universe = (await provider.listSymbols()).map((s) => ({ market: s.market, symbol: s.symbol }));
+  const sessions = config.providers?.sessions ?? 'exchange';
   const collector = new Collector({
     db,
     provider,
-    symbols: async () => universe,
+    // the registered symbols (the watch list of every market)
+    symbols: () =>
+      db.query<{ market: TMarket; symbol: string }>('SELECT market, symbol FROM symbols ORDER BY 1, 2'),
     intervalMs: config.collector.intervalMs,
+    attempts: 1,
+    plan: async (market, symbols) => {
+      const chains = live.chainSettings();
+      const primary = chains?.[market].quotes[0] ?? null;
+      const budget = primary ? await effectiveBudget(db, primary) : { perMinute: 0, perDay: 0 };
+      const { defaultMaxAgeSeconds } = await getQuoteSettings({ db });
+      const p = planRefresh({
+        symbols,
+        budget,
+        collectorIntervalMs: config.collector.intervalMs,
+        freshnessSeconds: defaultMaxAgeSeconds,
+      });
+      return { ...p, provider: primary };
+    },
+    inSession: (market, at) =>
+      sessions === 'always' || (live.demoFirst(market) && config.demo.alwaysOpen) || isMarketOpen(market, at),
     retentionDays: async () => (await getQuoteSettings({ db })).retentionDays,
     log,
     metrics,
@@ -160,6 +206,7 @@ export async function createRuntime(
     config,
     db,
     provider,
+    providers: live,
     hub,
     collector,
     metrics,

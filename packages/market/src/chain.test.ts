@@ -169,16 +169,16 @@ describe('ProviderChain', () => {
     const chain = chainOf([a, b], {
       breakers,
       budget: {
-        async take(id) {
-          taken.push(id);
-          if (id === 'alpha') throw new BudgetExhaustedError(id, 'minute', 12);
+        async take(id, cost) {
+          taken.push(`${id}:${cost}`);
+          if (id === 'alpha') throw new BudgetExhaustedError(id, 'budget per minute spent', 12);
         },
       },
     });
     const res = await chain.getQuotesSourced([AAPL]);
     expect(res.source).toBe('beta');
     expect(a.calls).toBe(0);
-    expect(taken).toEqual(['alpha', 'beta']);
+    expect(taken).toEqual(['alpha:1', 'beta:1']);
     expect(breakers.state('alpha')).toBe('closed');
   });
 

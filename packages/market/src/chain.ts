@@ -23,15 +23,14 @@ import {
 
 /** Spends one request of a provider's budget; throws `BudgetExhaustedError` when it is spent. */
 export interface ProviderBudgetGate {
-  take(providerId: string): Promise<void>;
+  /** `cost`: vendor requests the call will make (quotes: one per symbol, the conservative assumption). */
+  take(providerId: string, cost: number): Promise<void>;
 }
 
 /** A spent local budget: the chain fails over, but the provider's breaker does not count it. */
 export class BudgetExhaustedError extends ProviderError {
-  constructor(provider: string, window: string, retryAfterSeconds: number) {
-    super(provider, 'quota_exhausted', `request budget per ${window} spent; next in ${retryAfterSeconds} s`, {
-      retryAfterSeconds,
-    });
+  constructor(provider: string, message: string, retryAfterSeconds: number) {
+    super(provider, 'quota_exhausted', message, { retryAfterSeconds });
   }
 }
 
@@ -44,6 +43,8 @@ export interface CallEvent {
   outcome: CallOutcome;
   durationMs: number;
   at: Date;
+  /** false when the call never reached the vendor (budget spent, breaker open): not timed. */
+  reached: boolean;
   message?: string;
 }
 
@@ -219,6 +220,7 @@ export class ProviderChain implements DataProvider {
     kind: DataKind,
     method: keyof DataProvider,
     fn: (p: DataProvider) => Promise<T>,
+    cost = 1,
   ): Promise<Sourced<T>> {
     const failures: ProviderFailure[] = [];
     for (const p of this.opts.providers[kind] ?? []) {
@@ -234,14 +236,15 @@ export class ProviderChain implements DataProvider {
       const t0 = performance.now();
       try {
         const value = await this.opts.breakers.get(p.id).execute(async () => {
-          await this.opts.budget?.take(p.id);
+          await this.opts.budget?.take(p.id, cost);
           return withTimeout(fn(p), this.opts.timeoutMs ?? 10_000, p.id);
         });
-        this.emit(p.id, kind, 'ok', t0, started);
+        this.emit(p.id, kind, 'ok', t0, started, true);
         return { source: p.id, value };
       } catch (raw) {
         const err = toProviderError(p.id, raw);
-        this.emit(p.id, kind, err.kind, t0, started, err.message);
+        const reached = !(raw instanceof BudgetExhaustedError) && !(raw instanceof BrokenCircuitError);
+        this.emit(p.id, kind, err.kind, t0, started, reached, err.message);
         if (!isFailoverKind(err.kind)) throw err;
         failures.push({ provider: p.id, kind: err.kind, message: err.message });
       }
@@ -255,6 +258,7 @@ export class ProviderChain implements DataProvider {
     outcome: CallOutcome,
     t0: number,
     at: Date,
+    reached: boolean,
     message?: string,
   ) {
     this.opts.onCall?.({
@@ -264,6 +268,7 @@ export class ProviderChain implements DataProvider {
       outcome,
       durationMs: performance.now() - t0,
       at,
+      reached,
       ...(message ? { message } : {}),
     });
   }
@@ -271,7 +276,7 @@ export class ProviderChain implements DataProvider {
   async getQuotesSourced(symbols: readonly SymbolRef[]): Promise<Sourced<ProviderQuote[]>> {
     const refs = symbols.filter((s) => s.market === this.opts.market);
     if (refs.length === 0) return { source: this.primary('quotes')?.id ?? 'none', value: [] };
-    const res = await this.call('quotes', 'getQuotes', (p) => p.getQuotes(refs));
+    const res = await this.call('quotes', 'getQuotes', (p) => p.getQuotes(refs), refs.length);
     return { source: res.source, value: res.value.map((q) => ({ ...q, source: res.source })) };
   }
 

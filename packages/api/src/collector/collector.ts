@@ -1,5 +1,6 @@
+import type { TMarket } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
-import type { DataProvider, SymbolRef } from '@investiq/market';
+import { type DataProvider, ProviderSet, type SymbolRef } from '@investiq/market';
 import { withSpan } from '@investiq/telemetry';
 import type { Logger } from '../observability/logger';
 import { type Metrics, recordIngest } from '../observability/metrics';
@@ -17,6 +18,33 @@ export interface CollectorStatus {
   lastError: string | null;
   lastInserted: number;
   breaker: string;
+  /** Per market: its refresh plan, session and who answered last. */
+  markets: CollectorMarketStatus[];
+}
+
+export interface CollectorMarketStatus {
+  market: TMarket;
+  symbols: number;
+  intervalMs: number;
+  limitedBy: 'collector' | 'minute' | 'day';
+  /** The primary quotes provider whose budget set the interval. */
+  provider: string | null;
+  /** false: the budget cannot keep these symbols inside the freshness limit. */
+  keepsFresh: boolean;
+  freshnessSeconds: number;
+  inSession: boolean;
+  lastPolledAt: string | null;
+  lastSource: string | null;
+  lastError: string | null;
+}
+
+/** How often one market may be polled (from its primary provider's budget, see providers/plan-refresh.ts). */
+export interface MarketPlan {
+  intervalMs: number;
+  limitedBy: CollectorMarketStatus['limitedBy'];
+  provider: string | null;
+  keepsFresh: boolean;
+  freshnessSeconds: number;
 }
 
 export interface CollectorDeps {
@@ -29,6 +57,12 @@ export interface CollectorDeps {
   log: Logger;
   metrics?: Metrics;
   now?: () => Date;
+  /** Attempts per poll (default 2); a provider chain does its own failover, so the runtime passes 1. */
+  attempts?: number;
+  /** Refresh plan of a market for `symbols` watched symbols (default: every tick). */
+  plan?: (market: TMarket, symbols: number) => Promise<MarketPlan>;
+  /** Is `market` to be polled now (COLLECTOR_SESSIONS=exchange: only in session)? Default: always. */
+  inSession?: (market: TMarket, at: Date) => boolean;
 }
 
 /**
@@ -46,6 +80,18 @@ export class Collector {
   private lastError: string | null = null;
   private lastInserted = 0;
   private symbolCount = 0;
+  private readonly perMarket = new Map<
+    TMarket,
+    {
+      plan: MarketPlan;
+      symbols: number;
+      inSession: boolean;
+      wasInSession: boolean;
+      lastPolledAt: Date | null;
+      lastSource: string | null;
+      lastError: string | null;
+    }
+  >();
   private readonly policy: NamedPolicy;
   private readonly now: () => Date;
 
@@ -53,7 +99,7 @@ export class Collector {
     this.now = deps.now ?? (() => new Date());
     this.policy = createPolicy(`provider:${deps.provider.id}`, {
       timeoutMs: Math.max(1_000, deps.intervalMs * 2),
-      retries: 2,
+      retries: deps.attempts ?? 2,
       breakerThreshold: 5,
       halfOpenAfterMs: 15_000,
       maxConcurrent: 1,
@@ -99,6 +145,19 @@ export class Collector {
       lastError: this.lastError,
       lastInserted: this.lastInserted,
       breaker: this.policy.breakerState(),
+      markets: [...this.perMarket.entries()].map(([market, m]) => ({
+        market,
+        symbols: m.symbols,
+        intervalMs: m.plan.intervalMs,
+        limitedBy: m.plan.limitedBy,
+        provider: m.plan.provider,
+        keepsFresh: m.plan.keepsFresh,
+        freshnessSeconds: m.plan.freshnessSeconds,
+        inSession: m.inSession,
+        lastPolledAt: m.lastPolledAt?.toISOString() ?? null,
+        lastSource: m.lastSource,
+        lastError: m.lastError,
+      })),
     };
   }
 
@@ -125,34 +184,104 @@ export class Collector {
     return withSpan('collector.tick', { 'collector.provider': this.deps.provider.id }, () => this.poll());
   }
 
+  /**
+   * Poll every market that is due (its refresh interval elapsed) and in session, each through its own
+   * chain, so one market's outage never holds back another's quotes.
+   */
   private async poll(): Promise<{ inserted: number; duplicates: number }> {
     this.ticks += 1;
     this.lastTickAt = this.now();
     try {
       const refs = await this.deps.symbols();
       this.symbolCount = refs.length;
-      const quotes = await this.policy.policy.execute(() => this.deps.provider.getQuotes(refs));
-      const rows = parseIngestBatch(quotes, {
-        now: this.now(),
-        retentionDays:
-          typeof this.deps.retentionDays === 'number'
-            ? this.deps.retentionDays
-            : await this.deps.retentionDays(),
-        defaultSource: this.deps.provider.id,
-      });
-      const res = await ingestQuotes(this.deps.db, rows);
+      const due: [TMarket, SymbolRef[]][] = [];
+      for (const [market, list] of ProviderSet.byMarket(refs)) {
+        if (await this.isDue(market, list.length)) due.push([market, list]);
+      }
+      let inserted = 0;
+      let duplicates = 0;
+      const errors: string[] = [];
+      for (const [market, list] of due) {
+        const m = this.perMarket.get(market)!;
+        m.lastPolledAt = this.now();
+        try {
+          const res = await this.pollMarket(list);
+          inserted += res.inserted;
+          duplicates += res.duplicates;
+          m.lastSource = res.source;
+          m.lastError = null;
+        } catch (err) {
+          m.lastError = err instanceof Error ? err.message : String(err);
+          errors.push(`${market}: ${m.lastError}`);
+        }
+      }
+      if (errors.length > 0 && errors.length === due.length) throw new Error(errors.join('; '));
       this.lastSuccessAt = this.now();
-      this.lastError = null;
-      this.lastInserted = res.inserted;
-      this.deps.metrics?.collectorTicks.inc({ outcome: 'ok' });
+      this.lastError = errors.length > 0 ? errors.join('; ') : null;
+      this.lastInserted = inserted;
+      this.deps.metrics?.collectorTicks.inc({ outcome: errors.length > 0 ? 'error' : 'ok' });
       this.deps.metrics?.collectorLastSuccess.set(this.lastSuccessAt.getTime() / 1000);
-      if (this.deps.metrics) recordIngest(this.deps.metrics, 'collector', rows, res, this.lastSuccessAt);
-      return res;
+      if (errors.length > 0) this.deps.log.warn({ err: this.lastError }, 'collector: some markets failed');
+      return { inserted, duplicates };
     } catch (err) {
       this.lastError = err instanceof Error ? err.message : String(err);
       this.deps.metrics?.collectorTicks.inc({ outcome: 'error' });
       this.deps.log.warn({ err: this.lastError }, 'collector tick failed');
       throw err;
     }
+  }
+
+  /** Session and refresh plan of one market; true when it should be polled now. */
+  private async isDue(market: TMarket, symbols: number): Promise<boolean> {
+    const now = this.now();
+    const plan: MarketPlan = this.deps.plan
+      ? await this.deps.plan(market, symbols)
+      : {
+          intervalMs: 0,
+          limitedBy: 'collector',
+          provider: this.deps.provider.id,
+          keepsFresh: true,
+          freshnessSeconds: 0,
+        };
+    const inSession = this.deps.inSession ? this.deps.inSession(market, now) : true;
+    let m = this.perMarket.get(market);
+    if (!m) {
+      m = {
+        plan,
+        symbols,
+        inSession,
+        wasInSession: false,
+        lastPolledAt: null,
+        lastSource: null,
+        lastError: null,
+      };
+      this.perMarket.set(market, m);
+    }
+    m.plan = plan;
+    m.symbols = symbols;
+    // one poll after the close picks up the closing prices, then the market rests until it reopens
+    const afterClose = !inSession && m.wasInSession;
+    m.wasInSession = inSession;
+    m.inSession = inSession;
+    if (!inSession && !afterClose) return false;
+    if (afterClose) return true;
+    return m.lastPolledAt === null || now.getTime() - m.lastPolledAt.getTime() >= plan.intervalMs;
+  }
+
+  private async pollMarket(
+    refs: SymbolRef[],
+  ): Promise<{ inserted: number; duplicates: number; source: string | null }> {
+    const quotes = await this.policy.policy.execute(() => this.deps.provider.getQuotes(refs));
+    const rows = parseIngestBatch(quotes, {
+      now: this.now(),
+      retentionDays:
+        typeof this.deps.retentionDays === 'number'
+          ? this.deps.retentionDays
+          : await this.deps.retentionDays(),
+      defaultSource: this.deps.provider.id,
+    });
+    const res = await ingestQuotes(this.deps.db, rows);
+    if (this.deps.metrics) recordIngest(this.deps.metrics, 'collector', rows, res, this.now());
+    return { ...res, source: quotes[0]?.source ?? null };
   }
 }

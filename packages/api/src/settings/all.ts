@@ -2,5 +2,6 @@
  * Importing this module registers every setting. Add one line per module that calls registerSetting().
  */
 
+export * from '../providers/settings';
 export * from '../reports/settings';
 export * from './keys';
