@@ -17,6 +17,13 @@ export {
   parseIngestBatch,
   QUOTES_CHANNEL,
 } from './quotes/ingest-quotes';
+export type { ProvidersConfig } from './providers/live-providers';
+export {
+  chainListProblem,
+  chainsFromList,
+  providerDescriptors,
+  registerProviderDescriptor,
+} from './providers/registry';
 export { QuoteHub } from './quotes/quote-hub';
 export { createPolicy } from './resilience';
 export { type AppRouter, appRouter, createCaller } from './root';
