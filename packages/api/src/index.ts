@@ -4,6 +4,14 @@ export { ROLES, type Role, roleAtLeast } from './auth/roles';
 export { countUsers, createUser, listUsers } from './auth/users';
 export { Collector, type CollectorStatus } from './collector/collector';
 export { AppError, type AppErrorCode, isAppError } from './errors';
+export {
+  CSV_SOURCE,
+  type CsvImportErrorDetails,
+  type CsvImportProgress,
+  type CsvImportResult,
+  importCsv,
+  MAX_IMPORT_BYTES,
+} from './market/csv-import';
 export { listSymbols, syncDailyBars, syncSymbols } from './market/sync-market';
 export { createLogger, type Logger } from './observability/logger';
 export { createMetrics, type Metrics } from './observability/metrics';

@@ -56,6 +56,7 @@ const DECISIONS: Record<string, 'public' | Role> = {
   'prompts.rollback': 'admin',
   'prompts.preview': 'admin',
   'operations.overview': 'admin',
+  'imports.csv': 'admin',
 };
 
 const RANK = { public: -1, viewer: 0, analyst: 1, admin: 2 } as const;

@@ -1,6 +1,7 @@
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { backtestsRouter } from './routers/backtests';
+import { importsRouter } from './routers/imports';
 import { marketRouter } from './routers/market';
 import { operationsRouter } from './routers/operations';
 import { promptsRouter } from './routers/prompts';
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   reports: reportsRouter,
   operations: operationsRouter,
   backtests: backtestsRouter,
+  imports: importsRouter,
 });
 
 export type AppRouter = typeof appRouter;

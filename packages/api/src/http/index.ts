@@ -7,6 +7,7 @@ import { bearerToken } from '../auth/api-tokens';
 import { clientIp, requireRole, resolvePrincipal } from '../auth/principal';
 import { roleAtLeast } from '../auth/roles';
 import { AppError, isAppError } from '../errors';
+import { importCsv, MAX_IMPORT_BYTES } from '../market/csv-import';
 import { createHealthCache } from '../observability/health-check';
 import { recordIngest } from '../observability/metrics';
 import { getLatestQuote } from '../quotes/get-latest-quotes';
@@ -14,7 +15,7 @@ import { apiSourceError, ingestQuotes, parseIngestBatch } from '../quotes/ingest
 import { appRouter } from '../root';
 import type { Runtime } from '../runtime';
 import { fromTrustedProxy } from '../security/client-ip';
-import { assertJson, assertSameOrigin } from '../security/csrf';
+import { assertCsv, assertJson, assertSameOrigin } from '../security/csrf';
 import { consumeRateLimit } from '../security/rate-limits';
 import { getQuoteSettings } from '../settings/runtime-settings';
 import { createContext } from '../trpc';
@@ -24,6 +25,8 @@ import { createStreamGuard, DEFAULT_STREAM_LIMITS } from './stream-guard';
 
 /** Ingest bodies larger than this are refused with 413 before they are read into memory. */
 export const MAX_INGEST_BYTES = 4 * 1024 * 1024;
+/** Admin CSV upload (docs/csv-import.md): `POST /api/admin/import?kind=bars|fundamentals&file=<name>`, text/csv. */
+export const IMPORT_PATH = /^\/api\/admin\/import\/?$/;
 /** Most procedure calls in one batched tRPC request. */
 export const MAX_TRPC_BATCH = 64;
 
@@ -186,6 +189,26 @@ export function createApiHandler(rt: Runtime): Handler {
       },
     },
     {
+      method: 'POST',
+      pattern: IMPORT_PATH,
+      name: 'csv-import',
+      run: async (req, res, _m, url) => {
+        const principal = await requireToken(rt, req, 'admin');
+        const kind = url.searchParams.get('kind') ?? 'bars';
+        if (kind !== 'bars' && kind !== 'fundamentals')
+          throw new AppError('BAD_REQUEST', `kind must be bars or fundamentals (got '${kind.slice(0, 40)}')`);
+        const raw = await readBody(req, res, MAX_IMPORT_BYTES);
+        const result = await importCsv(rt.db, raw, {
+          kind,
+          actor: principal.kind === 'token' ? `token:${principal.name}` : principal.name,
+          ip: clientIp(req, trust),
+          fileName: url.searchParams.get('file')?.slice(0, 200) ?? undefined,
+        });
+        rt.log.info({ by: principal.name, ...result }, 'CSV imported');
+        sendJson(res, 200, result);
+      },
+    },
+    {
       method: 'GET',
       pattern: /^\/api\/v1\/market-data\/quotes\/([^/]+)\/?$/,
       name: 'latest',
@@ -265,7 +288,9 @@ export function createApiHandler(rt: Runtime): Handler {
       // carries a SameSite=Lax cookie; only our own pages and programmatic clients call tRPC.
       try {
         assertSameOrigin(req, { trustProxy: fromTrustedProxy(req, trust) });
-        if (req.method === 'POST') assertJson(req);
+        // the CSV upload sends text/csv, which a plain HTML form cannot send either
+        if (req.method === 'POST' && IMPORT_PATH.test(url.pathname)) assertCsv(req);
+        else if (req.method === 'POST') assertJson(req);
       } catch (err) {
         if (!isAppError(err)) throw err;
         sendError(res, err);

@@ -42,3 +42,16 @@ export function assertJson(req: IncomingMessage): void {
       `content-type must be application/json (got ${type || 'none'})`,
     );
 }
+
+/** The CSV upload's counterpart of `assertJson`: uncompressed `text/csv` only (no HTML form sends it). */
+export function assertCsv(req: IncomingMessage): void {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity')
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `content-encoding ${encoding.slice(0, 40)} is not supported; send the body uncompressed`,
+    );
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'text/csv')
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `content-type must be text/csv (got ${type || 'none'})`);
+}

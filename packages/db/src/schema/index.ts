@@ -2,6 +2,7 @@ export * from './api-tokens';
 export * from './audit-log';
 export * from './backtests';
 export * from './daily-bars';
+export * from './fundamentals';
 export * from './meta';
 export * from './prompt-templates';
 export * from './realtime-quotes';
