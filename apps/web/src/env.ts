@@ -15,7 +15,8 @@ const providerList = (market: TMarket) =>
         .split(',')
         .map((s) => s.trim().toLowerCase())
         .filter(Boolean);
-      const problem = ids.length === 0 ? 'list at least one provider (e.g. demo)' : chainListProblem(market, null, ids);
+      const problem =
+        ids.length === 0 ? 'list at least one provider (e.g. demo)' : chainListProblem(market, null, ids);
       if (problem) {
         ctx.addIssue({ code: 'custom', message: problem });
         return z.NEVER;
@@ -146,7 +147,10 @@ function providerVariables(source: Record<string, string | undefined>) {
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = ZEnv.safeParse(source);
   const vars = providerVariables(source);
-  const lines = [...(parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)), ...vars.issues];
+  const lines = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)),
+    ...vars.issues,
+  ];
   if (!parsed.success || lines.length > 0)
     throw new Error(`invalid configuration:\n${lines.join('\n')}\nsee .env.example`);
   return { ...parsed.data, providerBaseUrls: vars.providerBaseUrls, providerKeys: vars.providerKeys };
@@ -167,7 +171,10 @@ export function runtimeConfigFromEnv(env: Env, opts: { collector?: boolean } = {
     demo: { seed: env.DEMO_SEED, alwaysOpen: env.DEMO_ALWAYS_OPEN },
     providers: {
       chains: Object.fromEntries(
-        MARKETS.map((m) => [m, chainsFromList(m, { US: env.PROVIDERS_US, CN: env.PROVIDERS_CN, HK: env.PROVIDERS_HK }[m])]),
+        MARKETS.map((m) => [
+          m,
+          chainsFromList(m, { US: env.PROVIDERS_US, CN: env.PROVIDERS_CN, HK: env.PROVIDERS_HK }[m]),
+        ]),
       ) as Record<TMarket, ReturnType<typeof chainsFromList>>,
       apiKeys: env.providerKeys,
       baseUrls: env.providerBaseUrls,

@@ -15,6 +15,13 @@ export {
 export { listSymbols, syncDailyBars, syncSymbols } from './market/sync-market';
 export { createLogger, type Logger } from './observability/logger';
 export { createMetrics, type Metrics } from './observability/metrics';
+export type { ProvidersConfig } from './providers/live-providers';
+export {
+  chainListProblem,
+  chainsFromList,
+  providerDescriptors,
+  registerProviderDescriptor,
+} from './providers/registry';
 export { decideFreshness } from './quotes/decide-freshness';
 export { getHistory } from './quotes/get-history';
 export { getLatestQuote, getLatestQuotes } from './quotes/get-latest-quotes';
@@ -25,13 +32,6 @@ export {
   parseIngestBatch,
   QUOTES_CHANNEL,
 } from './quotes/ingest-quotes';
-export type { ProvidersConfig } from './providers/live-providers';
-export {
-  chainListProblem,
-  chainsFromList,
-  providerDescriptors,
-  registerProviderDescriptor,
-} from './providers/registry';
 export { QuoteHub } from './quotes/quote-hub';
 export { createPolicy } from './resilience';
 export { type AppRouter, appRouter, createCaller } from './root';

@@ -5,6 +5,7 @@ import { importsRouter } from './routers/imports';
 import { marketRouter } from './routers/market';
 import { operationsRouter } from './routers/operations';
 import { promptsRouter } from './routers/prompts';
+import { providersRouter } from './routers/providers';
 import { quotesRouter } from './routers/quotes';
 import { reportsRouter } from './routers/reports';
 import { settingsRouter } from './routers/settings';
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   prompts: promptsRouter,
   reports: reportsRouter,
   operations: operationsRouter,
+  providers: providersRouter,
   backtests: backtestsRouter,
   imports: importsRouter,
 });

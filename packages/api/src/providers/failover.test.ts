@@ -16,6 +16,7 @@ import { getLatestQuotes } from '../quotes/get-latest-quotes';
 import type { Runtime } from '../runtime';
 import { setSetting } from '../settings/service';
 import { createTestRuntime, waitFor } from '../test-support/runtime';
+import { getProviderOverview, testProviderConnection } from './get-provider-overview';
 import { chainsFromList } from './registry';
 import { SProviderBudgets } from './settings';
 
@@ -159,5 +160,30 @@ describe('collector failover on a chain of two replayed vendors', () => {
     );
     expect(rt.providers.breakers.state('finnhub')).toBe('closed');
     expect((await latestUs()).every((q) => q.status === 'fresh')).toBe(true);
+  });
+
+  it('the admin overview names the chains, calls and errors; "test connection" answers ok or the typed error', async () => {
+    const { providers } = await getProviderOverview({ live: rt.providers, collector: rt.collector });
+    const fh = providers.find((p) => p.id === 'finnhub')!;
+    expect(fh.serves).toContainEqual({ market: 'US', kind: 'quotes', position: 1 });
+    expect(fh.keyConfigured).toBe(true);
+    expect(fh.stats.ok).toBeGreaterThan(0);
+    expect(fh.stats.errors.rate_limited).toBeGreaterThan(0);
+    expect(fh.budget.find((b) => b.window === 'minute')).toMatchObject({ limit: 10_000 });
+    expect(fh.refresh).toEqual([
+      expect.objectContaining({ market: 'US', symbols: US.length, keepsFresh: true }),
+    ]);
+    expect(providers.find((p) => p.id === 'yahoo')?.serves).toContainEqual({
+      market: 'US',
+      kind: 'quotes',
+      position: 2,
+    });
+
+    const ok = await testProviderConnection(rt.providers, 'finnhub');
+    expect(ok).toMatchObject({ ok: true, probe: `quote US:${US[0]!.symbol}` });
+    finnhubRoutes.unshift({ path: '/api/v1/quote', status: 401, body: { error: 'Invalid API key' } });
+    const denied = await testProviderConnection(rt.providers, 'finnhub');
+    finnhubRoutes.shift();
+    expect(denied).toMatchObject({ ok: false, kind: 'unauthorized' });
   });
 });

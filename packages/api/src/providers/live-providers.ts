@@ -15,7 +15,7 @@ import type { VendorDescriptor } from '@investiq/market/vendors';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { SProviderKeys } from '../settings/keys';
-import { getSettingWithVersion } from '../settings/service';
+import { getSetting, getSettingWithVersion } from '../settings/service';
 import { ProviderBudgets } from './budget';
 import { ProviderHealth } from './health';
 import { providerDescriptor } from './registry';
@@ -172,6 +172,12 @@ export class LiveProviders {
     } finally {
       this.building = null;
     }
+  }
+
+  /** The configured instance of one provider (current settings), for a connection test outside the chains. */
+  async providerInstance(id: string): Promise<DataProvider | null> {
+    const [urls, keys] = await Promise.all([getSetting(this.db, SProviderBaseUrls), this.readKeys()]);
+    return this.instance(id, urls, keys.value);
   }
 
   /** The encrypted admin keys; unreadable (no SECRETS_KEY) → the environment's keys, with a warning. */
