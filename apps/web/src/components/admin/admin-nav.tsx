@@ -4,10 +4,12 @@ import { usePathname } from 'next/navigation';
 import { useDict } from '~/lib/i18n';
 import { adminDict } from '~/lib/i18n/admin';
 import { operationsDict } from '~/lib/i18n/operations';
+import { providersDict } from '~/lib/i18n/providers';
 
 export function AdminNav() {
   const t = useDict(adminDict);
   const ops = useDict(operationsDict);
+  const prov = useDict(providersDict);
   const path = usePathname();
   const links = [
     ['/admin', t.settings],
@@ -16,6 +18,7 @@ export function AdminNav() {
     ['/admin/tokens', t.tokens],
     ['/admin/audit', t.audit],
     ['/admin/operations', ops.title],
+    ['/admin/providers', prov.title],
   ] as const;
   return (
     <nav className="admin-nav" aria-label={t.admin}>

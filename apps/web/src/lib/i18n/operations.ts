@@ -37,8 +37,7 @@ const en = {
   trace: 'Trace id',
   never: 'never',
   seconds: (n: number) => `${n} s`,
-  budgets:
-    'Provider request budgets appear here once a rate-limited provider is configured; the demo market has none.',
+  budgets: 'Provider chains, budgets and breakers: see Data providers.',
 };
 export type OperationsDict = typeof en;
 
@@ -81,7 +80,7 @@ const zh: OperationsDict = {
   trace: '追踪 ID',
   never: '从未',
   seconds: (n: number) => `${n} 秒`,
-  budgets: '配置了有请求限额的数据源后，这里会显示其额度；演示行情没有限额。',
+  budgets: '数据源链、请求额度和熔断器：见“数据源”页面。',
 };
 
 export const operationsDict = { en, 'zh-CN': zh };
