@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { type RecentLogs, recentLogsOf } from './observability/recent-errors';
 import { effectiveBudget } from './providers/budget';
+import { fetchCrossCheckBars } from './providers/cross-check';
 import { DynamicProvider, LiveProviders, type ProvidersConfig } from './providers/live-providers';
 import { planRefresh } from './providers/plan-refresh';
 import { watchList } from './providers/watch-list';
@@ -181,8 +182,19 @@ export async function createRuntime(
   });
   if (config.collector.enabled) collector.start();
 
+  // Daily-close cross-check: where a market's bars chain has two real sources, the collecting process
+  // stores recent bars from both (once a day per symbol and source) for admin and report lineage.
+  const crossCheck = async () => {
+    if (!config.collector.enabled) return;
+    const current = await live.current();
+    const refs = await db.query<{ market: TMarket; symbol: string }>('SELECT market, symbol FROM symbols');
+    const n = await fetchCrossCheckBars(db, current, refs, { now: now(), log });
+    if (n > 0) log.info({ bars: n }, 'cross-check bars stored');
+  };
+  crossCheck().catch((err) => log.warn({ err: String(err) }, 'cross-check failed'));
   const maintenance = setInterval(() => {
     maintain(db, now, log).catch((err) => log.warn({ err: String(err) }, 'maintenance failed'));
+    crossCheck().catch((err) => log.warn({ err: String(err) }, 'cross-check failed'));
   }, 3_600_000);
   maintenance.unref();
 

@@ -224,32 +224,57 @@ export class ProviderChain implements DataProvider {
   ): Promise<Sourced<T>> {
     const failures: ProviderFailure[] = [];
     for (const p of this.opts.providers[kind] ?? []) {
-      if (!p.markets.includes(this.opts.market) || typeof p[method] !== 'function') {
-        failures.push({
-          provider: p.id,
-          kind: 'unsupported',
-          message: `no ${String(method)} for ${this.opts.market}`,
-        });
-        continue;
-      }
-      const started = this.now();
-      const t0 = performance.now();
       try {
-        const value = await this.opts.breakers.get(p.id).execute(async () => {
-          await this.opts.budget?.take(p.id, cost);
-          return withTimeout(fn(p), this.opts.timeoutMs ?? 10_000, p.id);
-        });
-        this.emit(p.id, kind, 'ok', t0, started, true);
-        return { source: p.id, value };
-      } catch (raw) {
-        const err = toProviderError(p.id, raw);
-        const reached = !(raw instanceof BudgetExhaustedError) && !(raw instanceof BrokenCircuitError);
-        this.emit(p.id, kind, err.kind, t0, started, reached, err.message);
-        if (!isFailoverKind(err.kind)) throw err;
-        failures.push({ provider: p.id, kind: err.kind, message: err.message });
+        return { source: p.id, value: await this.attempt(p, kind, method, fn, cost) };
+      } catch (err) {
+        const e = err as ProviderError;
+        if (!isFailoverKind(e.kind)) throw e;
+        failures.push({ provider: p.id, kind: e.kind, message: e.message });
       }
     }
     throw new ChainExhaustedError(`${this.opts.market}/${kind}`, failures);
+  }
+
+  /**
+   * Call one named provider of the `kind` chain (through its breaker, budget and timeout) without
+   * failover: the daily-close cross-check asks each source on purpose.
+   */
+  async callProvider<T>(
+    kind: DataKind,
+    providerId: string,
+    method: keyof DataProvider,
+    fn: (p: DataProvider) => Promise<T>,
+  ): Promise<T> {
+    const p = (this.opts.providers[kind] ?? []).find((x) => x.id === providerId);
+    if (!p) throw new ProviderError(providerId, 'unsupported', `not in the ${this.opts.market}/${kind} chain`);
+    return this.attempt(p, kind, method, fn, 1);
+  }
+
+  /** One provider, one call: typed errors only (a provider lacking the method/market is `unsupported`). */
+  private async attempt<T>(
+    p: DataProvider,
+    kind: DataKind,
+    method: keyof DataProvider,
+    fn: (p: DataProvider) => Promise<T>,
+    cost: number,
+  ): Promise<T> {
+    if (!p.markets.includes(this.opts.market) || typeof p[method] !== 'function')
+      throw new ProviderError(p.id, 'unsupported', `no ${String(method)} for ${this.opts.market}`);
+    const started = this.now();
+    const t0 = performance.now();
+    try {
+      const value = await this.opts.breakers.get(p.id).execute(async () => {
+        await this.opts.budget?.take(p.id, cost);
+        return withTimeout(fn(p), this.opts.timeoutMs ?? 10_000, p.id);
+      });
+      this.emit(p.id, kind, 'ok', t0, started, true);
+      return value;
+    } catch (raw) {
+      const err = toProviderError(p.id, raw);
+      const reached = !(raw instanceof BudgetExhaustedError) && !(raw instanceof BrokenCircuitError);
+      this.emit(p.id, kind, err.kind, t0, started, reached, err.message);
+      throw err;
+    }
   }
 
   private emit(

@@ -163,7 +163,11 @@ describe('collector failover on a chain of two replayed vendors', () => {
   });
 
   it('the admin overview names the chains, calls and errors; "test connection" answers ok or the typed error', async () => {
-    const { providers } = await getProviderOverview({ live: rt.providers, collector: rt.collector });
+    const { providers } = await getProviderOverview({
+      db: rt.db,
+      live: rt.providers,
+      collector: rt.collector,
+    });
     const fh = providers.find((p) => p.id === 'finnhub')!;
     expect(fh.serves).toContainEqual({ market: 'US', kind: 'quotes', position: 1 });
     expect(fh.keyConfigured).toBe(true);

@@ -1,11 +1,15 @@
 import { MARKETS, type TMarket } from '@investiq/contracts';
+import type { DatabaseHandle } from '@investiq/db';
 import { DATA_KINDS, type DataKind, ProviderError } from '@investiq/market';
 import { DEMO_UNIVERSE } from '@investiq/market/demo';
 import type { CollectorStatus } from '../collector/collector';
+import { getSetting } from '../settings/service';
 import type { BudgetUsage } from './budget';
+import { type CloseCheck, readCloseChecks } from './cross-check';
 import type { ProviderStatsView } from './health';
 import type { LiveProviders } from './live-providers';
 import { providerDescriptors } from './registry';
+import { SProviderCrossCheck } from './settings';
 
 export interface ProviderOverview {
   id: string;
@@ -35,9 +39,15 @@ export interface ProviderOverview {
 
 /** Everything the admin Providers page shows: every registered provider, used or not. */
 export async function getProviderOverview(deps: {
+  db: DatabaseHandle;
   live: LiveProviders;
   collector: { status(): CollectorStatus };
-}): Promise<{ providers: ProviderOverview[]; chains: Record<TMarket, Record<DataKind, string[]>> | null }> {
+}): Promise<{
+  providers: ProviderOverview[];
+  chains: Record<TMarket, Record<DataKind, string[]>> | null;
+  /** Symbols whose daily closes from two sources disagree above the threshold. */
+  closeChecks: { thresholdPercent: number; flagged: CloseCheck[]; compared: number };
+}> {
   const { live } = deps;
   await live.current();
   const chains = live.chainSettings();
@@ -82,7 +92,13 @@ export async function getProviderOverview(deps: {
         })),
     });
   }
-  return { providers: out, chains };
+  const { thresholdPercent } = await getSetting(deps.db, SProviderCrossCheck);
+  const checks = await readCloseChecks(deps.db, { thresholdPercent });
+  return {
+    providers: out,
+    chains,
+    closeChecks: { thresholdPercent, flagged: checks.filter((c) => c.flagged), compared: checks.length },
+  };
 }
 
 export interface ConnectionTestResult {

@@ -5,7 +5,9 @@ import { adminProcedure, createTRPCRouter } from '../trpc';
 export const providersRouter = createTRPCRouter({
   overview: adminProcedure
     .input(z.object({}).optional())
-    .query(({ ctx }) => getProviderOverview({ live: ctx.rt.providers, collector: ctx.rt.collector })),
+    .query(({ ctx }) =>
+      getProviderOverview({ db: ctx.rt.db, live: ctx.rt.providers, collector: ctx.rt.collector }),
+    ),
   testConnection: adminProcedure
     .input(z.object({ provider: z.string().min(1).max(32) }))
     .mutation(async ({ ctx, input }) => {

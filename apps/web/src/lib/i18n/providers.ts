@@ -30,6 +30,10 @@ const en = {
   cannotKeepFresh: (n: number, interval: number, limit: number) =>
     `budget cannot keep ${n} symbols fresh (interval ${interval} s > limit ${limit} s)`,
   every: (s: number, market: string, n: number) => `${market}: every ${s} s for ${n} symbols`,
+  crossCheck: 'Daily close cross-check',
+  crossCheckNone: 'No market has two real sources of daily bars: nothing to compare.',
+  crossCheckSummary: (n: number, flagged: number, pct: number) =>
+    `${n} symbols compared, ${flagged} disagree by more than ${pct} %`,
 };
 export type ProvidersDict = typeof en;
 
@@ -65,6 +69,10 @@ const zh: ProvidersDict = {
   cannotKeepFresh: (n: number, interval: number, limit: number) =>
     `请求额度无法让 ${n} 只股票保持新鲜（间隔 ${interval} 秒 > 上限 ${limit} 秒）`,
   every: (s: number, market: string, n: number) => `${market}：每 ${s} 秒刷新 ${n} 只股票`,
+  crossCheck: '日收盘价交叉核对',
+  crossCheckNone: '没有市场配置两个真实的日线数据源，无可比较。',
+  crossCheckSummary: (n: number, flagged: number, pct: number) =>
+    `已比较 ${n} 只股票，其中 ${flagged} 只差异超过 ${pct}%`,
 };
 
 export const providersDict = { en, 'zh-CN': zh };

@@ -59,6 +59,36 @@ export default function AdminProvidersPage() {
           </table>
         </div>
         <p className="muted">{t.editChains}</p>
+        {o ? (
+          <>
+            <h3>{t.crossCheck}</h3>
+            <p
+              className={o.closeChecks.flagged.length > 0 ? 'error' : 'muted'}
+              data-testid="providers-cross-check"
+            >
+              {o.closeChecks.compared === 0
+                ? t.crossCheckNone
+                : t.crossCheckSummary(
+                    o.closeChecks.compared,
+                    o.closeChecks.flagged.length,
+                    o.closeChecks.thresholdPercent,
+                  )}
+            </p>
+            {o.closeChecks.flagged.length > 0 ? (
+              <ul>
+                {o.closeChecks.flagged.map((c) => (
+                  <li key={`${c.market}:${c.symbol}`} className="error">
+                    {c.market}:{c.symbol} {c.date} —{' '}
+                    {Object.entries(c.closes)
+                      .map(([src, close]) => `${src} ${close}`)
+                      .join(' vs ')}{' '}
+                    ({c.diffPercent} %)
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </>
+        ) : null}
       </section>
       {o?.providers.map((p) => {
         const minute = p.budget.find((b) => b.window === 'minute');
