@@ -13,8 +13,10 @@ export async function watchList(set: ProviderSet): Promise<TSymbolInfo[]> {
     const chain = set.chains.get(market);
     if (!chain) continue;
     const listed = await chain.listSymbols().catch(() => [] as TSymbolInfo[]);
+    // a symbol is demo only while its quotes come from the demo market
+    const demoQuotes = chain.primary('quotes')?.id === 'demo';
     if (listed.length > 0) {
-      out.push(...listed);
+      out.push(...listed.map((s) => ({ ...s, isDemo: s.isDemo && demoQuotes })));
       continue;
     }
     for (const i of DEMO_UNIVERSE.filter((x) => x.market === market))
@@ -25,7 +27,7 @@ export async function watchList(set: ProviderSet): Promise<TSymbolInfo[]> {
         nameZh: i.nameZh,
         currency: CURRENCY[market],
         exchange: i.exchange,
-        isDemo: chain.primary('quotes')?.id === 'demo',
+        isDemo: demoQuotes,
       });
   }
   return out;
