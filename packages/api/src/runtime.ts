@@ -159,10 +159,13 @@ export async function createRuntime(
     symbols: () =>
       db.query<{ market: TMarket; symbol: string }>('SELECT market, symbol FROM symbols ORDER BY 1, 2'),
     intervalMs: config.collector.intervalMs,
-    attempts: 1,
-    plan: async (market, symbols) => {
+    ownPolicy: false,
+    plan: async (market, counts) => {
       const chains = live.chainSettings();
       const primary = chains?.[market].quotes[0] ?? null;
+      // one budget for every market this provider is primary for
+      let symbols = 0;
+      for (const [m, n] of counts) if (chains?.[m].quotes[0] === primary) symbols += n;
       const budget = primary ? await effectiveBudget(db, primary) : { perMinute: 0, perDay: 0 };
       const { defaultMaxAgeSeconds } = await getQuoteSettings({ db });
       const p = planRefresh({
@@ -171,7 +174,7 @@ export async function createRuntime(
         collectorIntervalMs: config.collector.intervalMs,
         freshnessSeconds: defaultMaxAgeSeconds,
       });
-      return { ...p, provider: primary };
+      return { ...p, budgetSymbols: p.symbols, provider: primary };
     },
     inSession: (market, at) =>
       sessions === 'always' || (live.demoFirst(market) && config.demo.alwaysOpen) || isMarketOpen(market, at),

@@ -32,6 +32,8 @@ export interface CollectorMarketStatus {
   /** false: the budget cannot keep these symbols inside the freshness limit. */
   keepsFresh: boolean;
   freshnessSeconds: number;
+  /** Symbols of every market sharing the provider's budget. */
+  budgetSymbols: number;
   inSession: boolean;
   lastPolledAt: string | null;
   lastSource: string | null;
@@ -41,6 +43,8 @@ export interface CollectorMarketStatus {
 /** How often one market may be polled (from its primary provider's budget, see providers/plan-refresh.ts). */
 export interface MarketPlan {
   intervalMs: number;
+  /** Symbols of every market sharing this provider's budget (default: this market's). */
+  budgetSymbols?: number;
   limitedBy: CollectorMarketStatus['limitedBy'];
   provider: string | null;
   keepsFresh: boolean;
@@ -57,10 +61,17 @@ export interface CollectorDeps {
   log: Logger;
   metrics?: Metrics;
   now?: () => Date;
-  /** Attempts per poll (default 2); a provider chain does its own failover, so the runtime passes 1. */
-  attempts?: number;
-  /** Refresh plan of a market for `symbols` watched symbols (default: every tick). */
-  plan?: (market: TMarket, symbols: number) => Promise<MarketPlan>;
+  /**
+   * Wrap polls in the collector's own policy (timeout, retries, breaker; default true). A provider chain
+   * has per-provider timeouts, breakers and failover, and one market's outage must not trip a breaker
+   * shared with the others: the runtime passes false.
+   */
+  ownPolicy?: boolean;
+  /**
+   * Refresh plan of a market, given the watched symbols of every market (a provider that is primary for
+   * several markets spends one budget on all of them). Default: every tick.
+   */
+  plan?: (market: TMarket, symbolsByMarket: ReadonlyMap<TMarket, number>) => Promise<MarketPlan>;
   /** Is `market` to be polled now (COLLECTOR_SESSIONS=exchange: only in session)? Default: always. */
   inSession?: (market: TMarket, at: Date) => boolean;
 }
@@ -99,7 +110,7 @@ export class Collector {
     this.now = deps.now ?? (() => new Date());
     this.policy = createPolicy(`provider:${deps.provider.id}`, {
       timeoutMs: Math.max(1_000, deps.intervalMs * 2),
-      retries: deps.attempts ?? 2,
+      retries: 2,
       breakerThreshold: 5,
       halfOpenAfterMs: 15_000,
       maxConcurrent: 1,
@@ -153,6 +164,7 @@ export class Collector {
         provider: m.plan.provider,
         keepsFresh: m.plan.keepsFresh,
         freshnessSeconds: m.plan.freshnessSeconds,
+        budgetSymbols: m.plan.budgetSymbols ?? m.symbols,
         inSession: m.inSession,
         lastPolledAt: m.lastPolledAt?.toISOString() ?? null,
         lastSource: m.lastSource,
@@ -195,8 +207,10 @@ export class Collector {
       const refs = await this.deps.symbols();
       this.symbolCount = refs.length;
       const due: [TMarket, SymbolRef[]][] = [];
-      for (const [market, list] of ProviderSet.byMarket(refs)) {
-        if (await this.isDue(market, list.length)) due.push([market, list]);
+      const groups = ProviderSet.byMarket(refs);
+      const counts = new Map([...groups].map(([m, list]) => [m, list.length] as const));
+      for (const [market, list] of groups) {
+        if (await this.isDue(market, counts)) due.push([market, list]);
       }
       let inserted = 0;
       let duplicates = 0;
@@ -232,10 +246,11 @@ export class Collector {
   }
 
   /** Session and refresh plan of one market; true when it should be polled now. */
-  private async isDue(market: TMarket, symbols: number): Promise<boolean> {
+  private async isDue(market: TMarket, counts: ReadonlyMap<TMarket, number>): Promise<boolean> {
     const now = this.now();
+    const symbols = counts.get(market) ?? 0;
     const plan: MarketPlan = this.deps.plan
-      ? await this.deps.plan(market, symbols)
+      ? await this.deps.plan(market, counts)
       : {
           intervalMs: 0,
           limitedBy: 'collector',
@@ -271,7 +286,10 @@ export class Collector {
   private async pollMarket(
     refs: SymbolRef[],
   ): Promise<{ inserted: number; duplicates: number; source: string | null }> {
-    const quotes = await this.policy.policy.execute(() => this.deps.provider.getQuotes(refs));
+    const quotes =
+      this.deps.ownPolicy === false
+        ? await this.deps.provider.getQuotes(refs)
+        : await this.policy.policy.execute(() => this.deps.provider.getQuotes(refs));
     const rows = parseIngestBatch(quotes, {
       now: this.now(),
       retentionDays:

@@ -162,6 +162,25 @@ describe('collector failover on a chain of two replayed vendors', () => {
     expect((await latestUs()).every((q) => q.status === 'fresh')).toBe(true);
   });
 
+  it('exports the provider metrics the alert rules read', async () => {
+    const text = await rt.metrics.registry.metrics();
+    expect(text).toMatch(/^investiq_provider_requests_total\{provider="finnhub",outcome="ok"\} [1-9]/m);
+    expect(text).toMatch(
+      /^investiq_provider_requests_total\{provider="finnhub",outcome="rate_limited"\} [1-9]/m,
+    );
+    expect(text).toMatch(
+      /^investiq_provider_requests_total\{provider="yahoo",outcome="bad_response"\} [1-9]/m,
+    );
+    expect(text).toMatch(/^investiq_provider_request_duration_seconds_count\{provider="yahoo"\} [1-9]/m);
+    expect(text).toMatch(/^investiq_provider_breaker_state\{provider="finnhub"\} 0$/m);
+    // budgets of 10 000 a minute: a few dozen calls are a small, non-zero share
+    const used = text.match(
+      /^investiq_provider_budget_used_ratio\{provider="finnhub",window="minute"\} (\S+)$/m,
+    );
+    expect(Number(used?.[1])).toBeGreaterThan(0);
+    expect(Number(used?.[1])).toBeLessThan(0.1);
+  });
+
   it('the admin overview names the chains, calls and errors; "test connection" answers ok or the typed error', async () => {
     const { providers } = await getProviderOverview({
       db: rt.db,

@@ -30,6 +30,8 @@ export interface ProviderOverview {
   refresh: {
     market: TMarket;
     symbols: number;
+    /** Symbols of every market polled within this provider's budget. */
+    budgetSymbols: number;
     intervalMs: number;
     limitedBy: string;
     keepsFresh: boolean;
@@ -85,6 +87,7 @@ export async function getProviderOverview(deps: {
         .map((m) => ({
           market: m.market,
           symbols: m.symbols,
+          budgetSymbols: m.budgetSymbols,
           intervalMs: m.intervalMs,
           limitedBy: m.limitedBy,
           keepsFresh: m.keepsFresh,

@@ -107,7 +107,7 @@ export default function AdminProvidersPage() {
               .map((r) => (
                 <p className="error" key={r.market} data-testid={`provider-${p.id}-stale-warning`}>
                   {r.market}:{' '}
-                  {t.cannotKeepFresh(r.symbols, Math.round(r.intervalMs / 1000), r.freshnessSeconds)}
+                  {t.cannotKeepFresh(r.budgetSymbols, Math.round(r.intervalMs / 1000), r.freshnessSeconds)}
                 </p>
               ))}
             <dl>
