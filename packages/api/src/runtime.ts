@@ -11,7 +11,7 @@ import { type RecentLogs, recentLogsOf } from './observability/recent-errors';
 import { effectiveBudget } from './providers/budget';
 import { fetchCrossCheckBars } from './providers/cross-check';
 import { DynamicProvider, LiveProviders, type ProvidersConfig } from './providers/live-providers';
-import { planRefresh } from './providers/plan-refresh';
+import { planMarketRefresh } from './providers/plan-refresh';
 import { watchList } from './providers/watch-list';
 import { ingestQuotes, parseIngestBatch } from './quotes/ingest-quotes';
 import { QuoteHub } from './quotes/quote-hub';
@@ -162,19 +162,19 @@ export async function createRuntime(
     ownPolicy: false,
     plan: async (market, counts) => {
       const chains = live.chainSettings();
-      const primary = chains?.[market].quotes[0] ?? null;
-      // one budget for every market this provider is primary for
-      let symbols = 0;
-      for (const [m, n] of counts) if (chains?.[m].quotes[0] === primary) symbols += n;
+      const primaryOf = (m: TMarket) => chains?.[m].quotes[0] ?? null;
+      const primary = primaryOf(market);
       const budget = primary ? await effectiveBudget(db, primary) : { perMinute: 0, perDay: 0 };
       const { defaultMaxAgeSeconds } = await getQuoteSettings({ db });
-      const p = planRefresh({
-        symbols,
-        budget,
+      const p = planMarketRefresh({
+        market,
+        counts,
+        primaryOf,
+        budgetOf: () => budget,
         collectorIntervalMs: config.collector.intervalMs,
         freshnessSeconds: defaultMaxAgeSeconds,
       });
-      return { ...p, budgetSymbols: p.symbols, provider: primary };
+      return { ...p, budgetSymbols: p.symbols };
     },
     inSession: (market, at) =>
       sessions === 'always' || (live.demoFirst(market) && config.demo.alwaysOpen) || isMarketOpen(market, at),

@@ -1,3 +1,4 @@
+import type { TMarket } from '@investiq/contracts';
 import type { VendorBudget } from '@investiq/market/vendors';
 
 export interface RefreshPlan {
@@ -46,4 +47,30 @@ export function planRefresh(input: {
     freshnessSeconds: input.freshnessSeconds,
     symbols: n,
   };
+}
+
+/**
+ * The plan of one market: its primary quotes provider's budget is spread over the symbols of every market
+ * that provider is primary for (Yahoo serving CN, HK and US spends one budget on all three).
+ */
+export function planMarketRefresh(input: {
+  market: TMarket;
+  /** Watched symbols per market. */
+  counts: ReadonlyMap<TMarket, number>;
+  /** Primary quotes provider per market. */
+  primaryOf: (market: TMarket) => string | null;
+  budgetOf: (provider: string) => VendorBudget;
+  collectorIntervalMs: number;
+  freshnessSeconds: number;
+}): RefreshPlan & { provider: string | null } {
+  const provider = input.primaryOf(input.market);
+  let symbols = 0;
+  for (const [m, n] of input.counts) if (input.primaryOf(m) === provider) symbols += n;
+  const plan = planRefresh({
+    symbols,
+    budget: provider ? input.budgetOf(provider) : { perMinute: 0, perDay: 0 },
+    collectorIntervalMs: input.collectorIntervalMs,
+    freshnessSeconds: input.freshnessSeconds,
+  });
+  return { ...plan, provider };
 }
