@@ -246,7 +246,8 @@ export class ProviderChain implements DataProvider {
     fn: (p: DataProvider) => Promise<T>,
   ): Promise<T> {
     const p = (this.opts.providers[kind] ?? []).find((x) => x.id === providerId);
-    if (!p) throw new ProviderError(providerId, 'unsupported', `not in the ${this.opts.market}/${kind} chain`);
+    if (!p)
+      throw new ProviderError(providerId, 'unsupported', `not in the ${this.opts.market}/${kind} chain`);
     return this.attempt(p, kind, method, fn, 1);
   }
 
