@@ -4,7 +4,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTelemetry, telemetryConfig, ZTelemetryEnv } from '@investiq/telemetry';
 
-const telemetry = await startTelemetry(telemetryConfig(ZTelemetryEnv.parse(process.env), 'investiq-web'));
+// BENCH_EXPERIMENT=als: no tracing, only an AsyncLocalStorage in use (Node 20 then runs promise hooks on
+// every promise) — the share of tracing's cost that context propagation alone would explain
+const alsOnly = process.env.BENCH_EXPERIMENT === 'als';
+if (alsOnly) new (await import('node:async_hooks')).AsyncLocalStorage().enterWith({ experiment: true });
+const telemetry = await startTelemetry(
+  telemetryConfig(ZTelemetryEnv.parse(alsOnly ? {} : process.env), 'investiq-web'),
+);
 const { createLogger, createRuntime } = await import('@investiq/api');
 const { createApiHandler } = await import('@investiq/api/http');
 

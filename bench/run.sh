@@ -7,6 +7,7 @@ export BENCH_DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5
 npm run models:build --silent
 echo "== quotes (PostgreSQL) =="; npx tsx bench/quotes.ts
 echo "== tracing cost (PostgreSQL) =="; npx tsx bench/tracing.ts
+echo "== symbol search (PostgreSQL) =="; npx tsx bench/symbol-search.ts
 echo "== inference batching =="; npx tsx bench/inference-batching.ts --requests 60
 echo "== auto-ARIMA vs statsmodels =="; npx tsx bench/arima.ts
 echo "== report latency =="; npx tsx bench/report-latency.ts

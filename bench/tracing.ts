@@ -6,13 +6,16 @@
  * database; rounds alternate so a change in machine load hits each. Aim: on/off ≥ 0.90 (≤ 10 % cost).
  * Run: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/tracing.ts
  * (a throwaway database is created next to the given one and dropped afterwards).
+ * More traced variants in the same run: BENCH_EXTRA_SIDES='{"name":{"OTEL_…":"…"}}' (BENCH_EXPERIMENT=als in a
+ * side's environment runs it untraced with only an AsyncLocalStorage in use); OTEL settings for every traced
+ * side: BENCH_OTEL_ENV='{…}'; CPU profiles: BENCH_CPU_PROF=DIR (then bench/cpuprofile-summary.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApiToken, ingestQuotes, parseIngestBatch } from '@investiq/api';
+import { createApiToken, ingestQuotes, parseIngestBatch, SRateLimits, setSetting } from '@investiq/api';
 import { createDatabase, ensureQuotePartitions } from '@investiq/db';
 import { withDatabase } from '@investiq/db/testing';
 import { createDemoMarket } from '@investiq/market/demo';
@@ -36,9 +39,17 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
-function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
+/** BENCH_CPU_PROF=DIR writes each server's V8 CPU profile to DIR/<side>/ (open in Chrome DevTools). */
+const PROFILE_DIR = process.env.BENCH_CPU_PROF;
+/** Extra OTEL_* settings for every traced side, as JSON (e.g. '{"OTEL_EXPORTER_OTLP_PROTOCOL":"http/json"}'). */
+const EXTRA_ENV = JSON.parse(process.env.BENCH_OTEL_ENV ?? '{}') as Record<string, string>;
+/** OTLP encoding of the traced sides (http/protobuf, the OTLP default; with http/json the bench counts spans). */
+const PROTOCOL = EXTRA_ENV.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
+
+function startServer(side: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
+  const prof = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR, side)}`] : [];
   // node itself (not the tsx wrapper, which forks), so the pid is the server whose CPU time we read
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'quotes-server.ts')], {
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(here, 'quotes-server.ts')], {
     cwd: path.join(here, '..'),
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -81,24 +92,42 @@ async function main() {
     const quotes = market.backfillQuotes(refs, new Date(now.getTime() - 3_600_000), now, 10_000);
     await ingestQuotes(handle, parseIngestBatch(quotes, { now, retentionDays: 30, defaultSource: 'demo' }));
     const { token } = await createApiToken(handle, { name: 'bench', role: 'viewer' });
+    // all servers share one token and one limiter table: lift the per-token limit (6000/min by default)
+    // far above what they can serve, so every side pays the same limiter cost and none is refused
+    await setSetting(
+      handle,
+      SRateLimits,
+      { ...SRateLimits.default, tokenPerMinute: 1_000_000 },
+      'system:bench',
+    );
 
     const plain = { ...process.env, BENCH_DATABASE_URL: url };
     for (const k of Object.keys(plain)) if (k.startsWith('OTEL_')) delete plain[k];
-    const off = await startServer(plain);
-    const on = await startServer({
+    const traced = {
       ...plain,
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-    });
-    // the operator's knob against that cost: record and export one trace in ten (head sampling)
-    const sampled = await startServer({
-      ...plain,
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-      OTEL_TRACES_SAMPLER_ARG: '0.1',
-    });
-    children.push(off.child, on.child, sampled.child);
+      OTEL_EXPORTER_OTLP_PROTOCOL: PROTOCOL,
+      ...EXTRA_ENV,
+    };
+    const specs: [string, NodeJS.ProcessEnv][] = [
+      ['off', plain],
+      ['on', traced],
+      // the operator's knob against that cost: record and export one trace in ten (head sampling)
+      [
+        '10 %',
+        { ...traced, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
+      ],
+      // more traced variants to compare, e.g. BENCH_EXTRA_SIDES='{"batch 1024":{"OTEL_BSP_MAX_EXPORT_BATCH_SIZE":"1024"}}'
+      ...Object.entries(
+        JSON.parse(process.env.BENCH_EXTRA_SIDES ?? '{}') as Record<string, NodeJS.ProcessEnv>,
+      ).map(([name, env]): [string, NodeJS.ProcessEnv] => [name, { ...traced, ...env }]),
+    ];
+    const servers = new Map<string, { child: ChildProcess; port: number }>();
+    for (const [name, env] of specs) {
+      const server = await startServer(name.replace(/\W+/g, '_'), env);
+      servers.set(name, server);
+      children.push(server.child);
+    }
     console.log(
       `quotes.latest over HTTP, ${CONNECTIONS} concurrent, ${ROUNDS} × ${SECONDS} s per side (alternating); Node ${process.version}`,
     );
@@ -117,7 +146,7 @@ async function main() {
       return { r, cpuPerRequest: (cpuMs(server.child.pid!) - cpu0) / r.requests.total };
     };
     // warm-up: JIT, pools, the exporter's first batch
-    for (const port of [off.port, on.port, sampled.port])
+    for (const { port } of servers.values())
       await autocannon({
         url: `http://127.0.0.1:${port}/api/trpc/quotes.latest?input=${input}`,
         connections: CONNECTIONS,
@@ -125,12 +154,10 @@ async function main() {
         headers: { authorization: `Bearer ${token}` },
       });
     type Round = Awaited<ReturnType<typeof run>>;
-    const sides = { off: [] as Round[], on: [] as Round[], '10 %': [] as Round[] };
-    for (let i = 0; i < ROUNDS; i++) {
-      sides.off.push(await run(off));
-      sides.on.push(await run(on));
-      sides['10 %'].push(await run(sampled));
-    }
+    const sides = new Map([...servers.keys()].map((name) => [name, [] as Round[]]));
+    for (let i = 0; i < ROUNDS; i++)
+      for (const [name, server] of servers) sides.get(name)!.push(await run(server));
+    const on = servers.get('on')!;
     const exportsBefore = [...receiver.requests.values()].reduce((a, b) => a + b, 0);
     on.child.kill('SIGTERM'); // flushes the last batch
     await new Promise((r) => on.child.once('exit', r));
@@ -140,21 +167,27 @@ async function main() {
     const rps = (rs: Round[]) => rs.reduce((a, x) => a + x.r.requests.average, 0) / rs.length;
     const cpu = (rs: Round[]) => rs.reduce((a, x) => a + x.cpuPerRequest, 0) / rs.length;
     const p = (rs: Round[], k: 'p50' | 'p99') => Math.max(...rs.map((x) => x.r.latency[k]));
-    for (const [name, rs] of Object.entries(sides))
+    for (const [name, rs] of sides)
       console.log(
         `  tracing ${name.padEnd(4)}: ${rps(rs).toFixed(0)} req/s (rounds ${rs.map((x) => x.r.requests.average.toFixed(0)).join(', ')}), p50 ${p(rs, 'p50')} ms, p99 ${p(rs, 'p99')} ms, server CPU ${cpu(rs).toFixed(2)} ms/request`,
       );
     console.log(`  OTLP export requests received: ${exports} (${exportsBefore} before the final flush)`);
-    const ratio = rps(sides.on) / rps(sides.off);
-    console.log(
-      `  ratio on/off throughput: ${ratio.toFixed(2)} (cost ${((1 - ratio) * 100).toFixed(1)} %; aim ≤ 10 %)`,
-    );
-    console.log(
-      `  ratio on/off server CPU per request: ${(cpu(sides.on) / cpu(sides.off)).toFixed(2)} (steadier than throughput on a busy machine)`,
-    );
-    console.log(
-      `  sampled 10 %: throughput ratio ${(rps(sides['10 %']) / rps(sides.off)).toFixed(2)}, CPU per request ratio ${(cpu(sides['10 %']) / cpu(sides.off)).toFixed(2)}`,
-    );
+    if (receiver.spans.length > 0) {
+      const names = new Map<string, number>();
+      for (const s of receiver.spans) names.set(s.name, (names.get(s.name) ?? 0) + 1);
+      const traces = new Set(receiver.spans.map((s) => s.traceId)).size;
+      console.log(
+        `  spans received as http/json (sides exporting JSON): ${receiver.spans.length} in ${traces} traces; by name: ${[...names].map(([n, c]) => `${n} ${c}`).join(', ')}`,
+      );
+    }
+    const off = sides.get('off')!;
+    for (const [name, rs] of sides) {
+      if (name === 'off') continue;
+      const ratio = rps(rs) / rps(off);
+      console.log(
+        `  ratio ${name}/off: throughput ${ratio.toFixed(2)} (cost ${((1 - ratio) * 100).toFixed(1)} %; aim ≤ 10 %), server CPU per request ${(cpu(rs) / cpu(off)).toFixed(2)} (steadier on a busy machine)`,
+      );
+    }
   } finally {
     // servers flush their last spans on SIGTERM: stop them before the receiver
     await Promise.all(

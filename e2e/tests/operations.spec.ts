@@ -19,6 +19,12 @@ test('admin sees services, database, live ingest and the error list on the Opera
   // the collector writes demo quotes every few seconds: the live page shows a non-zero rate
   await expect(page.getByTestId('ops-ingest').locator('dd').first()).not.toHaveText('0', { timeout: 20_000 });
   await expect(page.getByTestId('ops-errors')).toBeVisible();
+  // provider budgets: the demo market has none (a real provider lists its day/minute budget and breaker)
+  const providers = page.getByTestId('ops-providers');
+  await expect(providers).toContainText('Provider budgets');
+  await expect(
+    providers.getByText('No real providers configured').or(providers.locator('tbody tr').first()),
+  ).toBeVisible();
 });
 
 test('a viewer cannot read the Operations overview', async ({ page }) => {

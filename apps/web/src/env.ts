@@ -59,6 +59,8 @@ export const ZEnv = z.object({
   COLLECTOR_SESSIONS: z.enum(['exchange', 'always']).default('exchange'),
   COLLECTOR_MODE: z.enum(['auto', 'embedded', 'off']).default('auto'),
   COLLECTOR_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(2000),
+  /** A standby collector retries the cluster lock this often (only one collector polls per database). */
+  COLLECTOR_LEADER_RETRY_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   /** `npm run collector` serves Prometheus metrics on this port (unset: off). */
   COLLECTOR_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   COLLECTOR_METRICS_HOST: z.string().default('127.0.0.1'),
@@ -181,7 +183,11 @@ export function runtimeConfigFromEnv(env: Env, opts: { collector?: boolean } = {
       sessions: env.COLLECTOR_SESSIONS,
       timeoutMs: env.PROVIDER_TIMEOUT_MS,
     },
-    collector: { enabled: collectorEnabled, intervalMs: env.COLLECTOR_INTERVAL_MS },
+    collector: {
+      enabled: collectorEnabled,
+      intervalMs: env.COLLECTOR_INTERVAL_MS,
+      leaderRetryMs: env.COLLECTOR_LEADER_RETRY_MS,
+    },
     quotes: {
       defaultMaxAgeSeconds: env.QUOTE_MAX_AGE_SECONDS,
       retentionDays: env.QUOTE_RETENTION_DAYS,

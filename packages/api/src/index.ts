@@ -12,7 +12,17 @@ export {
   importCsv,
   MAX_IMPORT_BYTES,
 } from './market/csv-import';
+export { exactCodeCandidates, type SymbolHit, searchSymbols } from './market/search-symbols';
+export { pinyinInitials } from './market/symbol-text';
 export { listSymbols, syncDailyBars, syncSymbols } from './market/sync-market';
+export {
+  refreshCalendar,
+  startUniverseRefresh,
+  storeUniverse,
+  syncUniverse,
+  type UniverseSource,
+  type UniverseSyncResult,
+} from './market/universe';
 export { createLogger, type Logger } from './observability/logger';
 export { createMetrics, type Metrics } from './observability/metrics';
 export type { ProvidersConfig } from './providers/live-providers';
@@ -22,7 +32,8 @@ export {
   providerDescriptors,
   registerProviderDescriptor,
 } from './providers/registry';
-export { decideFreshness } from './quotes/decide-freshness';
+export { decideFreshness, type FreshnessOptions } from './quotes/decide-freshness';
+export { freshnessOptions } from './quotes/freshness-options';
 export { getHistory } from './quotes/get-history';
 export { getLatestQuote, getLatestQuotes } from './quotes/get-latest-quotes';
 export {
@@ -33,6 +44,7 @@ export {
   QUOTES_CHANNEL,
 } from './quotes/ingest-quotes';
 export { QuoteHub } from './quotes/quote-hub';
+export { clearSourceDelays, declareSourceDelay, sourceDelaySeconds } from './quotes/source-delays';
 export { createPolicy } from './resilience';
 export { type AppRouter, appRouter, createCaller } from './root';
 export { createRuntime, type Runtime, type RuntimeConfig } from './runtime';

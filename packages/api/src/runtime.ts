@@ -3,6 +3,7 @@ import { createDatabase, type DatabaseHandle, maintainQuoteStorage, quotesStorag
 import { type DataProvider, isMarketOpen } from '@investiq/market';
 import { BacktestService } from './backtests/backtest-service';
 import { Collector } from './collector/collector';
+import { leadCollector } from './collector/leader';
 import type { StreamLimits } from './http/stream-guard';
 import { syncDailyBars, syncSymbols } from './market/sync-market';
 import { createLogger, type Logger } from './observability/logger';
@@ -13,6 +14,7 @@ import { fetchCrossCheckBars } from './providers/cross-check';
 import { DynamicProvider, LiveProviders, type ProvidersConfig } from './providers/live-providers';
 import { planMarketRefresh } from './providers/plan-refresh';
 import { watchList } from './providers/watch-list';
+import { freshnessOptions } from './quotes/freshness-options';
 import { ingestQuotes, parseIngestBatch } from './quotes/ingest-quotes';
 import { QuoteHub } from './quotes/quote-hub';
 import type { InferenceConfig, InferenceGateway } from './reports/inference-gateway';
@@ -31,7 +33,8 @@ export interface RuntimeConfig {
   demo: { seed: number; alwaysOpen: boolean };
   /** Provider chains, keys and base URLs from the environment (admin settings override them; docs/providers.md). */
   providers?: ProvidersConfig;
-  collector: { enabled: boolean; intervalMs: number };
+  /** leaderRetryMs: how often a standby collector retries the cluster lock (collector/leader.ts, default 5 s). */
+  collector: { enabled: boolean; intervalMs: number; leaderRetryMs?: number };
   quotes: {
     defaultMaxAgeSeconds: number;
     retentionDays: number;
@@ -155,9 +158,11 @@ export async function createRuntime(
   const collector = new Collector({
     db,
     provider,
-    // the registered symbols (the watch list of every market)
+    // the tracked symbols (the watch list of every market; the universe is reached through search)
     symbols: () =>
-      db.query<{ market: TMarket; symbol: string }>('SELECT market, symbol FROM symbols ORDER BY 1, 2'),
+      db.query<{ market: TMarket; symbol: string }>(
+        'SELECT market, symbol FROM symbols WHERE tracked ORDER BY 1, 2',
+      ),
     intervalMs: config.collector.intervalMs,
     ownPolicy: false,
     plan: async (market, counts) => {
@@ -183,14 +188,22 @@ export async function createRuntime(
     metrics,
     now,
   });
-  if (config.collector.enabled) collector.start();
+  // One polling collector per database: started under the PostgreSQL advisory lock (collector/leader.ts).
+  const leadership = config.collector.enabled
+    ? leadCollector(db, collector, { log, retryMs: config.collector.leaderRetryMs })
+    : null;
+  await leadership?.ready;
 
   // Daily-close cross-check: where a market's bars chain has two real sources, the collecting process
   // stores recent bars from both (once a day per symbol and source) for admin and report lineage.
   const crossCheck = async () => {
-    if (!config.collector.enabled) return;
+    // only the polling collector (the cluster leader) spends budgets on it
+    const role = collector.status().role;
+    if (!config.collector.enabled || (role !== 'leader' && role !== 'alone')) return;
     const current = await live.current();
-    const refs = await db.query<{ market: TMarket; symbol: string }>('SELECT market, symbol FROM symbols');
+    const refs = await db.query<{ market: TMarket; symbol: string }>(
+      'SELECT market, symbol FROM symbols WHERE tracked',
+    );
     const n = await fetchCrossCheckBars(db, current, refs, { now: now(), log });
     if (n > 0) log.info({ bars: n }, 'cross-check bars stored');
   };
@@ -208,6 +221,7 @@ export async function createRuntime(
     now,
     inference: config.inference,
     quoteMaxAgeSeconds: config.quotes.defaultMaxAgeSeconds,
+    quoteFreshness: freshnessOptions({ config }), // exchange calendars (cal)
     registry: metrics.registry,
     leaseMs: config.reportLeaseMs,
   });
@@ -237,6 +251,7 @@ export async function createRuntime(
       await backtests.close();
       stopPurge();
       await reporting.close();
+      await leadership?.stop();
       await collector.stop();
       await hub.stop();
       await stopSettings();

@@ -62,7 +62,10 @@ export interface TQuote {
   currency: string;
 }
 
-/** The freshness contract: a price is only ever presented as current when it is fresh. */
+/**
+ * The freshness contract: a price is only ever presented as current when it is fresh (or `delayed` by a
+ * declared lag); `closed` shows the last session's close as such; stale and missing carry no price.
+ */
 export type TLatestQuote =
   | {
       status: 'fresh';
@@ -82,7 +85,47 @@ export type TLatestQuote =
       maxAgeSeconds: number;
       checkedAt: string;
     }
+  | {
+      /** The source declares a delay for this market: judged against maxAge + delay, price shown as delayed. */
+      status: 'delayed';
+      market: TMarket;
+      symbol: string;
+      quote: TQuote;
+      ageSeconds: number;
+      maxAgeSeconds: number;
+      delaySeconds: number;
+      checkedAt: string;
+    }
+  | {
+      /**
+       * The market is closed at `checkedAt` and the quote is from the last session: its price is the last
+       * close (the morning close during a lunch break), never a live price.
+       */
+      status: 'closed';
+      market: TMarket;
+      symbol: string;
+      quote: TQuote;
+      /** Why: a midday break, before the open / after the close of a trading day, or a weekend/holiday. */
+      reason: TClosedReason;
+      /** End of the last session (ISO). */
+      closedSince: string;
+      /** Start of the next session (ISO). */
+      nextOpen: string;
+      ageSeconds: number;
+      maxAgeSeconds: number;
+      /** Present when the source declares a delay for this market. */
+      delaySeconds?: number;
+      checkedAt: string;
+    }
   | { status: 'missing'; market: TMarket; symbol: string; maxAgeSeconds: number; checkedAt: string };
+
+export type TClosedReason = 'break' | 'pre_open' | 'after_close' | 'non_trading_day';
+
+/** The answers that carry a price: fresh (live), delayed (declared lag) and closed (last close). */
+export type TPricedLatestQuote = Extract<TLatestQuote, { quote: TQuote }>;
+export function hasPrice(l: TLatestQuote | null | undefined): l is TPricedLatestQuote {
+  return l?.status === 'fresh' || l?.status === 'delayed' || l?.status === 'closed';
+}
 
 export interface TBar {
   /** Start of the bar: `YYYY-MM-DD` for daily bars, ISO time for intraday bars. */

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { withChildSpan } from '@investiq/telemetry';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
@@ -47,6 +48,18 @@ export interface DatabaseHandle {
   close(): Promise<void>;
   /** Human-readable location, without credentials. */
   describe(): string;
+  /**
+   * PostgreSQL only (PGlite is one process): a new session outside the pool, for state that lives as long as
+   * a connection (session-level advisory locks: collector leadership). The caller ends it.
+   */
+  session?(): Promise<DedicatedSession>;
+}
+
+/** One PostgreSQL connection of its own; `onLost` fires once when the server or the network ends it. */
+export interface DedicatedSession {
+  query: QueryFn;
+  onLost(handler: (err: Error) => void): void;
+  end(): Promise<void>;
 }
 
 export interface ListenOptions {
@@ -114,7 +127,8 @@ async function openPglite(opts: CreateDatabaseOptions): Promise<DatabaseHandle &
   const dataDir = opts.dataDir ?? './data/pglite';
   // 0700: the database files (and the secrets key file beside them) are for this user only
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const client = await PGlite.create(dataDir);
+  // pg_trgm: symbol search (migration 0007); PostgreSQL ships it in contrib
+  const client = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   const db = drizzlePglite({ client, schema }) as unknown as Database;
   return {
     db,
@@ -217,6 +231,35 @@ async function openPostgres(
       await pool.end();
     },
     describe: () => redact(url),
+    async session() {
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis, keepAlive: true });
+      const handlers: Array<(err: Error) => void> = [];
+      let over = false;
+      const lost = (err: Error) => {
+        if (over) return;
+        over = true;
+        client.end().catch(() => {});
+        for (const h of handlers) h(err);
+      };
+      client.on('error', lost);
+      client.on('end', () => lost(new Error('the database session ended')));
+      try {
+        await client.connect();
+      } catch (err) {
+        over = true;
+        await client.end().catch(() => {});
+        throw err;
+      }
+      return {
+        query: async <T>(sql: string, params: unknown[] = []) =>
+          (await client.query(sql, params)).rows as T[],
+        onLost: (h: (err: Error) => void) => void handlers.push(h),
+        async end() {
+          over = true;
+          await client.end().catch(() => {});
+        },
+      };
+    },
   };
 }
 

@@ -7,8 +7,8 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { TelemetryConfig } from './env';
 
-// Scrapes and probes would drown the traces that matter.
-const QUIET_PATHS = /^\/(api\/)?(metrics|health)(\?|$)/;
+// Scrapes, probes and Next.js static assets would drown the traces that matter (and each costs a span).
+const QUIET_PATHS = /^\/((api\/)?(metrics|health)(\?|$)|_next\/(static\/|image(\?|$))|favicon\.ico)/;
 
 export async function startSdk(config: TelemetryConfig): Promise<() => Promise<void>> {
   // Both exporters read OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT / _HEADERS / _TIMEOUT themselves.
@@ -33,7 +33,12 @@ export async function startSdk(config: TelemetryConfig): Promise<() => Promise<v
         ignorePaths: (opts) => QUIET_PATHS.test(opts.url),
       }),
       // SQL only inside a traced operation, not every background poll; a span per query, not per checkout
-      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
+      // (no bind values on spans: enhancedDatabaseReporting stays off — cost, and values may be personal)
+      new PgInstrumentation({
+        requireParentSpan: true,
+        ignoreConnectSpans: true,
+        enhancedDatabaseReporting: false,
+      }),
     ],
   });
   sdk.start();

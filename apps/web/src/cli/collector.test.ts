@@ -88,4 +88,65 @@ describe('npm run collector (its own process)', () => {
     },
     90_000,
   );
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    'two collector processes on one database: one polls, the other stands by and takes over when it stops',
+    async () => {
+      const db = await createTestDatabase();
+      const ports = [await freePort(), await freePort()];
+      const procs: ReturnType<typeof run>[] = [];
+      const start = (i: number) =>
+        run({
+          DATABASE_URL: db.url!,
+          LOG_LEVEL: 'info',
+          COLLECTOR_INTERVAL_MS: '300',
+          COLLECTOR_LEADER_RETRY_MS: '300',
+          QUOTE_HISTORY_YEARS: '1',
+          COLLECTOR_METRICS_PORT: String(ports[i]),
+        });
+      const okTicks = async (i: number) => {
+        const text = await fetch(`http://127.0.0.1:${ports[i]}/metrics`)
+          .then((r) => r.text())
+          .catch(() => '');
+        return Number(/investiq_collector_ticks_total\{outcome="ok"\} (\d+)/.exec(text)?.[1] ?? 0);
+      };
+      const until = async (what: string, check: () => boolean | Promise<boolean>) => {
+        const deadline = Date.now() + 60_000;
+        while (!(await check())) {
+          if (Date.now() > deadline)
+            throw new Error(`timed out waiting for ${what}\n${procs.map((p) => p.output()).join('\n---\n')}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      };
+      try {
+        procs.push(start(0));
+        await until('the first collector to lead', () =>
+          procs[0]!.output().includes('collector leader: holds the lock'),
+        );
+        await until('the leader to poll', async () => (await okTicks(0)) >= 1);
+        procs.push(start(1));
+        await until('the second collector to stand by', () =>
+          procs[1]!.output().includes('collector standby: another process holds the lock'),
+        );
+        // while the leader keeps polling for several of the standby's retry intervals, the standby never polls
+        const t0 = await okTicks(0);
+        await until('five more leader ticks', async () => (await okTicks(0)) >= t0 + 5);
+        expect(await okTicks(1)).toBe(0);
+        expect(procs[1]!.output()).not.toContain('collector leader: holds the lock');
+
+        procs[0]!.child.kill('SIGTERM');
+        expect(await procs[0]!.exited).toBe(0);
+        await until('the standby to take over', () =>
+          procs[1]!.output().includes('collector leader: holds the lock'),
+        );
+        await until('the new leader to poll', async () => (await okTicks(1)) >= 1);
+        procs[1]!.child.kill('SIGTERM');
+        expect(await procs[1]!.exited).toBe(0);
+      } finally {
+        for (const p of procs) p.child.kill('SIGKILL');
+        await db.close();
+      }
+    },
+    180_000,
+  );
 });

@@ -22,7 +22,10 @@ async function main() {
     log,
     onProgress: (msg) => log.info(`startup: ${msg}`),
   });
-  log.info({ database: rt.db.describe(), intervalMs: env.COLLECTOR_INTERVAL_MS }, 'collector running');
+  log.info(
+    { database: rt.db.describe(), intervalMs: env.COLLECTOR_INTERVAL_MS, role: rt.collector.status().role },
+    'collector running',
+  );
   // Status file for container health checks (docker-compose.jetson.yml): rewritten every interval.
   const statusFile = path.join(os.tmpdir(), 'investiq-collector.json');
   const heartbeat = setInterval(() => {

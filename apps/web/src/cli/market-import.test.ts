@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDatabase } from '@investiq/db';
+import { createTestDatabase } from '@investiq/db/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -11,10 +12,10 @@ const tsx = path.resolve(here, '../../../../node_modules/.bin/tsx');
 const dir = mkdtempSync(path.join(tmpdir(), 'market-import-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(args: string[]): Promise<{ code: number | null; output: string }> {
+function run(args: string[], databaseUrl = ''): Promise<{ code: number | null; output: string }> {
   const child = spawn(tsx, [path.join(here, 'market-import.ts'), ...args], {
-    // the embedded database in a fresh data dir (DATABASE_URL empty)
-    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dir, LOG_LEVEL: 'warn' },
+    // by default the embedded database in a fresh data dir (DATABASE_URL empty)
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -73,4 +74,30 @@ describe('npm run market:import (its own process, embedded database)', () => {
     expect(r.code).toBe(1);
     expect(r.output).toContain('--file is required');
   }, 60_000);
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    'imports fundamentals into PostgreSQL (DATABASE_URL)',
+    async () => {
+      const db = await createTestDatabase();
+      try {
+        const cols =
+          'market,symbol,currency,fiscal_period_end,as_of,revenue,gross_profit,operating_income,net_income,eps,total_assets,total_liabilities,equity,cash,shares_outstanding,pe,pb,roe,gross_margin,operating_margin,net_margin,revenue_growth,earnings_growth,debt_to_equity';
+        const file = path.join(dir, 'fund.csv');
+        writeFileSync(
+          file,
+          `${cols}\nHK,0005.HK,USD,2023-12-31,2024-02-21,66058000000,66058000000,30348000000,24559000000,1.15,3038677000000,2847623000000,185329000000,285925000000,18737000000,7.1,0.8,0.128,1,0.459,0.372,0.31,0.78,15.37\n`,
+        );
+        const r = await run(['--file', file, '--kind', 'fundamentals'], db.url!);
+        expect(r.code, r.output).toBe(0);
+        expect(r.output).toContain('imported 1 rows: 1 new, 0 updated, 1 symbols registered');
+        const rows = await db.query<{ symbol: string; roe: number }>(
+          `SELECT symbol, (data->'ratios'->>'roe')::float8 AS roe FROM fundamentals WHERE source = 'csv'`,
+        );
+        expect(rows).toEqual([{ symbol: '0005.HK', roe: 0.128 }]);
+      } finally {
+        await db.close();
+      }
+    },
+    120_000,
+  );
 });

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { useDemoOnScreen } from '~/lib/demo-presence';
 import { type ColorMode, type Lang, usePrefs } from '~/lib/i18n';
 import { BacktestsNavLink } from './backtests/nav-link';
+import { HeaderSearch } from './header-search';
 import { ReportsNavLink } from './reports/nav-link';
 import { UserMenu } from './user-menu';
 
@@ -16,6 +17,7 @@ export function Header() {
           {t.appName}
           <span className="tagline">{t.tagline}</span>
         </Link>
+        <HeaderSearch />
         <div className="prefs">
           <ReportsNavLink />
           <BacktestsNavLink />

@@ -1,10 +1,16 @@
 'use client';
-import type { TLatestQuote, TQuote } from '@investiq/contracts';
+import { hasPrice, type TLatestQuote, type TQuote } from '@investiq/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useRef, useState } from 'react';
 import { useReportDemo } from '~/lib/demo-presence';
-import { formatChange, formatMarketTime, formatPrice, formatVolume } from '~/lib/format';
+import {
+  formatChange,
+  formatMarketDateTime,
+  formatMarketTime,
+  formatPrice,
+  formatVolume,
+} from '~/lib/format';
 import { moveColor, usePrefs } from '~/lib/i18n';
 import { mergeLiveQuote, serverOffset } from '~/lib/live';
 import { useTRPC } from '~/lib/trpc';
@@ -54,7 +60,8 @@ export function QuoteWidget({ market, symbol }: { market: 'CN' | 'HK' | 'US'; sy
     );
   }
   const l = latest.data;
-  const fresh = l?.status === 'fresh' ? l.quote : null;
+  // fresh, delayed or the last close while the market is closed: the badge says which
+  const fresh = hasPrice(l) ? l.quote : null;
   const color = moveColor(redUp(market), fresh?.change);
   const name = info.data?.[0];
 
@@ -97,6 +104,14 @@ export function QuoteWidget({ market, symbol }: { market: 'CN' | 'HK' | 'US'; sy
             </span>
           </div>
           {l?.status === 'stale' && <p className="stale-note">{t.staleExplain(l.maxAgeSeconds)}</p>}
+          {l?.status === 'closed' && (
+            <p className="stale-note" data-testid="closed-note">
+              {t.closedExplain(
+                formatMarketDateTime(l.closedSince, market, lang),
+                formatMarketDateTime(l.nextOpen, market, lang),
+              )}
+            </p>
+          )}
         </div>
         {fresh && (
           <dl className="quote-stats">

@@ -1,5 +1,5 @@
 'use client';
-import type { TLatestQuote } from '@investiq/contracts';
+import { hasPrice, type TLatestQuote } from '@investiq/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
@@ -77,7 +77,8 @@ export function Watchlist() {
         <tbody>
           {(symbols.data ?? []).map((s) => {
             const l = byKey.get(`${s.market}:${s.symbol}`);
-            const fresh = l?.status === 'fresh' ? l : undefined;
+            // fresh, delayed or closed (last close): the freshness badge labels which
+            const fresh = hasPrice(l) ? l : undefined;
             const color = moveColor(redUp(s.market), fresh?.quote.change);
             return (
               <tr key={`${s.market}:${s.symbol}`} data-testid={`row-${s.symbol}`}>

@@ -32,6 +32,20 @@ export function formatMarketTime(iso: string, market: string, lang: string): str
   });
 }
 
+/** Weekday, date and time in the market's own zone, e.g. "Wed 5 Feb, 09:30 CST" (next open, closed since). */
+export function formatMarketDateTime(iso: string, market: string, lang: string): string {
+  return new Date(iso).toLocaleString(lang, {
+    timeZone: ZONES[market] ?? 'UTC',
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZoneName: 'short',
+  });
+}
+
 export function marketZone(market: string): string {
   return ZONES[market] ?? 'UTC';
 }

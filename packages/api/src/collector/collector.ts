@@ -6,6 +6,7 @@ import type { Logger } from '../observability/logger';
 import { type Metrics, recordIngest } from '../observability/metrics';
 import { ingestQuotes, parseIngestBatch } from '../quotes/ingest-quotes';
 import { createPolicy, type NamedPolicy } from '../resilience';
+import type { LeadershipRole } from './leader';
 
 export interface CollectorStatus {
   state: 'running' | 'paused' | 'stopped';
@@ -18,6 +19,8 @@ export interface CollectorStatus {
   lastError: string | null;
   lastInserted: number;
   breaker: string;
+  /** Cluster leadership (collector/leader.ts): 'leader' polls, 'standby' waits, 'alone' on PGlite; null: not led. */
+  role: LeadershipRole | null;
   /** Per market: its refresh plan, session and who answered last. */
   markets: CollectorMarketStatus[];
 }
@@ -105,6 +108,7 @@ export class Collector {
   >();
   private readonly policy: NamedPolicy;
   private readonly now: () => Date;
+  private role: LeadershipRole | null = null;
 
   constructor(private readonly deps: CollectorDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -144,6 +148,11 @@ export class Collector {
     await this.inFlight;
   }
 
+  /** Set by collector/leader.ts. */
+  setRole(role: LeadershipRole): void {
+    this.role = role;
+  }
+
   status(): CollectorStatus {
     return {
       state: this.state,
@@ -156,6 +165,7 @@ export class Collector {
       lastError: this.lastError,
       lastInserted: this.lastInserted,
       breaker: this.policy.breakerState(),
+      role: this.role,
       markets: [...this.perMarket.entries()].map(([market, m]) => ({
         market,
         symbols: m.symbols,

@@ -146,7 +146,7 @@ describe(`client IP, sign-in limits, monitoring credentials (${DB})`, () => {
       `INSERT INTO rate_limits (key, points, expire) VALUES ('iq_test_old', 1, $1), ('iq_test_live', 1, $2)`,
       [Date.now() - 1000, Date.now() + 600_000],
     );
-    expect(await purgeExpiredRateLimits(s.rt.db)).toBeGreaterThanOrEqual(1);
+    expect((await purgeExpiredRateLimits(s.rt.db)).deleted).toBeGreaterThanOrEqual(1);
     const left = await s.rt.db.query<{ key: string }>(
       `SELECT key FROM rate_limits WHERE key LIKE 'iq_test_%' ORDER BY key`,
     );

@@ -50,6 +50,30 @@ describe('POST /api/admin/import (CSV upload)', () => {
     expect(Number(n[0]?.n)).toBe(0);
   });
 
+  it('the tRPC mutation imports.csv takes the text inline and reports rows the same way', async () => {
+    const call = (content: string) =>
+      fetch(`${s.base}/api/trpc/imports.csv`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        body: JSON.stringify({ kind: 'bars', content, fileName: 'inline.csv' }),
+      });
+    const bad = await call(`${HEADER}\nUS,IBM,2024-01-02,161.5,162,159.6,zero,4011800\n`);
+    expect(bad.status).toBe(400);
+    const err = (await j(bad)).error;
+    expect(err.data.details.errors).toEqual([
+      { row: 2, field: 'close', message: "close must be a number (got 'zero')" },
+    ]);
+    const ok = await call(`${HEADER}\nUS,IBM,2024-01-02,161.5,162,159.6,161.1,4011800\n`);
+    expect(ok.status).toBe(200);
+    expect((await j(ok)).result.data).toEqual({
+      kind: 'bars',
+      rows: 1,
+      inserted: 1,
+      updated: 0,
+      symbolsRegistered: 1,
+    });
+  });
+
   it('answers 413 beyond the size limit', async () => {
     const big = `${HEADER}\n${'x'.repeat(MAX_IMPORT_BYTES + 10)}`;
     const r = await post(big);

@@ -10,6 +10,7 @@ import { AppError, isAppError } from '../errors';
 import { importCsv, MAX_IMPORT_BYTES } from '../market/csv-import';
 import { createHealthCache } from '../observability/health-check';
 import { recordIngest } from '../observability/metrics';
+import { freshnessOptions } from '../quotes/freshness-options';
 import { getLatestQuote } from '../quotes/get-latest-quotes';
 import { apiSourceError, ingestQuotes, parseIngestBatch } from '../quotes/ingest-quotes';
 import { appRouter } from '../root';
@@ -240,7 +241,17 @@ export function createApiHandler(rt: Runtime): Handler {
             );
           maxAge = parsed.data;
         }
-        sendJson(res, 200, await getLatestQuote(rt.db, { market: market.data, symbol }, maxAge, rt.now()));
+        sendJson(
+          res,
+          200,
+          await getLatestQuote(
+            rt.db,
+            { market: market.data, symbol },
+            maxAge,
+            rt.now(),
+            freshnessOptions(rt),
+          ),
+        );
       },
     },
     {

@@ -2,10 +2,13 @@ import type { TMarket, TSymbolInfo } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
 import { type DataProvider, dailyBarsWithSource } from '@investiq/market';
 import { DateTime } from 'luxon';
+import { searchText } from './symbol-text';
 
 /**
- * Register the provider's symbols (name updates included). `sourceOf` names the provider that lists a
- * market's symbols (a chain's primary); a plain provider is its own source.
+ * Register the provider's default symbols (name updates included) as tracked: the ones the collector
+ * streams and the dashboard lists. Search text and pinyin initials are computed here as for the universe.
+ * `sourceOf` names the provider that lists a market's symbols (a chain's primary); a plain provider is its
+ * own source.
  */
 export async function syncSymbols(
   db: DatabaseHandle,
@@ -14,11 +17,14 @@ export async function syncSymbols(
 ): Promise<number> {
   const list = opts.list ?? (await provider.listSymbols());
   if (list.length === 0) return 0;
+  const text = list.map((s) => searchText(s));
   await db.query(
-    `INSERT INTO symbols (market, symbol, name, name_zh, currency, exchange, source, is_demo)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[])
+    `INSERT INTO symbols (market, symbol, name, name_zh, currency, exchange, source, is_demo, pinyin, search_text, tracked)
+     SELECT *, true FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[],
+                                $9::text[], $10::text[])
      ON CONFLICT (market, symbol) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh,
-       currency = excluded.currency, exchange = excluded.exchange, source = excluded.source, is_demo = excluded.is_demo`,
+       currency = excluded.currency, exchange = excluded.exchange, source = excluded.source, is_demo = excluded.is_demo,
+       pinyin = excluded.pinyin, search_text = excluded.search_text, tracked = true`,
     [
       list.map((s) => s.market),
       list.map((s) => s.symbol),
@@ -28,6 +34,8 @@ export async function syncSymbols(
       list.map((s) => s.exchange),
       list.map((s) => opts.sourceOf?.(s.market) ?? provider.id),
       list.map((s) => s.isDemo),
+      text.map((t) => t.pinyin),
+      text.map((t) => t.searchText),
     ],
   );
   return list.length;
@@ -102,6 +110,7 @@ export async function syncDailyBars(
   return written;
 }
 
+/** The tracked symbols (dashboard watchlist); the whole universe is reached through search. */
 export async function listSymbols(db: DatabaseHandle) {
   const rows = await db.query<{
     market: string;
@@ -112,7 +121,7 @@ export async function listSymbols(db: DatabaseHandle) {
     exchange: string;
     is_demo: boolean;
   }>(
-    'SELECT market, symbol, name, name_zh, currency, exchange, is_demo FROM symbols ORDER BY market, symbol',
+    'SELECT market, symbol, name, name_zh, currency, exchange, is_demo FROM symbols WHERE tracked ORDER BY market, symbol',
   );
   return rows.map((r) => ({
     market: r.market as 'CN' | 'HK' | 'US',

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type RunningService, startService } from '@investiq/inference';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { PROVIDER_METRICS } from '../operations/read-provider-budgets';
 import { createReportMetrics } from '../reports/metrics';
 import { waitFor } from '../test-support/runtime';
 import { createMetrics } from './metrics';
@@ -55,7 +56,15 @@ describe('metrics read by rules and dashboards exist', () => {
   beforeAll(async () => {
     const web = createMetrics();
     createReportMetrics(web.registry);
-    addExposed(known, await web.registry.metrics());
+    const exposed = await web.registry.metrics();
+    addExposed(known, exposed);
+    // The provider metrics are declared by the provider layer (PROVIDER_METRICS is the contract); where a
+    // process already exports one, its type must match the contract.
+    for (const { name, type } of Object.values(PROVIDER_METRICS)) {
+      const declared = new RegExp(`^# TYPE ${name} (\\w+)$`, 'm').exec(exposed)?.[1];
+      if (declared) expect(declared, name).toBe(type);
+      addExposed(known, `# TYPE ${name} ${type}\n`);
+    }
     inference = await startService('cpu-timeseries', { port: 0, logLevel: 'silent' });
     addExposed(known, await (await fetch(`${inference.url}/metrics`)).text());
   });
@@ -197,6 +206,92 @@ describe('Alertmanager routing: one outage, one alert', () => {
       'InvestIQInferenceServiceDown:timeseries',
       'InvestIQWebDown:',
     ]);
+  }, 60_000);
+
+  it('raises one alert per provider problem, and none while the collector is down', async () => {
+    const post = (alerts: Record<string, string>[]) =>
+      fetch(`${amUrl}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(
+          alerts.map((labels) => ({
+            labels: { severity: 'warning', component: 'providers', ...labels },
+            annotations: { summary: labels.alertname },
+            startsAt: new Date().toISOString(),
+          })),
+        ),
+      });
+    type AmAlert = { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } };
+    const key = (a: { labels: Record<string, string> }) => `${a.labels.alertname}:${a.labels.provider}`;
+    const providerAlerts = async () =>
+      ((await (await fetch(`${amUrl}/api/v2/alerts`)).json()) as AmAlert[]).filter((a) =>
+        a.labels.alertname?.startsWith('Provider'),
+      );
+    expect(
+      (
+        await post([
+          { alertname: 'ProviderBudgetExhausted', provider: 'tushare', severity: 'critical' },
+          { alertname: 'ProviderBudgetNearlySpent', provider: 'tushare' },
+          { alertname: 'ProviderErrorRatio', provider: 'tushare' },
+          { alertname: 'ProviderBreakerOpen', provider: 'finnhub' },
+          { alertname: 'ProviderErrorRatio', provider: 'finnhub' },
+          { alertname: 'ProviderBudgetNearlySpent', provider: 'finnhub' },
+          { alertname: 'ProviderErrorRatio', provider: 'yahoo' },
+        ])
+      ).status,
+    ).toBe(200);
+    const state = await waitFor(
+      async () => {
+        const all = await providerAlerts();
+        const done = all.length === 7 && all.filter((a) => a.status.state === 'suppressed').length === 3;
+        return done ? all : null;
+      },
+      20_000,
+      'provider inhibitions applied',
+    );
+    // the same provider's consequences are held back; other providers' alerts are not
+    expect(
+      state
+        .filter((a) => a.status.inhibitedBy.length > 0)
+        .map(key)
+        .sort(),
+    ).toEqual([
+      'ProviderBudgetNearlySpent:tushare',
+      'ProviderErrorRatio:finnhub',
+      'ProviderErrorRatio:tushare',
+    ]);
+    const expected = [
+      'ProviderBreakerOpen:finnhub',
+      'ProviderBudgetExhausted:tushare',
+      'ProviderBudgetNearlySpent:finnhub',
+      'ProviderErrorRatio:yahoo',
+    ];
+    const deliveredProviders = () =>
+      notified
+        .flatMap((n) => n.alerts.map(key))
+        .filter((k) => k.startsWith('Provider'))
+        .sort();
+    await waitFor(() => deliveredProviders().length >= 4, 20_000, 'four provider notifications');
+    expect([...new Set(deliveredProviders())]).toEqual(expected);
+
+    // the collector goes down: nothing polls the providers, so their alerts are all held back
+    expect(
+      (
+        await post([
+          { alertname: 'InvestIQCollectorDown', component: 'collector', instance: 'collector:9108' },
+        ])
+      ).status,
+    ).toBe(200);
+    const held = await waitFor(
+      async () => {
+        const all = await providerAlerts();
+        return all.every((a) => a.status.state === 'suppressed') ? all : null;
+      },
+      20_000,
+      'provider alerts held back while the collector is down',
+    );
+    expect(held).toHaveLength(7);
+    for (const a of held) expect(a.status.inhibitedBy.length, key(a)).toBeGreaterThan(0);
   }, 60_000);
 });
 

@@ -59,6 +59,7 @@ describe('operations overview', () => {
       gateway: rt.inference,
       collector: rt.collector,
       recentLogs: rt.recentLogs,
+      metrics: rt.metrics.registry,
       now: () => now,
     });
     expect(o.database).toMatchObject({ ok: true, error: null });
@@ -98,6 +99,7 @@ describe('operations overview', () => {
       gateway: rt.inference,
       collector: rt.collector,
       recentLogs: rt.recentLogs,
+      metrics: rt.metrics.registry,
       now: () => new Date(),
     });
     expect(o.ingest.rowsLastMinute).toBeGreaterThanOrEqual(12);

@@ -1,8 +1,10 @@
 import type { DatabaseHandle } from '@investiq/db';
+import type { Registry } from 'prom-client';
 import type { CollectorStatus } from '../collector/collector';
 import type { RecentLogEntry, RecentLogs } from '../observability/recent-errors';
 import { inferenceHealth } from '../reports/health';
 import type { InferenceGateway } from '../reports/inference-gateway';
+import { type ProviderBudget, readProviderBudgets } from './read-provider-budgets';
 
 export interface OperationsOverview {
   at: string;
@@ -37,6 +39,8 @@ export interface OperationsOverview {
     degradedSections: number;
     failureRatio: number;
   };
+  /** Per data provider: budget used, breaker, outcomes (this process's metrics); null = none recorded here. */
+  providers: ProviderBudget[] | null;
   recentErrors: RecentLogEntry[];
 }
 
@@ -49,10 +53,12 @@ export async function getOperationsOverview(deps: {
   gateway: InferenceGateway;
   collector: { status(): CollectorStatus };
   recentLogs: RecentLogs;
+  /** The process's prom-client registry (the provider metrics are read from it). */
+  metrics: Registry;
   now: () => Date;
 }): Promise<OperationsOverview> {
   const now = deps.now();
-  const [database, services, ingest, reports] = await Promise.all([
+  const [database, services, ingest, reports, providers] = await Promise.all([
     probeDatabase(deps.db),
     inferenceHealth(deps.gateway).then((h) =>
       Object.values(h.services).map((s) => ({
@@ -70,6 +76,7 @@ export async function getOperationsOverview(deps: {
     ),
     ingestStats(deps.db, now).catch(() => null),
     reportStats(deps.db, now).catch(() => null),
+    readProviderBudgets(deps.metrics).catch(() => null),
   ]);
   return {
     at: now.toISOString(),
@@ -84,6 +91,7 @@ export async function getOperationsOverview(deps: {
       lagSeconds: null,
     },
     reports: reports ?? { running: 0, complete: 0, failed: 0, degradedSections: 0, failureRatio: 0 },
+    providers,
     recentErrors: deps.recentLogs.list(50),
   };
 }

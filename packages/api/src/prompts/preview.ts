@@ -1,6 +1,7 @@
 import type { TMarket } from '@investiq/contracts';
 import { AppError } from '../errors';
 import { requireSymbol } from '../market/get-symbol';
+import { freshnessOptions } from '../quotes/freshness-options';
 import type { ModuleContext, ModuleResult } from '../reports/context';
 import { collectFacts } from '../reports/facts';
 import { formatFact } from '../reports/grounding';
@@ -79,6 +80,7 @@ export async function previewPrompt(
     language,
     backtestAsOf: null,
     quoteMaxAgeSeconds: rt.config.quotes.defaultMaxAgeSeconds,
+    quoteFreshness: freshnessOptions(rt),
     health: Object.fromEntries(health.map((h) => [h.service, h])) as Record<string, ServiceHealthView>,
     outputs: {},
     states: () => [],

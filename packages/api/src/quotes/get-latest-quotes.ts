@@ -1,7 +1,7 @@
 import type { TLatestQuote, TMarket } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
 import { AppError } from '../errors';
-import { decideFreshness } from './decide-freshness';
+import { decideFreshness, type FreshnessOptions } from './decide-freshness';
 import { QUOTE_COLUMNS, type QuoteRow, toQuote } from './quote-row';
 
 export interface SymbolKey {
@@ -19,6 +19,7 @@ export async function getLatestQuotes(
   refs: readonly SymbolKey[],
   maxAgeSeconds: number,
   now: Date,
+  opts: FreshnessOptions = {},
 ): Promise<TLatestQuote[]> {
   if (refs.length === 0) return [];
   const rows = await db.query<QuoteRow & { known: boolean; req_market: string; req_symbol: string }>(
@@ -45,6 +46,7 @@ export async function getLatestQuotes(
       r.price === null || r.price === undefined ? null : toQuote(r),
       maxAgeSeconds,
       now,
+      opts,
     ),
   );
 }
@@ -54,7 +56,8 @@ export async function getLatestQuote(
   ref: SymbolKey,
   maxAgeSeconds: number,
   now: Date,
+  opts: FreshnessOptions = {},
 ): Promise<TLatestQuote> {
-  const [one] = await getLatestQuotes(db, [ref], maxAgeSeconds, now);
+  const [one] = await getLatestQuotes(db, [ref], maxAgeSeconds, now, opts);
   return one!;
 }

@@ -44,14 +44,18 @@ export class QuoteHub {
     });
   }
 
-  /** Quotes stored while LISTEN was down were never announced: push the newest one per symbol. */
+  /**
+   * Quotes stored while LISTEN was down were never announced: push the newest one per tracked symbol
+   * (the whole universe is thousands of names; only tracked ones are streamed).
+   */
   async replayLatest(db: DatabaseHandle): Promise<number> {
     const rows = await db.query<QuoteRow>(
       `SELECT ${QUOTE_COLUMNS} FROM (
          SELECT q.* FROM symbols s
           CROSS JOIN LATERAL (SELECT * FROM realtime_quotes q
                                WHERE q.market = s.market AND q.symbol = s.symbol
-                               ORDER BY q.ts DESC LIMIT 1) q) latest`,
+                               ORDER BY q.ts DESC LIMIT 1) q
+          WHERE s.tracked) latest`,
     );
     for (const r of rows) this.emitter.emit('quote', toQuote(r));
     return rows.length;

@@ -1,6 +1,7 @@
 import type { TBar, TMarket } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
 import type { DataProvider } from '@investiq/market';
+import type { FreshnessOptions } from '../quotes/decide-freshness';
 import type { NamedPolicy } from '../resilience';
 import type { InferenceGateway, ServiceHealthView } from './inference-gateway';
 import type { ReportLanguage, TAnalysisSettings, TReportModule } from './types';
@@ -22,6 +23,8 @@ export interface ModuleContext {
   /** Set for a backtest report: inputs end at this date and no live quote is used. */
   backtestAsOf: string | null;
   quoteMaxAgeSeconds: number;
+  /** Exchange-calendar mode of the live quote (see quotes/freshness-options.ts); default: calendar applies. */
+  quoteFreshness?: FreshnessOptions;
   /** Services' /health taken at the start (lineage, and whether an LLM upstream is configured). */
   health: Partial<Record<string, ServiceHealthView>>;
   /** Outputs of modules that finished ok (the narrative reads them). */

@@ -60,11 +60,15 @@ export function reportToMarkdown(r: ReportView): string {
       const qs =
         q?.status === 'fresh'
           ? `${n(q.quote.price)} ${p.currency} (fresh, ${q.quote.ts})`
-          : q?.status === 'stale'
-            ? `stale — last seen ${q.lastSeenAt}; not shown as current`
-            : q?.status === 'missing'
-              ? 'no quote received'
-              : 'historical report (no live quote)';
+          : q?.status === 'delayed'
+            ? `${n(q.quote.price)} ${p.currency} (delayed ${Math.round(q.delaySeconds / 60)} min, ${q.quote.ts})`
+            : q?.status === 'closed'
+              ? `${n(q.quote.price)} ${p.currency} (market closed — last price of the session ending ${q.closedSince}; next open ${q.nextOpen})`
+              : q?.status === 'stale'
+                ? `stale — last seen ${q.lastSeenAt}; not shown as current`
+                : q?.status === 'missing'
+                  ? 'no quote received'
+                  : 'historical report (no live quote)';
       L.push('| Metric | Value |', '|---|---|');
       L.push(`| Live quote | ${qs} |`);
       L.push(`| Last close (${p.lastCloseDate ?? '—'}) | ${n(p.lastClose)} ${p.currency} |`);

@@ -53,7 +53,10 @@ export function collectFacts(x: NarrativeInputs): FactMap {
     add('high52w', ['52-week high', '52周最高'], p.high52w);
     add('low52w', ['52-week low', '52周最低'], p.low52w);
     add('return1yPct', ['1-year return', '一年回报'], p.return1yPct, { pct: true, decimals: 1 });
-    if (p.quote?.status === 'fresh') add('quotePrice', ['live price', '实时价格'], p.quote.quote.price);
+    if (p.quote?.status === 'fresh' || p.quote?.status === 'delayed')
+      add('quotePrice', ['live price', '实时价格'], p.quote.quote.price);
+    if (p.quote?.status === 'closed')
+      add('quotePrice', ['last price before the close', '收盘前最新价'], p.quote.quote.price);
     const f = p.fundamentals;
     if (f) {
       add('fiscalYear', ['fiscal year', '财年'], Number(f.fiscalPeriodEnd.slice(0, 4)), { decimals: 0 });

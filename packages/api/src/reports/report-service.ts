@@ -11,6 +11,7 @@ import { requireSymbol } from '../market/get-symbol';
 import type { Logger } from '../observability/logger';
 import { readCloseChecks } from '../providers/cross-check';
 import { SProviderCrossCheck } from '../providers/settings';
+import type { FreshnessOptions } from '../quotes/decide-freshness';
 import { createPolicy, type NamedPolicy } from '../resilience';
 import { getSetting } from '../settings/service';
 import { type ModuleContext, type ModuleResult, SectionSkipped } from './context';
@@ -83,6 +84,7 @@ export interface ReportServiceDeps {
   log: Logger;
   now: () => Date;
   quoteMaxAgeSeconds: number;
+  quoteFreshness?: FreshnessOptions;
   metrics?: ReportMetrics;
   /** How long a running report stays claimed without a heartbeat (default 30 s; renewed every third). */
   leaseMs?: number;
@@ -440,6 +442,7 @@ export class ReportService {
         language: view.language,
         backtestAsOf: extra.asOf,
         quoteMaxAgeSeconds: this.deps.quoteMaxAgeSeconds,
+        quoteFreshness: this.deps.quoteFreshness,
         health,
         outputs: {},
         states: () => view.sections.map((s) => ({ module: s.module, status: s.status, reason: s.error })),

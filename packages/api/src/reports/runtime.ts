@@ -3,6 +3,7 @@ import type { DataProvider } from '@investiq/market';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/logger';
 import { ensureDefaultTemplates } from '../prompts/templates';
+import type { FreshnessOptions } from '../quotes/decide-freshness';
 import {
   createInferenceGateway,
   INFERENCE_DEFAULTS,
@@ -20,6 +21,7 @@ export async function attachReports(deps: {
   now: () => Date;
   inference?: InferenceConfig | undefined;
   quoteMaxAgeSeconds: number;
+  quoteFreshness?: FreshnessOptions;
   registry?: Registry;
   leaseMs?: number | undefined;
 }): Promise<{ inference: InferenceGateway; reports: ReportService; close(): Promise<void> }> {

@@ -218,7 +218,7 @@ export interface Lineage {
   provider: string;
   /** As-of time of each input (ISO); `quote` reports its freshness state separately. */
   dataAsOf: Record<string, string | null>;
-  quoteStatus: 'fresh' | 'stale' | 'missing' | 'historical' | null;
+  quoteStatus: 'fresh' | 'delayed' | 'closed' | 'stale' | 'missing' | 'historical' | null;
   models: Record<
     string,
     { name: string; version: string; sha256: string | null; executionProvider: string; url: string } | null

@@ -1,5 +1,6 @@
 import { ZMarket } from '@investiq/contracts';
 import { z } from 'zod';
+import { searchSymbols } from '../market/search-symbols';
 import { listSymbols } from '../market/sync-market';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 
@@ -13,18 +14,7 @@ export const marketRouter = createTRPCRouter({
         limit: z.number().int().min(1).max(50).default(20),
       }),
     )
-    .query(async ({ ctx, input }) => {
-      const all = await listSymbols(ctx.rt.db);
-      const q = input.query.toLowerCase();
-      return all
-        .filter((s) => !input.market || s.market === input.market)
-        .filter(
-          (s) =>
-            !q ||
-            s.symbol.toLowerCase().includes(q) ||
-            s.name.toLowerCase().includes(q) ||
-            s.nameZh.includes(input.query),
-        )
-        .slice(0, input.limit);
-    }),
+    .query(({ ctx, input }) =>
+      searchSymbols(ctx.rt.db, input.query, { market: input.market, limit: input.limit }),
+    ),
 });

@@ -9,6 +9,7 @@ export const operationsRouter = createTRPCRouter({
       gateway: ctx.rt.inference,
       collector: ctx.rt.collector,
       recentLogs: ctx.rt.recentLogs,
+      metrics: ctx.rt.metrics.registry,
       now: ctx.rt.now,
     }),
   ),

@@ -1,5 +1,6 @@
 import { MAX_AGE_SECONDS_LIMIT, ZMarketSymbol, ZMaxAgeSeconds } from '@investiq/contracts';
 import { z } from 'zod';
+import { freshnessOptions } from '../quotes/freshness-options';
 import { getHistory } from '../quotes/get-history';
 import { getLatestQuote, getLatestQuotes } from '../quotes/get-latest-quotes';
 import { getQuoteSettings } from '../settings/runtime-settings';
@@ -8,7 +9,7 @@ import { authedProcedure, createTRPCRouter } from '../trpc';
 const ZLatestInput = ZMarketSymbol.and(z.object({ maxAgeSeconds: ZMaxAgeSeconds.optional() }));
 
 export const quotesRouter = createTRPCRouter({
-  /** Newest quote under the strict TTL contract: fresh (with price) | stale (last seen, no price) | missing. */
+  /** Newest quote under the strict TTL contract: fresh | delayed (with price) | closed (last close) | stale (last seen, no price) | missing. */
   latest: authedProcedure
     .input(ZLatestInput)
     .query(async ({ ctx, input }) =>
@@ -17,6 +18,7 @@ export const quotesRouter = createTRPCRouter({
         { market: input.market, symbol: input.symbol },
         input.maxAgeSeconds ?? (await getQuoteSettings(ctx.rt)).defaultMaxAgeSeconds,
         ctx.rt.now(),
+        freshnessOptions(ctx.rt),
       ),
     ),
 
@@ -36,6 +38,7 @@ export const quotesRouter = createTRPCRouter({
         input.symbols,
         input.maxAgeSeconds ?? (await getQuoteSettings(ctx.rt)).defaultMaxAgeSeconds,
         ctx.rt.now(),
+        freshnessOptions(ctx.rt),
       ),
     ),
 

@@ -144,17 +144,30 @@ export async function isLimited(db: DatabaseHandle, name: RateLimitName, key: st
   }
 }
 
+/** Advisory lock of the purge: with several web processes, one purges at a time and the others skip. */
+export const RATE_LIMIT_PURGE_LOCK = 'investiq_rate_limit_purge';
+
 /**
  * Expired counters are never read again but stay in the PostgreSQL store: delete them (memory stores
- * expire their own). Returns rows deleted; a store that does not exist yet has nothing to delete.
+ * expire their own). Every web process runs this on a timer; under `pg_try_advisory_xact_lock` only one of
+ * them scans the table at a time (`ran: false` for the others). A store that does not exist yet has nothing.
  */
-export async function purgeExpiredRateLimits(db: DatabaseHandle, now: Date = new Date()): Promise<number> {
-  if (!poolOf(db)) return 0;
+export async function purgeExpiredRateLimits(
+  db: DatabaseHandle,
+  now: Date = new Date(),
+): Promise<{ ran: boolean; deleted: number }> {
+  if (!poolOf(db)) return { ran: true, deleted: 0 };
   try {
-    const rows = await db.query('DELETE FROM rate_limits WHERE expire < $1 RETURNING key', [now.getTime()]);
-    return rows.length;
+    return await db.transaction(async (q) => {
+      const [lock] = await q<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [
+        RATE_LIMIT_PURGE_LOCK,
+      ]);
+      if (!lock?.ok) return { ran: false, deleted: 0 };
+      const rows = await q('DELETE FROM rate_limits WHERE expire < $1 RETURNING key', [now.getTime()]);
+      return { ran: true, deleted: rows.length };
+    });
   } catch (err) {
-    if ((err as { code?: string }).code === '42P01') return 0; // no limiter has created the table yet
+    if ((err as { code?: string }).code === '42P01') return { ran: true, deleted: 0 }; // no limiter has created the table yet
     throw err;
   }
 }

@@ -3,7 +3,15 @@ import { CURRENCY } from '@investiq/contracts';
 import { DateTime } from 'luxon';
 import type { DataProvider, DateRange, Fundamentals, NewsItem, ProviderQuote, SymbolRef } from '../provider';
 import { ProviderError } from '../provider';
-import { instantOfTradingSecond, isWeekday, MARKET_CALENDAR, marketDate, tradingClock } from '../sessions';
+import {
+  instantOfTradingSecond,
+  isTradingDay,
+  isWeekday,
+  MARKET_CALENDAR,
+  marketDate,
+  previousTradingDay,
+  tradingClock,
+} from '../sessions';
 import { demoFundamentals } from './fundamentals';
 import { demoNews } from './news';
 import { hashSeed, RandomStream } from './random';
@@ -212,11 +220,13 @@ export class DemoMarket implements DataProvider {
     } else {
       const clock = tradingClock(inst.market, at);
       total = clock.total;
-      if (isWeekday(clock.date) && clock.elapsed > 0) {
+      if (isTradingDay(inst.market, clock.date) && clock.elapsed > 0) {
         date = clock.date;
         second = clock.elapsed;
       } else {
-        date = previousWeekday(clock.date);
+        // before the open, on weekends and exchange holidays: the last session's close
+        date = previousTradingDay(inst.market, clock.date);
+        total = tradingClock(inst.market, instantOfTradingSecond(inst.market, date, 0)).total; // a half day is shorter
         second = total;
       }
     }

@@ -1,7 +1,7 @@
 import { symbolFormatError, type TBar, type TMarket, type TSymbolInfo } from '@investiq/contracts';
 import { DateTime } from 'luxon';
 import { type DataProvider, ProviderError, type ProviderQuote, type SymbolRef } from '../provider';
-import { looksLikeHtml, requestText } from './cn-http';
+import { vendorFetchText } from './http';
 import type { VendorOptions } from './types';
 
 /**
@@ -93,18 +93,21 @@ export class TencentProvider implements DataProvider {
     const out: ProviderQuote[] = [];
     for (let i = 0; i < codes.length; i += MAX_CODES_PER_REQUEST) {
       const batch = codes.slice(i, i + MAX_CODES_PER_REQUEST);
-      const res = await requestText(TENCENT_ID, this.opts, `${this.baseUrl}/q=${batch.join(',')}`, {
+      const text = await vendorFetchText(TENCENT_ID, `${this.baseUrl}/q=${batch.join(',')}`, {
         headers: { referer: 'https://gu.qq.com/' },
+        // GBK; an invalid byte sequence becomes U+FFFD and the ~-separated fields stay aligned
         charset: 'gbk',
+        fetch: this.opts.fetch,
+        timeoutMs: this.opts.timeoutMs,
       });
-      out.push(...this.parse(res.text, byCode));
+      out.push(...this.parse(text, byCode));
     }
     return out;
   }
 
   /** Parses a whole answer; exported through the class for tests of odd bodies. */
   parse(text: string, byCode: ReadonlyMap<string, SymbolRef>): ProviderQuote[] {
-    if (looksLikeHtml(text))
+    if (text.trimStart().startsWith('<'))
       throw new ProviderError(TENCENT_ID, 'bad_response', 'HTML page instead of quote lines');
     const quotes: ProviderQuote[] = [];
     let lines = 0;

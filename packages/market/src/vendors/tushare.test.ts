@@ -29,6 +29,12 @@ beforeAll(async () => {
     const scenario = SCENARIOS[body.token];
     if (scenario)
       return { file: fx(scenario.file), status: scenario.status, headers: scenario.headers ?? json };
+    if (body.token === 'paged') {
+      return {
+        file: fx(Number(body.params.offset ?? 0) === 0 ? 'daily-page1.json' : 'daily-page2.json'),
+        headers: json,
+      };
+    }
     if (body.api_name === 'daily_basic' && lossMaking)
       return { file: fx('daily_basic_loss.json'), headers: json };
     return { file: fx(`${body.api_name}.json`), headers: json };
@@ -73,6 +79,17 @@ describe('Tushare adapter against a replay server', () => {
       params: { ts_code: '600519.SH', start_date: '20240102', end_date: '20240104' },
       fields: 'ts_code,trade_date,open,high,low,close,vol',
     });
+  });
+
+  it('follows has_more with offset until the last page', async () => {
+    const before = server.requests.length;
+    const bars = await provider('paged').getDailyBars(
+      { market: 'CN', symbol: '600519.SH' },
+      { from: '2024-01-02', to: '2024-01-04' },
+    );
+    expect(bars.map((b) => b.time)).toEqual(['2024-01-02', '2024-01-03', '2024-01-04']);
+    const offsets = server.requests.slice(before).map((r) => JSON.parse(r.body).params.offset);
+    expect(offsets).toEqual([undefined, 2]);
   });
 
   it('maps the universe, skipping codes outside the A-share format', async () => {
@@ -137,8 +154,8 @@ describe('Tushare adapter against a replay server', () => {
     ['low-points', 'forbidden', /没有访问该接口的权限/],
     ['per-minute', 'rate_limited', /每分钟最多访问/],
     ['daily-quota', 'quota_exhausted', /每天最多访问/],
-    ['html', 'bad_response', /HTML/],
-    ['truncated', 'bad_response', /not valid JSON/],
+    ['html', 'bad_response', /non-JSON body/],
+    ['truncated', 'bad_response', /malformed JSON/],
     ['bad-row', 'bad_response', /'close' is not a number/],
     ['http-502', 'unavailable', /HTTP 502/],
   ];

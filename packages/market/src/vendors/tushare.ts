@@ -10,7 +10,7 @@ import {
   type SymbolRef,
   type TradeCalendarDay,
 } from '../provider';
-import { looksLikeHtml, requestText } from './cn-http';
+import { parseJsonBody, validateShape, vendorFetchText } from './http';
 import type { VendorOptions } from './types';
 
 /**
@@ -24,6 +24,8 @@ import type { VendorOptions } from './types';
 export const TUSHARE_ID = 'tushare';
 export const TUSHARE_DEFAULT_BASE_URL = 'http://api.tushare.pro';
 const ZONE = 'Asia/Shanghai';
+/** Bound on paged calls of one query (6000 rows a page: 120 000 daily rows). */
+const MAX_PAGES = 20;
 
 const ZEnvelope = z.object({
   code: z.number(),
@@ -47,7 +49,7 @@ type Row = Record<string, unknown>;
  */
 export function classifyTushareError(code: number, msg: string): ProviderError {
   const text = `code ${code}: ${msg}`;
-  if (code === 40101 || msg.includes('token不对') || /token/i.test(msg)) {
+  if (code === 40101 || msg.includes('token不对') || msg.includes('token无效')) {
     return new ProviderError(TUSHARE_ID, 'unauthorized', text);
   }
   if (msg.includes('每分钟最多访问'))
@@ -107,43 +109,59 @@ export class TushareProvider implements DataProvider {
     this.token = opts.apiKey ?? '';
   }
 
-  /** One Tushare call: the rows as objects keyed by field name. */
+  /**
+   * One Tushare query: the rows as objects keyed by field name. Tushare caps each answer (6000 rows for
+   * `daily`, 5000 for `stock_basic`) and sets `has_more`; further pages are fetched with `offset`, at most
+   * `MAX_PAGES` calls per query.
+   */
   async query(
     apiName: string,
     params: Record<string, string | number>,
     fields: readonly string[],
   ): Promise<Row[]> {
-    if (!this.token) throw new ProviderError(TUSHARE_ID, 'unauthorized', 'no Tushare token configured');
-    const res = await requestText(TUSHARE_ID, this.opts, this.baseUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ api_name: apiName, token: this.token, params, fields: fields.join(',') }),
-    });
-    if (looksLikeHtml(res.text)) {
-      throw new ProviderError(
-        TUSHARE_ID,
-        'bad_response',
-        `${apiName}: HTML page instead of JSON (maintenance?)`,
+    const rows: Row[] = [];
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const { items, hasMore } = await this.queryPage(
+        apiName,
+        page === 0 ? params : { ...params, offset: rows.length },
+        fields,
       );
+      rows.push(...items);
+      if (!hasMore || items.length === 0) return rows;
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(res.text);
-    } catch (err) {
-      throw new ProviderError(TUSHARE_ID, 'bad_response', `${apiName}: body is not valid JSON (truncated?)`, {
-        cause: err,
-      });
-    }
-    const parsed = ZEnvelope.safeParse(json);
-    if (!parsed.success) {
-      throw new ProviderError(TUSHARE_ID, 'bad_response', `${apiName}: unexpected answer shape`, {
-        cause: parsed.error,
-      });
-    }
-    const { code, msg, data } = parsed.data;
+    throw new ProviderError(
+      TUSHARE_ID,
+      'bad_response',
+      `${apiName}: still has_more after ${MAX_PAGES} pages (${rows.length} rows); narrow the request`,
+    );
+  }
+
+  private async queryPage(
+    apiName: string,
+    params: Record<string, string | number>,
+    fields: readonly string[],
+  ): Promise<{ items: Row[]; hasMore: boolean }> {
+    if (!this.token) throw new ProviderError(TUSHARE_ID, 'unauthorized', 'no Tushare token configured');
+    const what = `POST ${this.baseUrl} ${apiName}`;
+    const text = await vendorFetchText(TUSHARE_ID, this.baseUrl, {
+      method: 'POST',
+      body: { api_name: apiName, token: this.token, params, fields: fields.join(',') },
+      fetch: this.opts.fetch,
+      timeoutMs: this.opts.timeoutMs,
+      now: this.opts.now,
+      secrets: [this.token],
+    });
+    // An HTML maintenance page, an empty or truncated body → bad_response (shared rules of http.ts).
+    const envelope = validateShape(
+      TUSHARE_ID,
+      ZEnvelope,
+      parseJsonBody(TUSHARE_ID, text, what, '', [this.token]),
+      what,
+    );
+    const { code, msg, data } = envelope;
     if (code !== 0) throw classifyTushareError(code, msg ?? '');
     if (!data) throw new ProviderError(TUSHARE_ID, 'bad_response', `${apiName}: code 0 without data`);
-    return data.items.map((item, i) => {
+    const items = data.items.map((item, i) => {
       if (item.length !== data.fields.length) {
         throw new ProviderError(
           TUSHARE_ID,
@@ -153,6 +171,7 @@ export class TushareProvider implements DataProvider {
       }
       return Object.fromEntries(data.fields.map((f, j) => [f, item[j]]));
     });
+    return { items, hasMore: data.has_more === true };
   }
 
   private assertCn(ref: SymbolRef): void {
@@ -188,7 +207,7 @@ export class TushareProvider implements DataProvider {
 
   /**
    * `daily` (unadjusted). `vol` is in 手 (lots of 100 shares) and is converted to shares here.
-   * One call returns at most 6000 rows (about 24 years of one stock), enough for any range we ask.
+   * Longer ranges than one answer holds (6000 rows) are paged (see `query`).
    */
   async getDailyBars(ref: SymbolRef, range: DateRange): Promise<TBar[]> {
     this.assertCn(ref);

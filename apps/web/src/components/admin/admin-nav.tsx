@@ -3,12 +3,14 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useDict } from '~/lib/i18n';
 import { adminDict } from '~/lib/i18n/admin';
+import { importsDict } from '~/lib/i18n/imports';
 import { operationsDict } from '~/lib/i18n/operations';
 import { providersDict } from '~/lib/i18n/providers';
 
 export function AdminNav() {
   const t = useDict(adminDict);
   const ops = useDict(operationsDict);
+  const imp = useDict(importsDict);
   const prov = useDict(providersDict);
   const path = usePathname();
   const links = [
@@ -18,6 +20,7 @@ export function AdminNav() {
     ['/admin/tokens', t.tokens],
     ['/admin/audit', t.audit],
     ['/admin/operations', ops.title],
+    ['/admin/import', imp.title],
     ['/admin/providers', prov.title],
   ] as const;
   return (

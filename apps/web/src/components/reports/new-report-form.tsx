@@ -1,11 +1,12 @@
 'use client';
 import { REPORT_MODULES, type TReportModule } from '@investiq/api/reports';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { type FormEvent, Suspense, useState } from 'react';
 import { useDict, usePrefs } from '~/lib/i18n';
 import { reportsDict } from '~/lib/i18n/reports';
 import { useTRPC } from '~/lib/trpc';
+import { SymbolPicker } from '../symbol-picker';
 import './reports.css';
 
 type Market = 'CN' | 'HK' | 'US';
@@ -28,18 +29,11 @@ function Form() {
     params.get('market') && params.get('symbol')
       ? { market: params.get('market') as Market, symbol: params.get('symbol')! }
       : null;
-  const [query, setQuery] = useState(initial ? initial.symbol : '');
   const [picked, setPicked] = useState<{ market: Market; symbol: string } | null>(initial);
   const [modules, setModules] = useState<TReportModule[]>([...REPORT_MODULES]);
   const [language, setLanguage] = useState<'zh' | 'en' | null>(null);
   const [asOf, setAsOf] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const search = useQuery(
-    trpc.market.search.queryOptions(
-      { query: query.trim(), limit: 8 },
-      { enabled: query.trim().length > 0 && !picked },
-    ),
-  );
   const create = useMutation(trpc.reports.create.mutationOptions());
   const reportLang = language ?? (lang === 'zh-CN' ? 'zh' : 'en');
 
@@ -71,41 +65,17 @@ function Form() {
         <h1>{d.newReport}</h1>
       </div>
       <form className="rform" onSubmit={(e) => void submit(e)}>
-        <label>
-          {d.symbolSearch}
-          <input
-            value={query}
-            onChange={(e) => {
-              setQuery(e.target.value);
-              setPicked(null);
-            }}
-            placeholder="600519.SH · 0700.HK · AAPL · 茅台"
-            data-testid="symbol-search"
-            autoComplete="off"
-          />
-        </label>
+        <SymbolPicker
+          label={d.symbolSearch}
+          placeholder="600519 · 0700 · AAPL · 茅台 · gzmt"
+          initialQuery={initial ? initial.symbol : ''}
+          onPick={setPicked}
+          onEdit={() => setPicked(null)}
+        />
         {picked && (
           <p data-testid="picked-symbol">
             {picked.market}:{picked.symbol}
           </p>
-        )}
-        {!picked && search.data && search.data.length > 0 && (
-          <ul className="suggestions" data-testid="symbol-suggestions">
-            {search.data.map((s) => (
-              <li key={`${s.market}:${s.symbol}`}>
-                <button
-                  type="button"
-                  onClick={() => {
-                    setPicked({ market: s.market, symbol: s.symbol });
-                    setQuery(s.symbol);
-                  }}
-                  data-testid={`suggest-${s.symbol}`}
-                >
-                  {s.market}:{s.symbol} · {lang === 'zh-CN' ? s.nameZh : s.name}
-                </button>
-              </li>
-            ))}
-          </ul>
         )}
         <fieldset>
           <legend>{d.modules}</legend>

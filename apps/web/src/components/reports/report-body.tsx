@@ -174,6 +174,16 @@ export function ReportBody({ report, print = false }: { report: ReportView; prin
                   value={
                     q?.status === 'fresh' ? (
                       `${formatPrice(q.quote.price, lang)} ${ccy}`
+                    ) : q?.status === 'delayed' ? (
+                      d.quoteDelayed(
+                        `${formatPrice(q.quote.price, lang)} ${ccy}`,
+                        Math.round(q.delaySeconds / 60),
+                      )
+                    ) : q?.status === 'closed' ? (
+                      d.quoteClosed(
+                        `${formatPrice(q.quote.price, lang)} ${ccy}`,
+                        new Date(q.closedSince).toLocaleString(lang),
+                      )
                     ) : q?.status === 'stale' ? (
                       <span className="stale-note">
                         {d.quoteStale(new Date(q.lastSeenAt).toLocaleString(lang))}

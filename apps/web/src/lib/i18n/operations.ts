@@ -37,7 +37,15 @@ const en = {
   trace: 'Trace id',
   never: 'never',
   seconds: (n: number) => `${n} s`,
-  budgets: 'Provider chains, budgets and breakers: see Data providers.',
+  providerBudgets: 'Provider budgets',
+  noProviders:
+    'No real providers configured in this process — the demo market has no request budget. (A standalone collector on PostgreSQL reports them at its own /metrics and in the Grafana providers dashboard.)',
+  minuteWindow: 'Minute',
+  dayWindow: 'Day',
+  noLimit: 'no limit',
+  answered: 'Answered',
+  requestErrors: 'Errors',
+  used: (pct: string) => `${pct} used`,
 };
 export type OperationsDict = typeof en;
 
@@ -80,7 +88,15 @@ const zh: OperationsDict = {
   trace: '追踪 ID',
   never: '从未',
   seconds: (n: number) => `${n} 秒`,
-  budgets: '数据源链、请求额度和熔断器：见“数据源”页面。',
+  providerBudgets: '数据源额度',
+  noProviders:
+    '本进程未配置真实数据源——演示行情没有请求额度。（PostgreSQL 下独立运行的采集器在其自身的 /metrics 和 Grafana 数据源面板中报告。）',
+  minuteWindow: '每分钟',
+  dayWindow: '每日',
+  noLimit: '无限额',
+  answered: '成功',
+  requestErrors: '错误',
+  used: (pct: string) => `已用 ${pct}`,
 };
 
 export const operationsDict = { en, 'zh-CN': zh };

@@ -1,3 +1,4 @@
+import { hasPrice } from '@investiq/contracts';
 import type { DataProvider, Fundamentals, Sourced, SymbolRef } from '@investiq/market';
 import { getLatestQuote } from '../../quotes/get-latest-quotes';
 import { lastBarDate, type ModuleContext, type ModuleResult } from '../context';
@@ -34,6 +35,7 @@ export async function runProfile(
         { market: ctx.market, symbol: ctx.symbol },
         ctx.quoteMaxAgeSeconds,
         ctx.now(),
+        ctx.quoteFreshness,
       );
   let fundamentals: Fundamentals | null = null;
   let fundamentalsNote: string | undefined;
@@ -70,7 +72,7 @@ export async function runProfile(
     output,
     inputsAsOf: {
       dailyBars: lastBarDate(ctx),
-      quote: quote?.status === 'fresh' ? quote.quote.ts : quote?.status === 'stale' ? quote.lastSeenAt : null,
+      quote: hasPrice(quote) ? quote.quote.ts : quote?.status === 'stale' ? quote.lastSeenAt : null,
       fundamentals: fundamentals?.asOf ?? null,
     },
   };

@@ -5,6 +5,25 @@ import { operationsDict } from '~/lib/i18n/operations';
 import { useTRPC } from '~/lib/trpc';
 
 const time = (iso: string | null, never: string) => (iso ? new Date(iso).toLocaleTimeString() : never);
+const percent = (ratio: number) => `${(ratio * 100).toFixed(ratio < 0.1 ? 1 : 0)} %`;
+
+/** One budget window: a meter that turns amber at 90 % (the ProviderBudgetNearlySpent alert) and red when spent. */
+function BudgetWindow({
+  used,
+  noLimit,
+  label,
+}: {
+  used: number | null;
+  noLimit: string;
+  label: (p: string) => string;
+}) {
+  if (used === null) return <span className="muted">{noLimit}</span>;
+  return (
+    <span className={used >= 1 ? 'error' : ''}>
+      <meter min={0} max={1} low={0.7} high={0.9} optimum={0} value={used} /> {label(percent(used))}
+    </span>
+  );
+}
 
 /** Health of every part at a glance, for operators without Grafana; polled every 5 s. */
 export default function AdminOperationsPage() {
@@ -55,6 +74,51 @@ export default function AdminOperationsPage() {
         </div>
       </section>
       {o ? (
+        <section className="card" data-testid="ops-providers">
+          <h3>{t.providerBudgets}</h3>
+          {o.providers === null ? (
+            <p className="muted">{t.noProviders}</p>
+          ) : (
+            <div className="ops-scroll">
+              <table>
+                <thead>
+                  <tr>
+                    <th>{t.provider}</th>
+                    <th>{t.dayWindow}</th>
+                    <th>{t.minuteWindow}</th>
+                    <th>{t.breaker}</th>
+                    <th>{t.answered}</th>
+                    <th>{t.requestErrors}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {o.providers.map((p) => (
+                    <tr key={p.provider} data-testid={`ops-provider-${p.provider}`}>
+                      <td>{p.provider}</td>
+                      <td>
+                        <BudgetWindow used={p.dayUsed} noLimit={t.noLimit} label={t.used} />
+                      </td>
+                      <td>
+                        <BudgetWindow used={p.minuteUsed} noLimit={t.noLimit} label={t.used} />
+                      </td>
+                      <td className={p.breaker === null || p.breaker === 'closed' ? '' : 'error'}>
+                        {p.breaker ?? '—'}
+                      </td>
+                      <td>{p.ok}</td>
+                      <td className={Object.keys(p.errors).length > 0 ? 'error' : ''}>
+                        {Object.entries(p.errors)
+                          .map(([kind, n]) => `${kind} ${n}`)
+                          .join(', ') || '0'}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      ) : null}
+      {o ? (
         <section className="card ops-grid">
           <div data-testid="ops-database">
             <h3>{t.database}</h3>
@@ -94,7 +158,6 @@ export default function AdminOperationsPage() {
                 </>
               ) : null}
             </dl>
-            <p className="muted">{t.budgets}</p>
           </div>
           <div data-testid="ops-reports">
             <h3>{t.reports}</h3>
