@@ -39,8 +39,9 @@ describe('collector failover on a chain of two replayed vendors', () => {
   // the replay servers read their routes per request: the test edits these arrays to script outages
   const finnhubRoutes: ReplayRoute[] = [];
   const yahooRoutes: ReplayRoute[] = [];
-  // the vendors' recorded quote time (2025-12-03 21:00 UTC) is where the manual clock starts
-  let clock = finnhubQuote.t * 1000;
+  // a US session (Wednesday 2025-12-03 13:00 New York, the day the fixtures were recorded): the quotes
+  // answer fresh/stale, not `closed`; the replayed quote times follow this clock
+  let clock = Date.parse('2025-12-03T18:00:00Z');
   const now = () => new Date(clock);
 
   // the healthy answers; outages are routes put in front of them
