@@ -33,7 +33,7 @@ export function QuoteWidget({ market, symbol }: { market: 'CN' | 'HK' | 'US'; sy
       { refetchInterval: interval === '1d' ? false : 60_000 },
     ),
   );
-  useReportDemo(latest.data?.status === 'fresh' && latest.data.quote.source === 'demo');
+  useReportDemo(hasPrice(latest.data) && latest.data.quote.source === 'demo');
   const offset = useRef(0);
   if (latest.data) offset.current = serverOffset(latest.data, latest.dataUpdatedAt);
 

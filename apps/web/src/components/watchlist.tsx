@@ -25,7 +25,7 @@ export function Watchlist() {
     { enabled: refs.length > 0, refetchInterval: 1000 },
   );
   const latest = useQuery(latestOpts);
-  useReportDemo((latest.data ?? []).some((l) => l.status === 'fresh' && l.quote.source === 'demo'));
+  useReportDemo((latest.data ?? []).some((l) => hasPrice(l) && l.quote.source === 'demo'));
   const offset = useRef(0);
   if (latest.data?.[0]) offset.current = serverOffset(latest.data[0], latest.dataUpdatedAt);
 

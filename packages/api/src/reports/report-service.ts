@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import type { TBar, TMarket } from '@investiq/contracts';
+import { hasPrice, type TBar, type TMarket } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
 import type { DataProvider } from '@investiq/market';
 import { currentTraceId, withSpan } from '@investiq/telemetry';
@@ -612,7 +612,7 @@ async function lineageSources(
   const sentiment = output('sentiment') as SentimentOutput | null;
   const sources: Record<string, string | null> = {
     dailyBars: bar?.source ?? null,
-    quote: profile?.quote?.status === 'fresh' ? profile.quote.quote.source : null,
+    quote: hasPrice(profile?.quote) ? profile.quote.quote.source : null,
     fundamentals: profile?.fundamentalsSource ?? null,
     news: sentiment?.newsProvider ?? null,
   };
