@@ -52,6 +52,8 @@ export default defineConfig({
       QUOTE_MAX_AGE_SECONDS: '5',
       COLLECTOR_INTERVAL_MS: '1000',
       DEMO_ALWAYS_OPEN: 'true',
+      // providers.spec.ts replays a US vendor: poll it whatever the hour in New York
+      COLLECTOR_SESSIONS: 'always',
       LOG_LEVEL: 'warn',
       METRICS_TOKEN: e2eMetricsToken,
     },

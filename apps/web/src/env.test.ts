@@ -18,6 +18,33 @@ describe('web environment', () => {
     expect(cfg.quotes.defaultMaxAgeSeconds).toBe(30);
   });
 
+  it('builds provider chains from PROVIDERS_* (demo by default) and reads vendor keys and base URLs', () => {
+    const def = runtimeConfigFromEnv(loadEnv({}));
+    expect(def.providers.chains.US.quotes).toEqual(['demo']);
+    expect(def.providers.sessions).toBe('exchange');
+    const cfg = runtimeConfigFromEnv(
+      loadEnv({
+        PROVIDERS_US: 'finnhub, yahoo',
+        FINNHUB_API_KEY: 'k1',
+        FINNHUB_BASE_URL: 'http://127.0.0.1:9999/api/v1/',
+        COLLECTOR_SESSIONS: 'always',
+      }),
+    );
+    expect(cfg.providers.chains.US.quotes).toEqual(['finnhub', 'yahoo']);
+    // Yahoo serves no news: the US news chain holds Finnhub alone
+    expect(cfg.providers.chains.US.news).toEqual(['finnhub']);
+    expect(cfg.providers.apiKeys).toEqual({ finnhub: 'k1' });
+    expect(cfg.providers.baseUrls).toEqual({ finnhub: 'http://127.0.0.1:9999/api/v1' });
+    expect(cfg.providers.sessions).toBe('always');
+  });
+
+  it('refuses unknown providers, a provider of another market, duplicates and bad base URLs', () => {
+    expect(() => loadEnv({ PROVIDERS_US: 'nosuch' })).toThrow(/PROVIDERS_US: unknown provider 'nosuch'/);
+    expect(() => loadEnv({ PROVIDERS_HK: 'finnhub' })).toThrow(/does not serve market HK/);
+    expect(() => loadEnv({ PROVIDERS_US: 'yahoo,yahoo' })).toThrow(/listed twice/);
+    expect(() => loadEnv({ YAHOO_BASE_URL: 'ftp://x' })).toThrow(/YAHOO_BASE_URL: must be an http\(s\) URL/);
+  });
+
   it('turns the embedded collector off on PostgreSQL unless asked', () => {
     const pgUrl = 'postgres://u@127.0.0.1:5432/x';
     expect(runtimeConfigFromEnv(loadEnv({ DATABASE_URL: pgUrl })).collector.enabled).toBe(false);

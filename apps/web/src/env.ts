@@ -1,8 +1,28 @@
 import path from 'node:path';
-import { parseTrustProxy } from '@investiq/api';
+import { chainListProblem, chainsFromList, parseTrustProxy, providerDescriptors } from '@investiq/api';
+import { MARKETS, type TMarket } from '@investiq/contracts';
 import { ZInferenceEndpointUrl } from '@investiq/contracts/inference';
 import { telemetryEnvShape } from '@investiq/telemetry/env';
 import { z } from 'zod';
+
+/** `PROVIDERS_US=finnhub,yahoo`: known providers of that market, no duplicates; first is primary. */
+const providerList = (market: TMarket) =>
+  z
+    .string()
+    .default('demo')
+    .transform((v, ctx) => {
+      const ids = v
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean);
+      const problem =
+        ids.length === 0 ? 'list at least one provider (e.g. demo)' : chainListProblem(market, null, ids);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: problem });
+        return z.NEVER;
+      }
+      return ids;
+    });
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -26,6 +46,17 @@ export const ZEnv = z.object({
   PROVIDER: z.enum(['demo']).default('demo'),
   DEMO_SEED: z.coerce.number().int().default(20240101),
   DEMO_ALWAYS_OPEN: bool.default(true),
+  /** Provider chain per market, first is primary (docs/providers.md); `demo` keeps a fresh start offline. */
+  PROVIDERS_US: providerList('US'),
+  PROVIDERS_CN: providerList('CN'),
+  PROVIDERS_HK: providerList('HK'),
+  /** Vendor keys (the encrypted admin setting providers.apiKeys wins when set). */
+  FINNHUB_API_KEY: z.string().max(256).optional(),
+  TUSHARE_TOKEN: z.string().max(256).optional(),
+  /** Per vendor call, ms. */
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(8_000),
+  /** `exchange`: poll a market only while its exchange is in session (plus one poll after the close). */
+  COLLECTOR_SESSIONS: z.enum(['exchange', 'always']).default('exchange'),
   COLLECTOR_MODE: z.enum(['auto', 'embedded', 'off']).default('auto'),
   COLLECTOR_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(2000),
   /** A standby collector retries the cluster lock this often (only one collector polls per database). */
@@ -92,15 +123,43 @@ export const ZEnv = z.object({
   ...telemetryEnvShape,
 });
 
-export type Env = z.infer<typeof ZEnv>;
+export type Env = z.infer<typeof ZEnv> & {
+  /** `<NAME>_BASE_URL` of every registered provider that has one set, by provider id. */
+  providerBaseUrls: Record<string, string>;
+  /** Each provider's key variable (FINNHUB_API_KEY, TUSHARE_TOKEN, …) when set, by provider id. */
+  providerKeys: Record<string, string>;
+};
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+/** Base URLs and keys named by the provider registry: adding a vendor adds its variables, no code here. */
+function providerVariables(source: Record<string, string | undefined>) {
+  const providerBaseUrls: Record<string, string> = {};
+  const providerKeys: Record<string, string> = {};
+  const issues: string[] = [];
+  for (const d of providerDescriptors()) {
+    const url = source[d.baseUrlEnv]?.trim();
+    if (url) {
+      const ok = httpUrl.safeParse(url);
+      if (ok.success) providerBaseUrls[d.id] = url.replace(/\/+$/, '');
+      else issues.push(`  ${d.baseUrlEnv}: must be an http(s) URL`);
+    }
+    const key = d.keyEnv ? source[d.keyEnv]?.trim() : undefined;
+    if (key) providerKeys[d.id] = key;
+  }
+  return { providerBaseUrls, providerKeys, issues };
+}
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = ZEnv.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  const vars = providerVariables(source);
+  const lines = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)),
+    ...vars.issues,
+  ];
+  if (!parsed.success || lines.length > 0)
     throw new Error(`invalid configuration:\n${lines.join('\n')}\nsee .env.example`);
-  }
-  return parsed.data;
+  return { ...parsed.data, providerBaseUrls: vars.providerBaseUrls, providerKeys: vars.providerKeys };
 }
 
 export function runtimeConfigFromEnv(env: Env, opts: { collector?: boolean } = {}) {
@@ -116,6 +175,18 @@ export function runtimeConfigFromEnv(env: Env, opts: { collector?: boolean } = {
     },
     provider: env.PROVIDER,
     demo: { seed: env.DEMO_SEED, alwaysOpen: env.DEMO_ALWAYS_OPEN },
+    providers: {
+      chains: Object.fromEntries(
+        MARKETS.map((m) => [
+          m,
+          chainsFromList(m, { US: env.PROVIDERS_US, CN: env.PROVIDERS_CN, HK: env.PROVIDERS_HK }[m]),
+        ]),
+      ) as Record<TMarket, ReturnType<typeof chainsFromList>>,
+      apiKeys: env.providerKeys,
+      baseUrls: env.providerBaseUrls,
+      sessions: env.COLLECTOR_SESSIONS,
+      timeoutMs: env.PROVIDER_TIMEOUT_MS,
+    },
     collector: {
       enabled: collectorEnabled,
       intervalMs: env.COLLECTOR_INTERVAL_MS,

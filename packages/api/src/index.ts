@@ -35,6 +35,13 @@ export {
 } from './notifications/service';
 export { createLogger, type Logger } from './observability/logger';
 export { createMetrics, type Metrics } from './observability/metrics';
+export type { ProvidersConfig } from './providers/live-providers';
+export {
+  chainListProblem,
+  chainsFromList,
+  providerDescriptors,
+  registerProviderDescriptor,
+} from './providers/registry';
 export { decideFreshness, type FreshnessOptions } from './quotes/decide-freshness';
 export { freshnessOptions } from './quotes/freshness-options';
 export { getHistory } from './quotes/get-history';

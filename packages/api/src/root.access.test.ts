@@ -56,6 +56,8 @@ const DECISIONS: Record<string, 'public' | Role> = {
   'prompts.rollback': 'admin',
   'prompts.preview': 'admin',
   'operations.overview': 'admin',
+  'providers.overview': 'admin',
+  'providers.testConnection': 'admin',
   'imports.csv': 'admin',
   'notifications.channelTypes': 'viewer',
   'notifications.list': 'analyst',

@@ -6,6 +6,7 @@ import { marketRouter } from './routers/market';
 import { notificationsRouter } from './routers/notifications';
 import { operationsRouter } from './routers/operations';
 import { promptsRouter } from './routers/prompts';
+import { providersRouter } from './routers/providers';
 import { quotesRouter } from './routers/quotes';
 import { reportsRouter } from './routers/reports';
 import { settingsRouter } from './routers/settings';
@@ -26,6 +27,7 @@ export const appRouter = createTRPCRouter({
   prompts: promptsRouter,
   reports: reportsRouter,
   operations: operationsRouter,
+  providers: providersRouter,
   backtests: backtestsRouter,
   imports: importsRouter,
   notifications: notificationsRouter,

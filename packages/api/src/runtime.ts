@@ -1,6 +1,6 @@
+import type { TMarket } from '@investiq/contracts';
 import { createDatabase, type DatabaseHandle, maintainQuoteStorage, quotesStorage } from '@investiq/db';
-import type { DataProvider } from '@investiq/market';
-import { createDemoMarket } from '@investiq/market/demo';
+import { type DataProvider, isMarketOpen } from '@investiq/market';
 import { BacktestService } from './backtests/backtest-service';
 import { Collector } from './collector/collector';
 import { leadCollector } from './collector/leader';
@@ -11,6 +11,11 @@ import type { NotificationDeps } from './notifications/service';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { type RecentLogs, recentLogsOf } from './observability/recent-errors';
+import { effectiveBudget } from './providers/budget';
+import { fetchCrossCheckBars } from './providers/cross-check';
+import { DynamicProvider, LiveProviders, type ProvidersConfig } from './providers/live-providers';
+import { planMarketRefresh } from './providers/plan-refresh';
+import { watchList } from './providers/watch-list';
 import { freshnessOptions } from './quotes/freshness-options';
 import { ingestQuotes, parseIngestBatch } from './quotes/ingest-quotes';
 import { QuoteHub } from './quotes/quote-hub';
@@ -28,6 +33,8 @@ export interface RuntimeConfig {
   database?: { connectTimeoutMs?: number; statementTimeoutMs?: number };
   provider: 'demo';
   demo: { seed: number; alwaysOpen: boolean };
+  /** Provider chains, keys and base URLs from the environment (admin settings override them; docs/providers.md). */
+  providers?: ProvidersConfig;
   /** leaderRetryMs: how often a standby collector retries the cluster lock (collector/leader.ts, default 5 s). */
   collector: { enabled: boolean; intervalMs: number; leaderRetryMs?: number };
   quotes: {
@@ -63,7 +70,10 @@ export interface RuntimeConfig {
 export interface Runtime {
   config: RuntimeConfig;
   db: DatabaseHandle;
+  /** Always answers from the current provider chains (rebuilt when the admin changes them). */
   provider: DataProvider;
+  /** The chains behind `provider`: breakers, budgets, call statistics (admin Providers page). */
+  providers: LiveProviders;
   hub: QuoteHub;
   collector: Collector;
   metrics: Metrics;
@@ -80,10 +90,6 @@ export interface Runtime {
   /** Notification channels and the delivery queue (notifications/service.ts functions take these). */
   notifications: NotificationDeps;
   close(): Promise<void>;
-}
-
-export function createProvider(config: RuntimeConfig, now: () => Date): DataProvider {
-  return createDemoMarket({ seed: config.demo.seed, alwaysOpen: config.demo.alwaysOpen, now });
 }
 
 /**
@@ -108,18 +114,41 @@ export async function createRuntime(
   progress(
     `quotes storage: ${storage === 'hypertable' ? 'TimescaleDB hypertable' : 'native daily partitions'}`,
   );
-  const provider = createProvider(config, now);
   const stopSettings = await startSettings(db, config, log);
+  const live = new LiveProviders(db, config, {
+    now,
+    log,
+    metrics,
+    onRebuild: (set) => {
+      // new chains may list other symbols (or stop being demo): re-register them in the background
+      watchList(set)
+        .then((list) =>
+          syncSymbols(db, provider, {
+            list,
+            sourceOf: (m) => set.chain(m).primary('universe')?.id ?? set.id,
+          }),
+        )
+        .catch((err) => log.warn({ err: String(err) }, 'symbol re-sync after a provider change failed'));
+    },
+  });
+  const set = await live.current();
+  const provider: DataProvider = new DynamicProvider(live);
   const stopPurge = startRateLimitPurge(db, {
     onError: (err) => log.warn({ err: String(err) }, 'rate-limit purge failed'),
   });
 
   await maintain(db, now, log);
-  const nSymbols = await syncSymbols(db, provider);
+  const watched = await watchList(set);
+  const nSymbols = await syncSymbols(db, provider, {
+    list: watched,
+    sourceOf: (m) => set.chain(m).primary('universe')?.id ?? set.id,
+  });
   progress(`symbols: ${nSymbols} from provider '${provider.id}'`);
   const bars = await syncDailyBars(db, provider, {
     years: config.quotes.historyYears,
     now: now(),
+    list: watched,
+    onError: (symbol, err) => log.warn({ symbol, err: String(err) }, 'daily history unavailable'),
     onProgress: (done, total, symbol) => {
       if (done === total || done % 4 === 0) progress(`daily history ${done}/${total} (${symbol})`);
     },
@@ -131,12 +160,35 @@ export async function createRuntime(
   const hub = new QuoteHub(log);
   await hub.start(db);
 
-  const universe = (await provider.listSymbols()).map((s) => ({ market: s.market, symbol: s.symbol }));
+  const sessions = config.providers?.sessions ?? 'exchange';
   const collector = new Collector({
     db,
     provider,
-    symbols: async () => universe,
+    // the tracked symbols (the watch list of every market; the universe is reached through search)
+    symbols: () =>
+      db.query<{ market: TMarket; symbol: string }>(
+        'SELECT market, symbol FROM symbols WHERE tracked ORDER BY 1, 2',
+      ),
     intervalMs: config.collector.intervalMs,
+    ownPolicy: false,
+    plan: async (market, counts) => {
+      const chains = live.chainSettings();
+      const primaryOf = (m: TMarket) => chains?.[m].quotes[0] ?? null;
+      const primary = primaryOf(market);
+      const budget = primary ? await effectiveBudget(db, primary) : { perMinute: 0, perDay: 0 };
+      const { defaultMaxAgeSeconds } = await getQuoteSettings({ db });
+      const p = planMarketRefresh({
+        market,
+        counts,
+        primaryOf,
+        budgetOf: () => budget,
+        collectorIntervalMs: config.collector.intervalMs,
+        freshnessSeconds: defaultMaxAgeSeconds,
+      });
+      return { ...p, budgetSymbols: p.symbols };
+    },
+    inSession: (market, at) =>
+      sessions === 'always' || (live.demoFirst(market) && config.demo.alwaysOpen) || isMarketOpen(market, at),
     retentionDays: async () => (await getQuoteSettings({ db })).retentionDays,
     log,
     metrics,
@@ -148,8 +200,23 @@ export async function createRuntime(
     : null;
   await leadership?.ready;
 
+  // Daily-close cross-check: where a market's bars chain has two real sources, the collecting process
+  // stores recent bars from both (once a day per symbol and source) for admin and report lineage.
+  const crossCheck = async () => {
+    // only the polling collector (the cluster leader) spends budgets on it
+    const role = collector.status().role;
+    if (!config.collector.enabled || (role !== 'leader' && role !== 'alone')) return;
+    const current = await live.current();
+    const refs = await db.query<{ market: TMarket; symbol: string }>(
+      'SELECT market, symbol FROM symbols WHERE tracked',
+    );
+    const n = await fetchCrossCheckBars(db, current, refs, { now: now(), log });
+    if (n > 0) log.info({ bars: n }, 'cross-check bars stored');
+  };
+  crossCheck().catch((err) => log.warn({ err: String(err) }, 'cross-check failed'));
   const maintenance = setInterval(() => {
     maintain(db, now, log).catch((err) => log.warn({ err: String(err) }, 'maintenance failed'));
+    crossCheck().catch((err) => log.warn({ err: String(err) }, 'cross-check failed'));
   }, 3_600_000);
   maintenance.unref();
 
@@ -176,6 +243,7 @@ export async function createRuntime(
     config,
     db,
     provider,
+    providers: live,
     hub,
     collector,
     metrics,

@@ -1,3 +1,4 @@
 export * from './calendars';
+export * from './chain';
 export * from './provider';
 export * from './sessions';

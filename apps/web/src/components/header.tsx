@@ -1,5 +1,6 @@
 'use client';
 import Link from 'next/link';
+import { useDemoOnScreen } from '~/lib/demo-presence';
 import { type ColorMode, type Lang, usePrefs } from '~/lib/i18n';
 import { BacktestsNavLink } from './backtests/nav-link';
 import { HeaderSearch } from './header-search';
@@ -8,6 +9,7 @@ import { UserMenu } from './user-menu';
 
 export function Header() {
   const { t, lang, setLang, colorMode, setColorMode } = usePrefs();
+  const demoOnScreen = useDemoOnScreen();
   return (
     <>
       <header className="topbar">
@@ -47,9 +49,11 @@ export function Header() {
           </label>
         </div>
       </header>
-      <div className="demo-banner" role="note" data-testid="demo-banner">
-        {t.demoBanner}
-      </div>
+      {demoOnScreen ? (
+        <div className="demo-banner" role="note" data-testid="demo-banner">
+          {t.demoBanner}
+        </div>
+      ) : null}
     </>
   );
 }

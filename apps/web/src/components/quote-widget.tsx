@@ -3,6 +3,7 @@ import { hasPrice, type TLatestQuote, type TQuote } from '@investiq/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useRef, useState } from 'react';
+import { useReportDemo } from '~/lib/demo-presence';
 import {
   formatChange,
   formatMarketDateTime,
@@ -32,6 +33,7 @@ export function QuoteWidget({ market, symbol }: { market: 'CN' | 'HK' | 'US'; sy
       { refetchInterval: interval === '1d' ? false : 60_000 },
     ),
   );
+  useReportDemo(hasPrice(latest.data) && latest.data.quote.source === 'demo');
   const offset = useRef(0);
   if (latest.data) offset.current = serverOffset(latest.data, latest.dataUpdatedAt);
 
@@ -89,7 +91,8 @@ export function QuoteWidget({ market, symbol }: { market: 'CN' | 'HK' | 'US'; sy
             <FreshnessBadge latest={l} />
             {fresh && (
               <span className="muted small" data-testid="quote-asof">
-                {t.asOf} {formatMarketTime(fresh.ts, market, lang)}
+                {t.asOf} {formatMarketTime(fresh.ts, market, lang)} · {t.source}{' '}
+                <span data-testid="quote-source">{fresh.source}</span>
               </span>
             )}
             <span

@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
 import { useMemo, useRef } from 'react';
+import { useReportDemo } from '~/lib/demo-presence';
 import { formatChange, formatMarketTime, formatPrice } from '~/lib/format';
 import { moveColor, usePrefs } from '~/lib/i18n';
 import { mergeLiveQuote, serverOffset } from '~/lib/live';
@@ -24,6 +25,7 @@ export function Watchlist() {
     { enabled: refs.length > 0, refetchInterval: 1000 },
   );
   const latest = useQuery(latestOpts);
+  useReportDemo((latest.data ?? []).some((l) => hasPrice(l) && l.quote.source === 'demo'));
   const offset = useRef(0);
   if (latest.data?.[0]) offset.current = serverOffset(latest.data[0], latest.dataUpdatedAt);
 
@@ -101,7 +103,10 @@ export function Watchlist() {
                   <FreshnessBadge latest={l} />
                   {fresh && (
                     <div className="muted small hide-sm">
-                      {formatMarketTime(fresh.quote.ts, s.market, lang)}
+                      {formatMarketTime(fresh.quote.ts, s.market, lang)} ·{' '}
+                      <span data-testid="source" title={t.source}>
+                        {fresh.quote.source}
+                      </span>
                     </div>
                   )}
                 </td>

@@ -1,14 +1,21 @@
+import type { TMarket, TSymbolInfo } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
-import type { DataProvider } from '@investiq/market';
+import { type DataProvider, dailyBarsWithSource } from '@investiq/market';
 import { DateTime } from 'luxon';
 import { searchText } from './symbol-text';
 
 /**
  * Register the provider's default symbols (name updates included) as tracked: the ones the collector
  * streams and the dashboard lists. Search text and pinyin initials are computed here as for the universe.
+ * `sourceOf` names the provider that lists a market's symbols (a chain's primary); a plain provider is its
+ * own source.
  */
-export async function syncSymbols(db: DatabaseHandle, provider: DataProvider): Promise<number> {
-  const list = await provider.listSymbols();
+export async function syncSymbols(
+  db: DatabaseHandle,
+  provider: DataProvider,
+  opts: { sourceOf?: (market: TMarket) => string; list?: TSymbolInfo[] } = {},
+): Promise<number> {
+  const list = opts.list ?? (await provider.listSymbols());
   if (list.length === 0) return 0;
   const text = list.map((s) => searchText(s));
   await db.query(
@@ -25,7 +32,7 @@ export async function syncSymbols(db: DatabaseHandle, provider: DataProvider): P
       list.map((s) => s.nameZh),
       list.map((s) => s.currency),
       list.map((s) => s.exchange),
-      list.map(() => provider.id),
+      list.map((s) => opts.sourceOf?.(s.market) ?? provider.id),
       list.map((s) => s.isDemo),
       text.map((t) => t.pinyin),
       text.map((t) => t.searchText),
@@ -41,12 +48,19 @@ export async function syncSymbols(db: DatabaseHandle, provider: DataProvider): P
 export async function syncDailyBars(
   db: DatabaseHandle,
   provider: DataProvider,
-  opts: { years: number; now: Date; onProgress?: (done: number, total: number, symbol: string) => void },
+  opts: {
+    years: number;
+    now: Date;
+    onProgress?: (done: number, total: number, symbol: string) => void;
+    /** A symbol whose bars no source could deliver; the sync goes on with the next (default: throw). */
+    onError?: (symbol: string, err: unknown) => void;
+    list?: TSymbolInfo[];
+  },
 ): Promise<number> {
-  const list = await provider.listSymbols();
+  const list = opts.list ?? (await provider.listSymbols());
+  // the newest stored day of any source: a chain may answer from its second source after a failover
   const last = await db.query<{ market: string; symbol: string; d: string }>(
-    `SELECT market, symbol, to_char(max(date), 'YYYY-MM-DD') AS d FROM daily_bars WHERE source = $1 GROUP BY 1, 2`,
-    [provider.id],
+    `SELECT market, symbol, to_char(max(date), 'YYYY-MM-DD') AS d FROM daily_bars GROUP BY 1, 2`,
   );
   const lastBy = new Map(last.map((r) => [`${r.market}:${r.symbol}`, r.d]));
   const defaultFrom = DateTime.fromJSDate(opts.now, { zone: 'UTC' })
@@ -58,8 +72,18 @@ export async function syncDailyBars(
   for (const s of list) {
     const prev = lastBy.get(`${s.market}:${s.symbol}`);
     const from = prev ? DateTime.fromISO(prev, { zone: 'UTC' }).plus({ days: 1 }).toISODate()! : defaultFrom;
-    const bars =
-      from <= to ? await provider.getDailyBars({ market: s.market, symbol: s.symbol }, { from, to }) : [];
+    let bars: Awaited<ReturnType<DataProvider['getDailyBars']>> = [];
+    let source = provider.id;
+    if (from <= to) {
+      try {
+        const res = await dailyBarsWithSource(provider, { market: s.market, symbol: s.symbol }, { from, to });
+        bars = res.value;
+        source = res.source;
+      } catch (err) {
+        if (!opts.onError) throw err;
+        opts.onError(s.symbol, err);
+      }
+    }
     if (bars.length > 0) {
       await db.query(
         `INSERT INTO daily_bars (market, symbol, date, source, open, high, low, close, volume)
@@ -69,7 +93,7 @@ export async function syncDailyBars(
         [
           s.market,
           s.symbol,
-          provider.id,
+          source,
           bars.map((b) => b.time),
           bars.map((b) => b.open),
           bars.map((b) => b.high),

@@ -33,6 +33,8 @@ export async function collectHealth(rt: Runtime): Promise<HealthSnapshot> {
     inference: inference.services,
     breakers: {
       [`provider:${rt.provider.id}`]: collector.breaker,
+      // one breaker per market-data provider (the chains' failover)
+      ...Object.fromEntries(rt.providers.breakers.states().map((b) => [`provider:${b.provider}`, b.state])),
       [rt.reports.providerPolicy.name]: rt.reports.providerPolicy.breakerState(),
       ...rt.inference.breakerStates(),
     },

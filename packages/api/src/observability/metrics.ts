@@ -7,8 +7,18 @@ import { breakerStates } from '../resilience';
 export const BREAKER_STATE_VALUE = { closed: 0, 'half-open': 1, open: 2, isolated: 3 } as const;
 
 /** One registry per process; each metric declared once here. */
+/**
+ * What the provider gauges read at scrape time; set by the runtime once the provider set exists (the
+ * metrics are created first).
+ */
+export interface ProviderMetricsSource {
+  budgetRatios(): Promise<{ provider: string; window: 'minute' | 'day'; ratio: number }[]>;
+  breakerStates(): { provider: string; state: keyof typeof BREAKER_STATE_VALUE }[];
+}
+
 export function createMetrics() {
   const registry = new Registry();
+  const providerSource: { current: ProviderMetricsSource | null } = { current: null };
   // circuit breaker states by policy name, read at scrape time (set once the policies exist)
   collectDefaultMetrics({ register: registry, prefix: 'investiq_' });
   return {
@@ -79,6 +89,46 @@ export function createMetrics() {
       registers: [registry],
       collect() {
         for (const b of breakerStates()) this.set({ policy: b.name }, BREAKER_STATE_VALUE[b.state]);
+      },
+    }),
+    providerSource,
+    providerRequests: new Counter({
+      name: 'investiq_provider_requests_total',
+      help: 'Market-data vendor calls by provider and outcome (ok, or the ProviderError kind)',
+      labelNames: ['provider', 'outcome'] as const,
+      registers: [registry],
+    }),
+    providerDuration: new Histogram({
+      name: 'investiq_provider_request_duration_seconds',
+      help: 'Duration of market-data vendor calls',
+      labelNames: ['provider'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers: [registry],
+    }),
+    providerBudgetUsed: new Gauge({
+      name: 'investiq_provider_budget_used_ratio',
+      help: 'Share of the provider request budget spent in the current window (minute|day), 0..1',
+      labelNames: ['provider', 'window'] as const,
+      registers: [registry],
+      async collect() {
+        const src = providerSource.current;
+        if (!src) return;
+        try {
+          for (const u of await src.budgetRatios())
+            this.set({ provider: u.provider, window: u.window }, u.ratio);
+        } catch {
+          // the budget store is down: keep the last values (the calls themselves are refused)
+        }
+      },
+    }),
+    providerBreakerState: new Gauge({
+      name: 'investiq_provider_breaker_state',
+      help: 'Circuit breaker per market-data provider: 0 closed, 1 half-open, 2 open',
+      labelNames: ['provider'] as const,
+      registers: [registry],
+      collect() {
+        for (const b of providerSource.current?.breakerStates() ?? [])
+          this.set({ provider: b.provider }, BREAKER_STATE_VALUE[b.state]);
       },
     }),
     sseStreams: new Gauge({

@@ -1,5 +1,6 @@
 import type { TBar, TMarket } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
+import { oneBarPerDay } from '../market/bars-sql';
 import { requireSymbol } from '../market/get-symbol';
 
 export type HistoryInterval = '1m' | '5m' | '1d';
@@ -20,7 +21,7 @@ export async function getHistory(
     const rows = await db.query<{ d: string; o: number; h: number; l: number; c: number; v: number }>(
       `SELECT to_char(date, 'YYYY-MM-DD') AS d, open::float8 AS o, high::float8 AS h, low::float8 AS l,
               close::float8 AS c, volume::float8 AS v
-         FROM (SELECT * FROM daily_bars WHERE market = $1 AND symbol = $2 ORDER BY date DESC LIMIT $3) x
+         FROM (SELECT * FROM ${oneBarPerDay('$1', '$2')} one ORDER BY date DESC LIMIT $3) x
         ORDER BY date`,
       [ref.market, ref.symbol, opts.limit],
     );

@@ -94,6 +94,14 @@ describe('report pipeline', () => {
     expect(r.lineage?.template).toMatchObject({ name: 'report-narrative', language: 'en', version: 1 });
     expect(r.lineage?.dataAsOf.dailyBars).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(r.lineage?.quoteStatus).toBe('missing'); // the collector is off in tests: no quote, never a stale price
+    // the provider of each input: the demo chain delivered bars, fundamentals and news; no quote stored
+    expect(r.lineage?.sources).toEqual({
+      dailyBars: 'demo',
+      quote: null,
+      fundamentals: 'demo',
+      news: 'demo',
+    });
+    expect(r.lineage?.closeCheck).toBeNull(); // one source only: nothing cross-checked
     const md = reportToMarkdown(r);
     expect(md).toContain('## Lineage');
     expect(md).toContain('ARIMA(');

@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import type { TBar, TMarket } from '@investiq/contracts';
+import { hasPrice, type TBar, type TMarket } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
 import type { DataProvider } from '@investiq/market';
 import { currentTraceId, withSpan } from '@investiq/telemetry';
 import { AppError } from '../errors';
+import { oneBarPerDay } from '../market/bars-sql';
 import { requireSymbol } from '../market/get-symbol';
 import type { Logger } from '../observability/logger';
+import { readCloseChecks } from '../providers/cross-check';
+import { SProviderCrossCheck } from '../providers/settings';
 import type { FreshnessOptions } from '../quotes/decide-freshness';
 import { createPolicy, type NamedPolicy } from '../resilience';
+import { getSetting } from '../settings/service';
 import { type ModuleContext, type ModuleResult, SectionSkipped } from './context';
 import { syncInferenceEndpoints } from './endpoints';
 import { getReport } from './get-report';
@@ -31,11 +35,13 @@ import { getAnalysisSettings } from './settings';
 import {
   type Lineage,
   moduleEnabled,
+  type ProfileOutput,
   REPORT_MODULES,
   type ReportLanguage,
   type ReportView,
   type SectionStatus,
   type SectionView,
+  type SentimentOutput,
   type TAnalysisSettings,
   type TReportModule,
 } from './types';
@@ -508,6 +514,10 @@ export class ReportService {
       });
       view.lineage = {
         ...buildLineage(this.deps.provider.id, view, bars, health, extra.asOf),
+        ...(await lineageSources(db, view, extra.asOf).catch((err) => {
+          this.deps.log.warn({ err: String(err), report: view.id }, 'report lineage sources unavailable');
+          return {};
+        })),
         traceId: currentTraceId(),
       };
       view.status = 'complete';
@@ -578,12 +588,51 @@ export async function loadBars(
   const rows = await db.query<{ d: string; o: number; h: number; l: number; c: number; v: number }>(
     `SELECT to_char(date, 'YYYY-MM-DD') AS d, open::float8 AS o, high::float8 AS h, low::float8 AS l,
             close::float8 AS c, volume::float8 AS v
-       FROM (SELECT * FROM daily_bars WHERE market = $1 AND symbol = $2 AND ($4::date IS NULL OR date <= $4::date)
+       FROM (SELECT * FROM ${oneBarPerDay('$1', '$2')} one WHERE ($4::date IS NULL OR date <= $4::date)
              ORDER BY date DESC LIMIT $3) x
       ORDER BY date`,
     [market, symbol, limit, asOf],
   );
   return rows.map((r) => ({ time: r.d, open: r.o, high: r.h, low: r.l, close: r.c, volume: r.v }));
+}
+
+/** The provider of each input, and the daily-close cross-check of two sources (when configured). */
+async function lineageSources(
+  db: DatabaseHandle,
+  view: ReportView,
+  asOf: string | null,
+): Promise<Pick<Lineage, 'sources' | 'closeCheck'>> {
+  const [bar] = await db.query<{ source: string }>(
+    `SELECT source FROM ${oneBarPerDay('$1', '$2')} one WHERE ($3::date IS NULL OR date <= $3::date)
+      ORDER BY date DESC LIMIT 1`,
+    [view.market, view.symbol, asOf],
+  );
+  const output = (m: string) => view.sections.find((s) => s.module === m)?.output ?? null;
+  const profile = output('profile') as ProfileOutput | null;
+  const sentiment = output('sentiment') as SentimentOutput | null;
+  const sources: Record<string, string | null> = {
+    dailyBars: bar?.source ?? null,
+    quote: hasPrice(profile?.quote) ? profile.quote.quote.source : null,
+    fundamentals: profile?.fundamentalsSource ?? null,
+    news: sentiment?.newsProvider ?? null,
+  };
+  const { thresholdPercent } = await getSetting(db, SProviderCrossCheck);
+  const [check] = await readCloseChecks(db, {
+    thresholdPercent,
+    ref: { market: view.market as TMarket, symbol: view.symbol },
+  });
+  return {
+    sources,
+    closeCheck: check
+      ? {
+          date: check.date,
+          closes: check.closes,
+          diffPercent: check.diffPercent,
+          thresholdPercent,
+          flagged: check.flagged,
+        }
+      : null,
+  };
 }
 
 function buildLineage(

@@ -1,5 +1,6 @@
 import type { TMarket } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
+import { oneBarPerDay } from '../market/bars-sql';
 import type { ForecastOutput, StatisticsOutput } from './types';
 
 export interface ModelTrackRecord {
@@ -73,8 +74,8 @@ export async function getTrackRecord(
     [ref.market, ref.symbol, (opts.limit ?? 200) * 2],
   );
   const bars = await db.query<{ d: string; c: number }>(
-    `SELECT to_char(date, 'YYYY-MM-DD') AS d, close::float8 AS c FROM daily_bars
-      WHERE market = $1 AND symbol = $2 AND date > (
+    `SELECT to_char(date, 'YYYY-MM-DD') AS d, close::float8 AS c FROM ${oneBarPerDay('$1', '$2')} one
+      WHERE date > (
         SELECT coalesce(min(x.d), now()::date) FROM (
           SELECT (s.output->>'lastDate')::date AS d FROM reports r JOIN report_sections s ON s.report_id = r.id
            WHERE r.market = $1 AND r.symbol = $2 AND s.module IN ('statistics', 'forecast') AND s.status = 'ok') x)

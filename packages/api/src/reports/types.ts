@@ -105,6 +105,8 @@ export interface ProfileOutput {
   return1yPct: number | null;
   fundamentals: Fundamentals | null;
   fundamentalsNote?: string;
+  /** The provider that delivered the fundamentals (lineage). */
+  fundamentalsSource?: string | null;
 }
 
 export interface IndicatorsOutput {
@@ -154,6 +156,8 @@ export interface ForecastOutput {
 
 export interface SentimentOutput {
   model: { name: string; version: string };
+  /** The provider that delivered the headlines (each headline's `source` is its publisher). */
+  newsProvider?: string;
   headlines: {
     id: string;
     publishedAt: string;
@@ -222,6 +226,19 @@ export interface Lineage {
   template: { id: string; name: string; language: string; version: number } | null;
   params: TAnalysisSettings;
   backtestAsOf: string | null;
+  /** Which provider delivered each input (`dailyBars`, `quote`, `fundamentals`, `news`); null = none. */
+  sources?: Record<string, string | null>;
+  /**
+   * The daily close of this symbol from two sources on their latest shared day, when two are configured;
+   * `flagged` when they disagree by more than the providers.crossCheck threshold.
+   */
+  closeCheck?: {
+    date: string;
+    closes: Record<string, number>;
+    diffPercent: number;
+    thresholdPercent: number;
+    flagged: boolean;
+  } | null;
   /** OpenTelemetry trace of the run (null with tracing off; absent on reports made before tracing). */
   traceId?: string | null;
 }

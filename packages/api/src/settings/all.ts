@@ -3,5 +3,6 @@
  */
 
 export * from '../notifications/settings';
+export * from '../providers/settings';
 export * from '../reports/settings';
 export * from './keys';

@@ -4,6 +4,8 @@ import type { DatabaseHandle } from '@investiq/db';
 import type { Logger } from '../observability/logger';
 import type { Runtime, RuntimeConfig } from '../runtime';
 import './all';
+import { MARKETS } from '@investiq/contracts';
+import { SProviderChains } from '../providers/settings';
 import { loadOrCreateKeyFile, parseSecretsKey, type SecretsKeyring } from './crypto';
 import { SInferenceEndpoints, SQuoteFreshness } from './keys';
 import { attachSettings, getSetting, seedSetting } from './service';
@@ -43,6 +45,10 @@ export async function startSettings(db: DatabaseHandle, config: RuntimeConfig, l
           }
         : {}),
       [SQuoteFreshness.key]: quotes,
+      // PROVIDERS_US/CN/HK replace the all-demo default of their market
+      [SProviderChains.key]: Object.fromEntries(
+        MARKETS.map((m) => [m, config.providers?.chains?.[m] ?? SProviderChains.default[m]]),
+      ),
     },
     log,
   });

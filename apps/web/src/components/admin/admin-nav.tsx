@@ -6,12 +6,14 @@ import { adminDict } from '~/lib/i18n/admin';
 import { importsDict } from '~/lib/i18n/imports';
 import { notificationsDict } from '~/lib/i18n/notifications';
 import { operationsDict } from '~/lib/i18n/operations';
+import { providersDict } from '~/lib/i18n/providers';
 
 export function AdminNav() {
   const t = useDict(adminDict);
   const ops = useDict(operationsDict);
   const imp = useDict(importsDict);
   const notes = useDict(notificationsDict);
+  const prov = useDict(providersDict);
   const path = usePathname();
   const links = [
     ['/admin', t.settings],
@@ -22,6 +24,7 @@ export function AdminNav() {
     ['/admin/operations', ops.title],
     ['/admin/import', imp.title],
     ['/admin/notifications', notes.notifications],
+    ['/admin/providers', prov.title],
   ] as const;
   return (
     <nav className="admin-nav" aria-label={t.admin}>

@@ -1,11 +1,23 @@
 import { hasPrice } from '@investiq/contracts';
-import type { Fundamentals } from '@investiq/market';
+import type { DataProvider, Fundamentals, Sourced, SymbolRef } from '@investiq/market';
 import { getLatestQuote } from '../../quotes/get-latest-quotes';
 import { lastBarDate, type ModuleContext, type ModuleResult } from '../context';
 import { describeFailure } from '../inference-gateway';
 import type { ProfileOutput } from '../types';
 
 const pct = (a: number, b: number) => (a / b - 1) * 100;
+
+/** Fundamentals and who delivered them: a chain says which provider answered, a plain provider is its own source. */
+async function fundamentalsWithSource(
+  provider: DataProvider,
+  ref: SymbolRef,
+): Promise<Sourced<Fundamentals>> {
+  const p = provider as DataProvider & {
+    getFundamentalsSourced?: (r: SymbolRef) => Promise<Sourced<Fundamentals>>;
+  };
+  if (typeof p.getFundamentalsSourced === 'function') return p.getFundamentalsSourced(ref);
+  return { source: provider.id, value: await provider.getFundamentals!(ref) };
+}
 
 /** Profile & fundamentals: symbol facts, price statistics from stored bars, live quote, provider fundamentals. */
 export async function runProfile(
@@ -27,15 +39,18 @@ export async function runProfile(
       );
   let fundamentals: Fundamentals | null = null;
   let fundamentalsNote: string | undefined;
+  let fundamentalsSource: string | null = null;
   const provider = ctx.provider;
   if (!provider.getFundamentals) {
     fundamentalsNote = `provider '${provider.id}' does not supply fundamentals`;
   } else {
     try {
-      fundamentals = await ctx.providerPolicy.policy.execute(
-        () => provider.getFundamentals!({ market: ctx.market, symbol: ctx.symbol }),
+      const res = await ctx.providerPolicy.policy.execute(
+        () => fundamentalsWithSource(provider, { market: ctx.market, symbol: ctx.symbol }),
         signal,
       );
+      fundamentals = res.value;
+      fundamentalsSource = res.source;
     } catch (err) {
       fundamentalsNote = `fundamentals unavailable: ${describeFailure(`provider ${provider.id}`, err)}`;
     }
@@ -51,6 +66,7 @@ export async function runProfile(
     return1yPct: year.length > 1 && last ? pct(last.close, year[0]!.close) : null,
     fundamentals,
     ...(fundamentalsNote ? { fundamentalsNote } : {}),
+    fundamentalsSource,
   };
   return {
     output,

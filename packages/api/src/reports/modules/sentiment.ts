@@ -1,3 +1,4 @@
+import type { DataProvider, NewsItem, Sourced } from '@investiq/market';
 import { type ModuleContext, type ModuleResult, SectionSkipped } from '../context';
 import { describeFailure, ServiceUnavailableError } from '../inference-gateway';
 import type { SentimentOutput } from '../types';
@@ -10,16 +11,23 @@ export async function runSentiment(
   const provider = ctx.provider;
   if (!provider.getNews) throw new SectionSkipped(`provider '${provider.id}' does not supply news`);
   const until = ctx.backtestAsOf ? new Date(`${ctx.backtestAsOf}T23:59:59Z`) : ctx.now();
-  let news: Awaited<ReturnType<NonNullable<typeof provider.getNews>>>;
+  let news: NewsItem[];
+  let newsProvider = provider.id;
   try {
-    news = await ctx.providerPolicy.policy.execute(
+    const ref = { market: ctx.market, symbol: ctx.symbol };
+    const o = { limit: ctx.params.sentiment.headlines, until };
+    const sourced = provider as DataProvider & {
+      getNewsSourced?: (r: typeof ref, opts: typeof o) => Promise<Sourced<NewsItem[]>>;
+    };
+    const res = await ctx.providerPolicy.policy.execute(
       () =>
-        provider.getNews!(
-          { market: ctx.market, symbol: ctx.symbol },
-          { limit: ctx.params.sentiment.headlines, until },
-        ),
+        typeof sourced.getNewsSourced === 'function'
+          ? sourced.getNewsSourced(ref, o)
+          : provider.getNews!(ref, o).then((value) => ({ source: provider.id, value })),
       signal,
     );
+    news = res.value;
+    newsProvider = res.source;
   } catch (err) {
     throw new ServiceUnavailableError(
       provider.id,
@@ -52,7 +60,7 @@ export async function runSentiment(
   for (const h of headlines) counts[h.label]++;
   const netScore = headlines.reduce((s, h) => s + h.score, 0) / headlines.length;
   return {
-    output: { model: res.model, headlines, counts, netScore },
+    output: { model: res.model, newsProvider, headlines, counts, netScore },
     inputsAsOf: { news: news[0]?.publishedAt ?? null },
   };
 }
