@@ -57,6 +57,14 @@ const DECISIONS: Record<string, 'public' | Role> = {
   'prompts.preview': 'admin',
   'operations.overview': 'admin',
   'imports.csv': 'admin',
+  'watchlists.list': 'viewer',
+  'watchlists.get': 'viewer',
+  'watchlists.create': 'viewer',
+  'watchlists.rename': 'viewer',
+  'watchlists.delete': 'viewer',
+  'watchlists.addItem': 'viewer',
+  'watchlists.removeItem': 'viewer',
+  'watchlists.moveItem': 'viewer',
 };
 
 const RANK = { public: -1, viewer: 0, analyst: 1, admin: 2 } as const;

@@ -10,6 +10,7 @@ import { reportsRouter } from './routers/reports';
 import { settingsRouter } from './routers/settings';
 import { collectorRouter, systemRouter, tokensRouter } from './routers/system';
 import { usersRouter } from './routers/users';
+import { watchlistsRouter } from './routers/watchlists';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   operations: operationsRouter,
   backtests: backtestsRouter,
   imports: importsRouter,
+  watchlists: watchlistsRouter,
 });
 
 export type AppRouter = typeof appRouter;

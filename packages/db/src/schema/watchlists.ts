@@ -1,13 +1,4 @@
-import {
-  foreignKey,
-  index,
-  integer,
-  pgTable,
-  primaryKey,
-  text,
-  unique,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { foreignKey, index, integer, pgTable, primaryKey, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, marketColumn, symbolColumn } from './columns';
 import { symbols } from './symbols';
 import { users } from './users';
@@ -49,4 +40,3 @@ export const watchlistItems = pgTable(
     index('watchlist_items_symbol_idx').on(t.market, t.symbol),
   ],
 );
-
