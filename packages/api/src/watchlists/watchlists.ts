@@ -107,16 +107,14 @@ export async function listWatchlists(db: DatabaseHandle, userId: string): Promis
       .onConflictDoNothing()
       .returning({ id: watchlists.id });
     if (created && defaults.length > 0)
-      await tx
-        .insert(watchlistItems)
-        .values(
-          defaults.map((d, i) => ({
-            watchlistId: created.id,
-            market: d.market,
-            symbol: d.symbol,
-            position: i,
-          })),
-        );
+      await tx.insert(watchlistItems).values(
+        defaults.map((d, i) => ({
+          watchlistId: created.id,
+          market: d.market,
+          symbol: d.symbol,
+          position: i,
+        })),
+      );
   });
   return read();
 }
