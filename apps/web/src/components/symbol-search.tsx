@@ -84,10 +84,11 @@ export function SymbolSearch({
         data-testid={`${testId}-input`}
       />
       {expanded && (
-        <ul id={listId} role="listbox" className="combo-list" data-testid={`${testId}-options`}>
-          {options.length === 0 && !results.isPending && <li className="muted">{noMatches}</li>}
+        <div id={listId} role="listbox" className="combo-list" data-testid={`${testId}-options`}>
+          {options.length === 0 && !results.isPending && <div className="muted">{noMatches}</div>}
           {options.map((o, i) => (
-            <li
+            <div
+              tabIndex={-1}
               key={`${o.market}:${o.symbol}`}
               id={`${listId}-${i}`}
               role="option"
@@ -101,9 +102,9 @@ export function SymbolSearch({
             >
               <span className="sym">{o.symbol}</span> <span className="market-tag">{o.market}</span>{' '}
               {lang === 'zh-CN' ? o.nameZh : o.name}
-            </li>
+            </div>
           ))}
-        </ul>
+        </div>
       )}
     </div>
   );
