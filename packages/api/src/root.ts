@@ -4,6 +4,7 @@ import { backtestsRouter } from './routers/backtests';
 import { importsRouter } from './routers/imports';
 import { marketRouter } from './routers/market';
 import { operationsRouter } from './routers/operations';
+import { portfolioRouter } from './routers/portfolio';
 import { promptsRouter } from './routers/prompts';
 import { quotesRouter } from './routers/quotes';
 import { reportsRouter } from './routers/reports';
@@ -29,6 +30,7 @@ export const appRouter = createTRPCRouter({
   backtests: backtestsRouter,
   imports: importsRouter,
   watchlists: watchlistsRouter,
+  portfolio: portfolioRouter,
 });
 
 export type AppRouter = typeof appRouter;

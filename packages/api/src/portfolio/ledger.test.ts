@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { computeLedger, type TLedgerTx } from './ledger';
 
-const us = (type: TLedgerTx['type'], tradeDate: string, quantity: number, price: number, fee = 0): TLedgerTx => ({
+const us = (
+  type: TLedgerTx['type'],
+  tradeDate: string,
+  quantity: number,
+  price: number,
+  fee = 0,
+): TLedgerTx => ({
   type,
   market: 'US',
   symbol: 'AAPL',
@@ -11,7 +17,13 @@ const us = (type: TLedgerTx['type'], tradeDate: string, quantity: number, price:
   fee,
   currency: 'USD',
 });
-const cn = (type: TLedgerTx['type'], tradeDate: string, quantity: number, price: number, fee = 0): TLedgerTx => ({
+const cn = (
+  type: TLedgerTx['type'],
+  tradeDate: string,
+  quantity: number,
+  price: number,
+  fee = 0,
+): TLedgerTx => ({
   type,
   market: 'CN',
   symbol: '600519.SH',
@@ -72,7 +84,13 @@ describe('computeLedger: splits, dividends, fees', () => {
   it('dividends are cash income net of withholding and do not change the cost basis', () => {
     const r = computeLedger([us('buy', '2026-01-02', 10, 100), us('dividend', '2026-03-01', 10, 0.24, 0.36)]);
     // 10 × 0.24 = 2.4, less 0.36 withheld = 2.04
-    expect(r.positions[0]).toMatchObject({ quantity: 10, costBasis: 1000, dividends: 2.04, fees: 0.36, realisedPnl: 0 });
+    expect(r.positions[0]).toMatchObject({
+      quantity: 10,
+      costBasis: 1000,
+      dividends: 2.04,
+      fees: 0.36,
+      realisedPnl: 0,
+    });
   });
 
   it('a standalone fee is a realised loss', () => {
@@ -92,7 +110,9 @@ describe('computeLedger: rules', () => {
 
   it('A-share buys are in lots of 100', () => {
     const r = computeLedger([cn('buy', '2026-01-05', 150, 1500)]);
-    expect(r.errors).toEqual([{ index: 0, field: 'quantity', message: 'A-share buys are in lots of 100 shares (got 150)' }]);
+    expect(r.errors).toEqual([
+      { index: 0, field: 'quantity', message: 'A-share buys are in lots of 100 shares (got 150)' },
+    ]);
   });
 
   it('A-share odd-lot sells only close a position', () => {
@@ -123,7 +143,9 @@ describe('computeLedger: rules', () => {
     ]);
     expect(held.errors).toEqual([]);
     // nothing like T+1 for US shares
-    expect(computeLedger([us('buy', '2026-01-05', 1, 10), us('sell', '2026-01-05', 1, 11)]).errors).toEqual([]);
+    expect(computeLedger([us('buy', '2026-01-05', 1, 10), us('sell', '2026-01-05', 1, 11)]).errors).toEqual(
+      [],
+    );
   });
 
   it('currency must be the symbol’s trading currency; amounts must be positive', () => {
@@ -143,7 +165,16 @@ describe('computeLedger: rules', () => {
 
   it('HK lot sizes are unknown: not checked, with a note', () => {
     const r = computeLedger([
-      { type: 'buy', market: 'HK', symbol: '0700.HK', tradeDate: '2026-01-02', quantity: 150, price: 400, fee: 0, currency: 'HKD' },
+      {
+        type: 'buy',
+        market: 'HK',
+        symbol: '0700.HK',
+        tradeDate: '2026-01-02',
+        quantity: 150,
+        price: 400,
+        fee: 0,
+        currency: 'HKD',
+      },
     ]);
     expect(r.errors).toEqual([]);
     expect(r.notes).toEqual(['0700.HK: board lot size is not known, so HK lot sizes were not checked']);

@@ -73,7 +73,10 @@ export function checkTransaction(tx: TLedgerTx): Omit<TLedgerError, 'index'> | n
     return { field: 'tradeDate', message: 'tradeDate must be a date YYYY-MM-DD' };
   const expected = CURRENCY[tx.market];
   if (tx.currency !== expected)
-    return { field: 'currency', message: `currency must be ${expected} for a ${tx.market} symbol (got ${tx.currency})` };
+    return {
+      field: 'currency',
+      message: `currency must be ${expected} for a ${tx.market} symbol (got ${tx.currency})`,
+    };
   if (!Number.isFinite(tx.fee) || tx.fee < 0) return { field: 'fee', message: 'fee must be 0 or more' };
   if (tx.type === 'fee') {
     if (tx.fee <= 0) return { field: 'fee', message: 'a fee transaction needs a fee above 0' };
@@ -82,12 +85,16 @@ export function checkTransaction(tx: TLedgerTx): Omit<TLedgerError, 'index'> | n
   if (!Number.isFinite(tx.quantity) || tx.quantity <= 0)
     return {
       field: 'quantity',
-      message: tx.type === 'split' ? 'quantity (the split ratio) must be above 0' : 'quantity must be above 0',
+      message:
+        tx.type === 'split' ? 'quantity (the split ratio) must be above 0' : 'quantity must be above 0',
     };
   if (tx.type !== 'split' && (!Number.isFinite(tx.price) || tx.price <= 0))
     return { field: 'price', message: 'price must be above 0' };
   if (tx.type === 'buy' && tx.market === 'CN' && !isMultiple(tx.quantity, CN_LOT))
-    return { field: 'quantity', message: `A-share buys are in lots of ${CN_LOT} shares (got ${tx.quantity})` };
+    return {
+      field: 'quantity',
+      message: `A-share buys are in lots of ${CN_LOT} shares (got ${tx.quantity})`,
+    };
   return null;
 }
 
@@ -100,7 +107,9 @@ const isMultiple = (q: number, lot: number) => Math.abs(q / lot - Math.round(q /
  */
 export function computeLedger(txs: readonly TLedgerTx[]): TLedgerResult {
   const order = txs.map((tx, index) => ({ tx, index }));
-  order.sort((a, b) => (a.tx.tradeDate < b.tx.tradeDate ? -1 : a.tx.tradeDate > b.tx.tradeDate ? 1 : a.index - b.index));
+  order.sort((a, b) =>
+    a.tx.tradeDate < b.tx.tradeDate ? -1 : a.tx.tradeDate > b.tx.tradeDate ? 1 : a.index - b.index,
+  );
   const states = new Map<string, State>();
   const errors: TLedgerError[] = [];
   const notes = new Set<string>();
