@@ -495,7 +495,10 @@ export async function getPortfolioHistory(
     const d = String(b.date).slice(0, 10);
     dates.add(d);
     let list = closes.get(k);
-    if (!list) closes.set(k, (list = []));
+    if (!list) {
+      list = [];
+      closes.set(k, list);
+    }
     list.push([d, Number(b.close)]);
   }
   const rates = await listFxRates(db);
