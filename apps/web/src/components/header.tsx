@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { type ColorMode, type Lang, usePrefs } from '~/lib/i18n';
 import { BacktestsNavLink } from './backtests/nav-link';
+import { PortfolioNavLink } from './portfolio/nav-link';
 import { ReportsNavLink } from './reports/nav-link';
 import { UserMenu } from './user-menu';
 
@@ -17,6 +18,7 @@ export function Header() {
         <div className="prefs">
           <ReportsNavLink />
           <BacktestsNavLink />
+          <PortfolioNavLink />
           <UserMenu />
           <label>
             <span className="sr-only">{t.language}</span>
