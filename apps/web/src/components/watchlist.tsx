@@ -199,88 +199,90 @@ export function Watchlist() {
           {d.empty}
         </p>
       )}
-      <table className="watchlist" data-testid="watchlist">
-        <thead>
-          <tr>
-            <th>{t.symbol}</th>
-            <th className="hide-sm">{t.name}</th>
-            <th className="num">{t.price}</th>
-            <th className="num">{t.changePct}</th>
-            <th>{t.freshness}</th>
-            <th>
-              <span className="sr-only">{d.actions}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((s, i) => {
-            const l = byKey.get(`${s.market}:${s.symbol}`);
-            const fresh = l?.status === 'fresh' ? l : undefined;
-            const color = moveColor(redUp(s.market), fresh?.quote.change);
-            return (
-              <tr key={`${s.market}:${s.symbol}`} data-testid={`row-${s.symbol}`}>
-                <td>
-                  <Link href={`/symbol/${s.market}/${encodeURIComponent(s.symbol)}`} className="sym">
-                    {s.symbol}
-                  </Link>
-                  <span className="market-tag">{s.market}</span>
-                  <div className="show-sm muted small">{lang === 'zh-CN' ? s.nameZh : s.name}</div>
-                </td>
-                <td className="hide-sm">
-                  {lang === 'zh-CN' ? s.nameZh : s.name}
-                  {s.isDemo && <span className="demo-tag">{t.demoTag}</span>}
-                </td>
-                <td className="num price" data-testid="price" style={{ color }}>
-                  {fresh ? formatPrice(fresh.quote.price, lang) : '—'}
-                </td>
-                <td className="num" style={{ color }}>
-                  {fresh ? formatChange(fresh.quote.changePercent, lang, true) : '—'}
-                </td>
-                <td>
-                  <FreshnessBadge latest={l} />
-                  {fresh && (
-                    <div className="muted small hide-sm">
-                      {formatMarketTime(fresh.quote.ts, s.market, lang)}
-                    </div>
-                  )}
-                </td>
-                <td className="row-actions">
-                  <button
-                    type="button"
-                    aria-label={d.moveUp(s.symbol)}
-                    title={d.moveUp(s.symbol)}
-                    disabled={busy || i === 0}
-                    onClick={() => move.mutate({ id: current.id, item: s, direction: 'up' })}
-                    data-testid="move-up"
-                  >
-                    ↑
-                  </button>
-                  <button
-                    type="button"
-                    aria-label={d.moveDown(s.symbol)}
-                    title={d.moveDown(s.symbol)}
-                    disabled={busy || i === items.length - 1}
-                    onClick={() => move.mutate({ id: current.id, item: s, direction: 'down' })}
-                    data-testid="move-down"
-                  >
-                    ↓
-                  </button>
-                  <button
-                    type="button"
-                    aria-label={d.remove(s.symbol)}
-                    title={d.remove(s.symbol)}
-                    disabled={busy}
-                    onClick={() => remove.mutate({ id: current.id, item: s })}
-                    data-testid="remove"
-                  >
-                    ×
-                  </button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table className="watchlist" data-testid="watchlist">
+          <thead>
+            <tr>
+              <th>{t.symbol}</th>
+              <th className="hide-sm">{t.name}</th>
+              <th className="num">{t.price}</th>
+              <th className="num">{t.changePct}</th>
+              <th>{t.freshness}</th>
+              <th>
+                <span className="sr-only">{d.actions}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((s, i) => {
+              const l = byKey.get(`${s.market}:${s.symbol}`);
+              const fresh = l?.status === 'fresh' ? l : undefined;
+              const color = moveColor(redUp(s.market), fresh?.quote.change);
+              return (
+                <tr key={`${s.market}:${s.symbol}`} data-testid={`row-${s.symbol}`}>
+                  <td>
+                    <Link href={`/symbol/${s.market}/${encodeURIComponent(s.symbol)}`} className="sym">
+                      {s.symbol}
+                    </Link>
+                    <span className="market-tag">{s.market}</span>
+                    <div className="show-sm muted small">{lang === 'zh-CN' ? s.nameZh : s.name}</div>
+                  </td>
+                  <td className="hide-sm">
+                    {lang === 'zh-CN' ? s.nameZh : s.name}
+                    {s.isDemo && <span className="demo-tag">{t.demoTag}</span>}
+                  </td>
+                  <td className="num price" data-testid="price" style={{ color }}>
+                    {fresh ? formatPrice(fresh.quote.price, lang) : '—'}
+                  </td>
+                  <td className="num" style={{ color }}>
+                    {fresh ? formatChange(fresh.quote.changePercent, lang, true) : '—'}
+                  </td>
+                  <td>
+                    <FreshnessBadge latest={l} />
+                    {fresh && (
+                      <div className="muted small hide-sm">
+                        {formatMarketTime(fresh.quote.ts, s.market, lang)}
+                      </div>
+                    )}
+                  </td>
+                  <td className="row-actions">
+                    <button
+                      type="button"
+                      aria-label={d.moveUp(s.symbol)}
+                      title={d.moveUp(s.symbol)}
+                      disabled={busy || i === 0}
+                      onClick={() => move.mutate({ id: current.id, item: s, direction: 'up' })}
+                      data-testid="move-up"
+                    >
+                      ↑
+                    </button>
+                    <button
+                      type="button"
+                      aria-label={d.moveDown(s.symbol)}
+                      title={d.moveDown(s.symbol)}
+                      disabled={busy || i === items.length - 1}
+                      onClick={() => move.mutate({ id: current.id, item: s, direction: 'down' })}
+                      data-testid="move-down"
+                    >
+                      ↓
+                    </button>
+                    <button
+                      type="button"
+                      aria-label={d.remove(s.symbol)}
+                      title={d.remove(s.symbol)}
+                      disabled={busy}
+                      onClick={() => remove.mutate({ id: current.id, item: s })}
+                      data-testid="remove"
+                    >
+                      ×
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

@@ -309,8 +309,6 @@ function TransactionForm({ id, onSaved }: { id: string; onSaved: () => Promise<u
     trpc.portfolio.addTransaction.mutationOptions({
       onSuccess: async () => {
         setMsg(d.saved);
-        setQuantity('');
-        setPrice('');
         await onSaved();
       },
       onError: () => setMsg(null),
