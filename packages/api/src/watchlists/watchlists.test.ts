@@ -1,8 +1,11 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken } from '../auth/api-tokens';
+import { createCaller } from '../root';
 import type { Runtime } from '../runtime';
 import { signedInCaller } from '../test-support/callers';
 import { createTestRuntime } from '../test-support/runtime';
+import { createContext } from '../trpc';
 import { DEFAULT_WATCHLIST_NAME, defaultWatchlistSymbols, watchedSymbols } from './watchlists';
 
 // tRPC watchlists on a real test database (PGlite, or PostgreSQL with TEST_DATABASE_URL) with the demo universe.
@@ -158,6 +161,25 @@ describe('watchlists', () => {
     expect(new Set(keys).size).toBe(keys.length);
     for (const d of await defaultWatchlistSymbols(rt.db)) expect(keys).toContain(`${d.market}:${d.symbol}`);
     expect(keys).toContain('US:IBM');
+  });
+
+  it("an API token works on its owner's lists; an ownerless token has none", async () => {
+    const asToken = async (ownerId: string | null) => {
+      const { token } = await createApiToken(rt.db, {
+        name: `t-${ownerId ?? 'none'}`,
+        role: 'viewer',
+        ownerId,
+      });
+      return createCaller(await createContext(rt, { authorization: `Bearer ${token}` }, { ip: '127.0.0.1' }));
+    };
+    const owned = await asToken(alice.user.id);
+    expect((await owned.watchlists.list()).map((l) => l.id)).toEqual(
+      (await alice.caller.watchlists.list()).map((l) => l.id),
+    );
+    const ownerless = await asToken(null);
+    const r = await codeOf(ownerless.watchlists.list());
+    expect(r.code).toBe('FORBIDDEN');
+    expect(r.message).toContain('owner');
   });
 
   it('deletes a list with its items', async () => {
