@@ -283,6 +283,29 @@ describe('portfolio', () => {
     expect(r.message).toContain('would break the sell of 600519.SH');
   });
 
+  it('an admin-entered FX rate (newer than the demo one) is used, with its as-of time', async () => {
+    const admin = await signedInCaller(rt, 'root', 'admin');
+    const bad = await failure(
+      admin.caller.portfolio.setFxRate({ base: 'USD', quote: 'USD', rate: 1, asOf: clock.toISOString() }),
+    );
+    expect(bad.message).toMatch(/^quote: /);
+    await admin.caller.portfolio.setFxRate({
+      base: 'USD',
+      quote: 'CNY',
+      rate: 7.5,
+      asOf: clock.toISOString(),
+    });
+    const v = await alice.caller.portfolio.get({ id: pid });
+    expect(v.fx.find((f) => f.from === 'USD')).toEqual({
+      from: 'USD',
+      to: 'CNY',
+      rate: 7.5,
+      asOf: clock.toISOString(),
+      source: 'admin',
+    });
+    expect(v.holdings.find((h) => h.symbol === 'AAPL')!.marketValueBase).toBe(15_000); // 10 × 200 × 7.5
+  });
+
   it('values the portfolio over time from daily closes', async () => {
     const h = await alice.caller.portfolio.history({ id: pid });
     expect(h.baseCurrency).toBe('CNY');

@@ -240,6 +240,7 @@ export function PortfolioPage() {
       </section>
 
       <TransactionForm id={id} onSaved={refresh} />
+      <FxRateForm onSaved={refresh} />
       <CsvImport id={id} onSaved={refresh} />
 
       <section className="card">
@@ -480,6 +481,75 @@ function CsvImport({ id, onSaved }: { id: string; onSaved: () => Promise<unknown
           )}
         </div>
       )}
+    </section>
+  );
+}
+
+/** Admins enter FX rates (source `admin`); everyone else sees the rates in use above. */
+function FxRateForm({ onSaved }: { onSaved: () => Promise<unknown> }) {
+  const trpc = useTRPC();
+  const d = useDict(portfolioDict);
+  const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
+  const [base, setBaseCur] = useState<(typeof CURRENCIES)[number]>('USD');
+  const [quote, setQuote] = useState<(typeof CURRENCIES)[number]>('CNY');
+  const [rate, setRate] = useState('');
+  const save = useMutation(trpc.portfolio.setFxRate.mutationOptions({ onSuccess: () => onSaved() }));
+  if (me.data?.role !== 'admin') return null;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate({
+      base,
+      quote,
+      rate: rate === '' ? Number.NaN : Number(rate),
+      asOf: new Date().toISOString(),
+    });
+  };
+  return (
+    <section className="card">
+      <h2>{d.fxAdminTitle}</h2>
+      <form className="inline-form" onSubmit={submit} data-testid="fx-form">
+        <label>
+          1{' '}
+          <select
+            value={base}
+            onChange={(e) => setBaseCur(e.target.value as typeof base)}
+            aria-label={d.fxBase}
+          >
+            {CURRENCIES.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          ={' '}
+          <input
+            inputMode="decimal"
+            value={rate}
+            onChange={(e) => setRate(e.target.value)}
+            aria-label={d.fxRate}
+            size={10}
+          />
+        </label>
+        <select
+          value={quote}
+          onChange={(e) => setQuote(e.target.value as typeof quote)}
+          aria-label={d.fxQuote}
+        >
+          {CURRENCIES.map((c) => (
+            <option key={c}>{c}</option>
+          ))}
+        </select>
+        <button type="submit" disabled={save.isPending}>
+          {d.save}
+        </button>
+      </form>
+      <p className="muted small">{d.fxAdminHelp}</p>
+      {save.isError && (
+        <p className="error" role="alert">
+          {save.error.message}
+        </p>
+      )}
+      {save.isSuccess && <p role="status">{d.saved}</p>}
     </section>
   );
 }

@@ -61,6 +61,11 @@ const en = {
   symbolSearch: 'Symbol',
   searchPlaceholder: 'Search symbol or name…',
   noMatches: 'No matching symbol',
+  fxAdminTitle: 'Enter an FX rate (admin)',
+  fxAdminHelp: 'Stored as of now with source “admin”; the newest rate of a pair is used.',
+  fxBase: 'From currency',
+  fxQuote: 'To currency',
+  fxRate: 'Rate',
 };
 
 const zh: typeof en = {
@@ -123,6 +128,11 @@ const zh: typeof en = {
   symbolSearch: '代码',
   searchPlaceholder: '搜索代码或名称…',
   noMatches: '没有匹配的股票',
+  fxAdminTitle: '录入汇率（管理员）',
+  fxAdminHelp: '以当前时间、来源“admin”保存；每个货币对使用最新的汇率。',
+  fxBase: '源货币',
+  fxQuote: '目标货币',
+  fxRate: '汇率',
 };
 
 export const portfolioDict = { en, 'zh-CN': zh };
