@@ -21,7 +21,7 @@ const qty = (v: number, lang: string) => v.toLocaleString(lang, { maximumFractio
 const pct = (v: number | null, lang: string) =>
   v === null
     ? '—'
-    : (v * 100).toLocaleString(lang, { maximumFractionDigits: 1, minimumFractionDigits: 1 }) + '%';
+    : `${(v * 100).toLocaleString(lang, { maximumFractionDigits: 1, minimumFractionDigits: 1 })}%`;
 const time = (iso: string, lang: string) => new Date(iso).toLocaleString(lang, { hour12: false });
 const rowErrorsOf = (e: unknown): RowError[] =>
   ((e as { data?: { details?: { errors?: RowError[] } } }).data?.details?.errors ?? []) as RowError[];
@@ -32,7 +32,23 @@ export function PortfolioPage() {
   const { t, lang, redUp } = usePrefs();
   const d = useDict(portfolioDict);
   const list = useQuery(trpc.portfolio.list.queryOptions());
-  const current = list.data?.[0];
+  const [selected, setSelected] = useState<string | null>(null);
+  useEffect(() => setSelected(localStorage.getItem('investiq.portfolio')), []);
+  const current = list.data?.find((p) => p.id === selected) ?? list.data?.[0];
+  const choose = (pid: string) => {
+    localStorage.setItem('investiq.portfolio', pid);
+    setSelected(pid);
+  };
+  const [newName, setNewName] = useState('');
+  const create = useMutation(
+    trpc.portfolio.create.mutationOptions({
+      onSuccess: async (p) => {
+        setNewName('');
+        choose(p.id);
+        await refresh();
+      },
+    }),
+  );
   const id = current?.id ?? '';
   const view = useQuery(
     trpc.portfolio.get.queryOptions({ id }, { enabled: !!current, refetchInterval: 5000 }),
@@ -61,6 +77,20 @@ export function PortfolioPage() {
       <section className="card">
         <div className="card-head">
           <h1>{d.portfolio}</h1>
+          {(list.data?.length ?? 0) > 1 && (
+            <select
+              aria-label={d.portfolio}
+              value={current.id}
+              onChange={(e) => choose(e.target.value)}
+              data-testid="portfolio-switcher"
+            >
+              {list.data?.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          )}
           <label>
             {d.baseCurrency}{' '}
             <select
@@ -76,6 +106,29 @@ export function PortfolioPage() {
             </select>
           </label>
         </div>
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            create.mutate({ name: newName, baseCurrency: base as (typeof CURRENCIES)[number] });
+          }}
+        >
+          <input
+            aria-label={d.newPortfolio}
+            placeholder={d.newPortfolio}
+            value={newName}
+            maxLength={40}
+            onChange={(e) => setNewName(e.target.value)}
+          />
+          <button type="submit" disabled={create.isPending || newName.trim() === ''}>
+            {d.create}
+          </button>
+        </form>
+        {create.isError && (
+          <p className="error" role="alert">
+            {create.error.message}
+          </p>
+        )}
         {view.isError && <p className="error">{view.error.message}</p>}
         {v && (
           <>

@@ -66,6 +66,8 @@ const en = {
   fxBase: 'From currency',
   fxQuote: 'To currency',
   fxRate: 'Rate',
+  newPortfolio: 'New portfolio name',
+  create: 'Create',
 };
 
 const zh: typeof en = {
@@ -133,6 +135,8 @@ const zh: typeof en = {
   fxBase: '源货币',
   fxQuote: '目标货币',
   fxRate: '汇率',
+  newPortfolio: '新组合名称',
+  create: '创建',
 };
 
 export const portfolioDict = { en, 'zh-CN': zh };
