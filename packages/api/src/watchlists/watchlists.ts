@@ -2,9 +2,9 @@ import type { TMarket } from '@investiq/contracts';
 import type { DatabaseHandle, Transaction } from '@investiq/db';
 import { symbols, watchlistItems, watchlists } from '@investiq/db/schema';
 import { and, asc, eq, max, sql } from 'drizzle-orm';
+import { auditInTx } from '../audit/audit-in-tx';
 import type { Actor } from '../audit/audit-log';
 import { AppError } from '../errors';
-import { auditInTx } from './tx-audit';
 
 /** Name of the list every user gets on first read. */
 export const DEFAULT_WATCHLIST_NAME = 'Watchlist';

@@ -1,6 +1,6 @@
 import type { Transaction } from '@investiq/db';
 import { auditLog } from '@investiq/db/schema';
-import type { AuditEntry } from '../audit/audit-log';
+import type { AuditEntry } from './audit-log';
 
 /** The audit row of a write, inside the drizzle transaction that makes the write. */
 export async function auditInTx(tx: Transaction, e: AuditEntry): Promise<void> {
