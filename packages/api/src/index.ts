@@ -61,3 +61,4 @@ export { createRuntime, type Runtime, type RuntimeConfig } from './runtime';
 export { parseTrustProxy, type TrustProxy } from './security/client-ip';
 export * from './settings/index';
 export { type Context, createContext, type Principal } from './trpc';
+export { watchedSymbols } from './watchlists/index';

@@ -5,6 +5,7 @@ import { importsRouter } from './routers/imports';
 import { marketRouter } from './routers/market';
 import { notificationsRouter } from './routers/notifications';
 import { operationsRouter } from './routers/operations';
+import { portfolioRouter } from './routers/portfolio';
 import { promptsRouter } from './routers/prompts';
 import { providersRouter } from './routers/providers';
 import { quotesRouter } from './routers/quotes';
@@ -12,6 +13,7 @@ import { reportsRouter } from './routers/reports';
 import { settingsRouter } from './routers/settings';
 import { collectorRouter, systemRouter, tokensRouter } from './routers/system';
 import { usersRouter } from './routers/users';
+import { watchlistsRouter } from './routers/watchlists';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -31,6 +33,8 @@ export const appRouter = createTRPCRouter({
   backtests: backtestsRouter,
   imports: importsRouter,
   notifications: notificationsRouter,
+  watchlists: watchlistsRouter,
+  portfolio: portfolioRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,7 @@ import { useDemoOnScreen } from '~/lib/demo-presence';
 import { type ColorMode, type Lang, usePrefs } from '~/lib/i18n';
 import { BacktestsNavLink } from './backtests/nav-link';
 import { HeaderSearch } from './header-search';
+import { PortfolioNavLink } from './portfolio/nav-link';
 import { ReportsNavLink } from './reports/nav-link';
 import { UserMenu } from './user-menu';
 
@@ -21,6 +22,7 @@ export function Header() {
         <div className="prefs">
           <ReportsNavLink />
           <BacktestsNavLink />
+          <PortfolioNavLink />
           <UserMenu />
           <label>
             <span className="sr-only">{t.language}</span>

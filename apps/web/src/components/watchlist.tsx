@@ -1,24 +1,90 @@
 'use client';
 import { hasPrice, type TLatestQuote } from '@investiq/contracts';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
-import { useMemo, useRef } from 'react';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useReportDemo } from '~/lib/demo-presence';
 import { formatChange, formatMarketTime, formatPrice } from '~/lib/format';
-import { moveColor, usePrefs } from '~/lib/i18n';
+import { moveColor, useDict, usePrefs } from '~/lib/i18n';
+import { watchlistsDict } from '~/lib/i18n/watchlists';
 import { mergeLiveQuote, serverOffset } from '~/lib/live';
 import { useTRPC } from '~/lib/trpc';
 import { FreshnessBadge } from './freshness-badge';
+import { type PickedSymbol, SymbolSearch } from './symbol-search';
 
+const SELECTED_KEY = 'investiq.watchlist';
+
+/** The signed-in user's chosen watchlist: switcher, search-to-add, reorder and remove, live prices. */
 export function Watchlist() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const { t, lang, redUp } = usePrefs();
-  const symbols = useQuery(trpc.market.symbols.queryOptions());
+  const d = useDict(watchlistsDict);
+  const lists = useQuery(trpc.watchlists.list.queryOptions());
+  const [selected, setSelected] = useState<string | null>(null);
+  useEffect(() => {
+    setSelected(localStorage.getItem(SELECTED_KEY));
+  }, []);
+  const current = lists.data?.find((l) => l.id === selected) ?? lists.data?.[0];
+  const choose = (id: string) => {
+    localStorage.setItem(SELECTED_KEY, id);
+    setSelected(id);
+  };
+  const listOpts = trpc.watchlists.get.queryOptions({ id: current?.id ?? '' }, { enabled: !!current });
+  const list = useQuery(listOpts);
+  const itemsData = list.data?.items;
+  const refresh = async () => {
+    await qc.invalidateQueries({ queryKey: trpc.watchlists.list.queryKey() });
+    await qc.invalidateQueries({ queryKey: listOpts.queryKey });
+  };
+  const onError = (e: { message: string }) => setProblem(e.message);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [naming, setNaming] = useState(false);
+  const [newName, setNewName] = useState('');
+  const create = useMutation(
+    trpc.watchlists.create.mutationOptions({
+      onSuccess: async (l) => {
+        setNaming(false);
+        setNewName('');
+        setProblem(null);
+        choose(l.id);
+        await refresh();
+      },
+      onError,
+    }),
+  );
+  const del = useMutation(
+    trpc.watchlists.delete.mutationOptions({
+      onSuccess: async () => {
+        localStorage.removeItem(SELECTED_KEY);
+        setSelected(null);
+        await refresh();
+      },
+      onError,
+    }),
+  );
+  const mutOpts = {
+    onSuccess: async () => {
+      setProblem(null);
+      await refresh();
+    },
+    onError,
+  };
+  const add = useMutation(trpc.watchlists.addItem.mutationOptions(mutOpts));
+  const remove = useMutation(trpc.watchlists.removeItem.mutationOptions(mutOpts));
+  const move = useMutation(trpc.watchlists.moveItem.mutationOptions(mutOpts));
+  const busy = add.isPending || remove.isPending || move.isPending;
+  const onCreate = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate({ name: newName });
+  };
+  const onPick = (s: PickedSymbol) => {
+    if (current) add.mutate({ id: current.id, item: s });
+  };
   const refs = useMemo(
-    () => (symbols.data ?? []).map((s) => ({ market: s.market, symbol: s.symbol })),
-    [symbols.data],
+    () => (itemsData ?? []).map((s) => ({ market: s.market, symbol: s.symbol })),
+    [itemsData],
   );
   const latestOpts = trpc.quotes.latestMany.queryOptions(
     { symbols: refs },
@@ -43,19 +109,35 @@ export function Watchlist() {
     ),
   );
 
-  if (symbols.isPending) return <p className="muted">{t.loading}</p>;
-  if (symbols.isError)
+  if (lists.isError || list.isError)
     return (
       <p className="error">
-        {t.error}: {symbols.error.message}
+        {t.error}: {(lists.error ?? list.error)?.message}
       </p>
     );
+  if (!current || !itemsData) return <p className="muted">{t.loading}</p>;
+  const items = itemsData;
 
   const byKey = new Map((latest.data ?? []).map((l) => [`${l.market}:${l.symbol}`, l]));
   return (
     <section className="card">
       <div className="card-head">
         <h1>{t.watchlist}</h1>
+        <label className="list-switch">
+          <span className="sr-only">{d.list}</span>
+          <select
+            aria-label={d.list}
+            value={current.id}
+            onChange={(e) => choose(e.target.value)}
+            data-testid="watchlist-switcher"
+          >
+            {(lists.data ?? []).map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name === 'Watchlist' ? d.defaultName : l.name} ({l.itemCount})
+              </option>
+            ))}
+          </select>
+        </label>
         <span
           className={`live-dot ${live.status === 'pending' ? 'on' : ''}`}
           data-testid="live-status"
@@ -64,57 +146,149 @@ export function Watchlist() {
           {live.status === 'pending' ? t.live : t.connecting}
         </span>
       </div>
-      <table className="watchlist" data-testid="watchlist">
-        <thead>
-          <tr>
-            <th>{t.symbol}</th>
-            <th className="hide-sm">{t.name}</th>
-            <th className="num">{t.price}</th>
-            <th className="num">{t.changePct}</th>
-            <th>{t.freshness}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(symbols.data ?? []).map((s) => {
-            const l = byKey.get(`${s.market}:${s.symbol}`);
-            // fresh, delayed or closed (last close): the freshness badge labels which
-            const fresh = hasPrice(l) ? l : undefined;
-            const color = moveColor(redUp(s.market), fresh?.quote.change);
-            return (
-              <tr key={`${s.market}:${s.symbol}`} data-testid={`row-${s.symbol}`}>
-                <td>
-                  <Link href={`/symbol/${s.market}/${encodeURIComponent(s.symbol)}`} className="sym">
-                    {s.symbol}
-                  </Link>
-                  <span className="market-tag">{s.market}</span>
-                  <div className="show-sm muted small">{lang === 'zh-CN' ? s.nameZh : s.name}</div>
-                </td>
-                <td className="hide-sm">
-                  {lang === 'zh-CN' ? s.nameZh : s.name}
-                  {s.isDemo && <span className="demo-tag">{t.demoTag}</span>}
-                </td>
-                <td className="num price" data-testid="price" style={{ color }}>
-                  {fresh ? formatPrice(fresh.quote.price, lang) : '—'}
-                </td>
-                <td className="num" style={{ color }}>
-                  {fresh ? formatChange(fresh.quote.changePercent, lang, true) : '—'}
-                </td>
-                <td>
-                  <FreshnessBadge latest={l} />
-                  {fresh && (
-                    <div className="muted small hide-sm">
-                      {formatMarketTime(fresh.quote.ts, s.market, lang)} ·{' '}
-                      <span data-testid="source" title={t.source}>
-                        {fresh.quote.source}
-                      </span>
-                    </div>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <div className="watchlist-tools">
+        <SymbolSearch
+          label={d.addSymbol}
+          placeholder={d.searchPlaceholder}
+          noMatches={d.noMatches}
+          onPick={onPick}
+          testId="watchlist-add"
+        />
+        {naming ? (
+          <form onSubmit={onCreate} className="inline-form">
+            <input
+              aria-label={d.newListName}
+              placeholder={d.newListName}
+              value={newName}
+              maxLength={40}
+              onChange={(e) => setNewName(e.target.value)}
+              data-testid="new-list-name"
+              // biome-ignore lint/a11y/noAutofocus: the field the user just asked for
+              autoFocus
+            />
+            <button type="submit" disabled={create.isPending} data-testid="new-list-create">
+              {d.create}
+            </button>
+            <button type="button" onClick={() => setNaming(false)}>
+              {d.cancel}
+            </button>
+          </form>
+        ) : (
+          <button type="button" onClick={() => setNaming(true)} data-testid="new-list">
+            {d.newList}
+          </button>
+        )}
+        {(lists.data?.length ?? 0) > 1 && (
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              if (window.confirm(d.confirmDelete(current.name))) del.mutate({ id: current.id });
+            }}
+            data-testid="delete-list"
+          >
+            {d.deleteList}
+          </button>
+        )}
+      </div>
+      {problem && (
+        <p className="error" role="alert" data-testid="watchlist-error">
+          {problem}
+        </p>
+      )}
+      {items.length === 0 && (
+        <p className="muted" data-testid="watchlist-empty">
+          {d.empty}
+        </p>
+      )}
+      <div className="table-scroll">
+        <table className="watchlist" data-testid="watchlist">
+          <thead>
+            <tr>
+              <th>{t.symbol}</th>
+              <th className="hide-sm">{t.name}</th>
+              <th className="num">{t.price}</th>
+              <th className="num">{t.changePct}</th>
+              <th>{t.freshness}</th>
+              <th>
+                <span className="sr-only">{d.actions}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((s, i) => {
+              const l = byKey.get(`${s.market}:${s.symbol}`);
+              // fresh, delayed or closed (last close): the freshness badge labels which
+              const fresh = hasPrice(l) ? l : undefined;
+              const color = moveColor(redUp(s.market), fresh?.quote.change);
+              return (
+                <tr key={`${s.market}:${s.symbol}`} data-testid={`row-${s.symbol}`}>
+                  <td>
+                    <Link href={`/symbol/${s.market}/${encodeURIComponent(s.symbol)}`} className="sym">
+                      {s.symbol}
+                    </Link>
+                    <span className="market-tag">{s.market}</span>
+                    <div className="show-sm muted small">{lang === 'zh-CN' ? s.nameZh : s.name}</div>
+                  </td>
+                  <td className="hide-sm">
+                    {lang === 'zh-CN' ? s.nameZh : s.name}
+                    {s.isDemo && <span className="demo-tag">{t.demoTag}</span>}
+                  </td>
+                  <td className="num price" data-testid="price" style={{ color }}>
+                    {fresh ? formatPrice(fresh.quote.price, lang) : '—'}
+                  </td>
+                  <td className="num" style={{ color }}>
+                    {fresh ? formatChange(fresh.quote.changePercent, lang, true) : '—'}
+                  </td>
+                  <td>
+                    <FreshnessBadge latest={l} />
+                    {fresh && (
+                      <div className="muted small hide-sm">
+                        {formatMarketTime(fresh.quote.ts, s.market, lang)} ·{' '}
+                        <span data-testid="source" title={t.source}>
+                          {fresh.quote.source}
+                        </span>
+                      </div>
+                    )}
+                  </td>
+                  <td className="row-actions">
+                    <button
+                      type="button"
+                      aria-label={d.moveUp(s.symbol)}
+                      title={d.moveUp(s.symbol)}
+                      disabled={busy || i === 0}
+                      onClick={() => move.mutate({ id: current.id, item: s, direction: 'up' })}
+                      data-testid="move-up"
+                    >
+                      ↑
+                    </button>
+                    <button
+                      type="button"
+                      aria-label={d.moveDown(s.symbol)}
+                      title={d.moveDown(s.symbol)}
+                      disabled={busy || i === items.length - 1}
+                      onClick={() => move.mutate({ id: current.id, item: s, direction: 'down' })}
+                      data-testid="move-down"
+                    >
+                      ↓
+                    </button>
+                    <button
+                      type="button"
+                      aria-label={d.remove(s.symbol)}
+                      title={d.remove(s.symbol)}
+                      disabled={busy}
+                      onClick={() => remove.mutate({ id: current.id, item: s })}
+                      data-testid="remove"
+                    >
+                      ×
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

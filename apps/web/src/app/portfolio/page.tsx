@@ -1,0 +1,5 @@
+import { PortfolioPage } from '~/components/portfolio/portfolio-page';
+
+export default function Portfolio() {
+  return <PortfolioPage />;
+}

@@ -1,0 +1,6 @@
+export {
+  DEFAULT_WATCHLIST_NAME,
+  defaultWatchlistSymbols,
+  type SymbolRef,
+  watchedSymbols,
+} from './watchlists';
