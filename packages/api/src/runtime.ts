@@ -25,6 +25,7 @@ import { attachReports } from './reports/runtime';
 import type { TrustProxy } from './security/client-ip';
 import { startRateLimitPurge } from './security/rate-limits';
 import { getQuoteSettings, startSettings } from './settings/runtime-settings';
+import { watchedSymbols } from './watchlists/watchlists';
 
 export interface RuntimeConfig {
   databaseUrl?: string | undefined;
@@ -164,11 +165,16 @@ export async function createRuntime(
   const collector = new Collector({
     db,
     provider,
-    // the tracked symbols (the watch list of every market; the universe is reached through search)
-    symbols: () =>
-      db.query<{ market: TMarket; symbol: string }>(
+    // the tracked symbols (the watch list of every market) plus every symbol in a user's watchlist (the
+    // universe is reached through search; what someone watches is polled, within the providers' budgets)
+    symbols: async () => {
+      const tracked = await db.query<{ market: TMarket; symbol: string }>(
         'SELECT market, symbol FROM symbols WHERE tracked ORDER BY 1, 2',
-      ),
+      );
+      const seen = new Set(tracked.map((r) => `${r.market}:${r.symbol}`));
+      const watched = (await watchedSymbols(db)).filter((r) => !seen.has(`${r.market}:${r.symbol}`));
+      return [...tracked, ...watched];
+    },
     intervalMs: config.collector.intervalMs,
     ownPolicy: false,
     plan: async (market, counts) => {

@@ -5,6 +5,7 @@ import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { auditInTx } from '../audit/audit-in-tx';
 import type { Actor } from '../audit/audit-log';
 import { AppError } from '../errors';
+import type { FreshnessOptions } from '../quotes/decide-freshness';
 import { getLatestQuotes } from '../quotes/get-latest-quotes';
 import { computeLedger, type TCurrency, type TLedgerTx, type TPosition } from './ledger';
 import { csvFieldOf, parseTransactionsCsv, type TCsvRowError } from './transactions-csv';
@@ -423,21 +424,21 @@ export async function getPortfolioView(
   db: DatabaseHandle,
   userId: string,
   id: string,
-  opts: { maxAgeSeconds: number; now: Date },
+  opts: { maxAgeSeconds: number; now: Date; freshness?: FreshnessOptions },
 ) {
   const p = await ownedPortfolio(db.db, userId, id);
   const txs = await readTransactions(db.db, id);
   const ledger = computeLedger(txs);
   const open = ledger.positions.filter((x) => x.quantity > 0);
   const refs = open.map((x) => ({ market: x.market, symbol: x.symbol }));
-  const latest = await getLatestQuotes(db, refs, opts.maxAgeSeconds, opts.now);
+  const latest = await getLatestQuotes(db, refs, opts.maxAgeSeconds, opts.now, opts.freshness);
   const stale = latest.filter((l) => l.status === 'stale');
   const lastPrices = new Map<string, { price: number; ts: string }>();
   if (stale.length > 0) {
     // the newest price whatever its age, for showing a stale holding as "last seen", never as current
-    const any = await getLatestQuotes(db, stale, 10 * 365 * 24 * 3600, opts.now);
+    const any = await getLatestQuotes(db, stale, 10 * 365 * 24 * 3600, opts.now, opts.freshness);
     for (const a of any)
-      if (a.status === 'fresh')
+      if (a.status === 'fresh' || a.status === 'delayed' || a.status === 'closed')
         lastPrices.set(`${a.market}:${a.symbol}`, { price: a.quote.price, ts: a.quote.ts });
   }
   const rates = await listFxRates(db);

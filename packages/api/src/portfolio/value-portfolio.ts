@@ -19,7 +19,9 @@ export interface TFxUse {
   source: string | null;
 }
 
-export type THoldingStatus = 'fresh' | 'stale' | 'missing';
+/** The quote's freshness answer: `closed` values at the last close, `delayed` at the source's delayed price. */
+export type THoldingStatus = 'fresh' | 'delayed' | 'closed' | 'stale' | 'missing';
+const PRICED: ReadonlySet<THoldingStatus> = new Set(['fresh', 'delayed', 'closed']);
 
 export interface THolding extends TPosition {
   status: THoldingStatus;
@@ -110,7 +112,7 @@ export function valuePortfolio(
     let priceAsOf: string | null = null;
     let lastSeenAt: string | null = null;
     let dayPnl: number | null = null;
-    if (l?.status === 'fresh') {
+    if (l && (l.status === 'fresh' || l.status === 'delayed' || l.status === 'closed')) {
       price = l.quote.price;
       priceAsOf = l.quote.ts;
       dayPnl = l.quote.prevClose !== null ? p.quantity * (l.quote.price - l.quote.prevClose) : null;
@@ -143,7 +145,8 @@ export function valuePortfolio(
       weight: null,
     };
     holdings.push(h);
-    if (status !== 'fresh') totals.excluded.push({ market: p.market, symbol: p.symbol, reason: status });
+    if (status === 'stale' || status === 'missing')
+      totals.excluded.push({ market: p.market, symbol: p.symbol, reason: status });
     else if (fx.rate === null)
       totals.excluded.push({ market: p.market, symbol: p.symbol, reason: 'fx-unavailable' });
     else {
@@ -154,7 +157,7 @@ export function valuePortfolio(
     }
   }
   for (const h of holdings)
-    if (h.status === 'fresh' && h.marketValueBase !== null && totals.marketValue > 0)
+    if (PRICED.has(h.status) && h.marketValueBase !== null && totals.marketValue > 0)
       h.weight = round6(h.marketValueBase / totals.marketValue);
   totals.totalPnl = totals.unrealisedPnl + totals.realisedPnl + totals.dividends;
   for (const k of [

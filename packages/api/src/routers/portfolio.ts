@@ -17,6 +17,7 @@ import {
   setBaseCurrency,
   setFxRate,
 } from '../portfolio/portfolios';
+import { freshnessOptions } from '../quotes/freshness-options';
 import { getQuoteSettings } from '../settings/runtime-settings';
 import { adminProcedure, authedProcedure, type Context, createTRPCRouter } from '../trpc';
 
@@ -71,6 +72,7 @@ export const portfolioRouter = createTRPCRouter({
     return getPortfolioView(ctx.rt.db, ownerIdOf(ctx.principal), input.id, {
       maxAgeSeconds: (await getQuoteSettings(ctx.rt)).defaultMaxAgeSeconds,
       now: ctx.rt.now(),
+      freshness: freshnessOptions(ctx.rt),
     });
   }),
   history: authedProcedure

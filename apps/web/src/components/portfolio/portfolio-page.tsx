@@ -214,8 +214,10 @@ export function PortfolioPage() {
               </thead>
               <tbody>
                 {v.holdings.map((h) => {
-                  const color = moveColor(redUp(h.market), h.status === 'fresh' ? h.totalPnl : null);
-                  const stale = h.status !== 'fresh';
+                  // fresh, delayed and closed (the last close) are priced; stale/missing are not current
+                  const priced = h.status === 'fresh' || h.status === 'delayed' || h.status === 'closed';
+                  const color = moveColor(redUp(h.market), priced ? h.totalPnl : null);
+                  const stale = !priced;
                   return (
                     <tr
                       key={`${h.market}:${h.symbol}`}
@@ -240,7 +242,15 @@ export function PortfolioPage() {
                           data-testid="freshness"
                           data-status={h.status}
                         >
-                          {h.status === 'fresh' ? t.fresh : h.status === 'stale' ? t.stale : t.missing}
+                          {h.status === 'fresh'
+                            ? t.fresh
+                            : h.status === 'closed'
+                              ? t.closed
+                              : h.status === 'delayed'
+                                ? d.delayedPrice
+                                : h.status === 'stale'
+                                  ? t.stale
+                                  : t.missing}
                         </span>
                         {h.status === 'stale' && h.lastSeenAt && (
                           <div className="muted small">

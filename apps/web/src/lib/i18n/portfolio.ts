@@ -21,6 +21,7 @@ const en = {
   reasonMissing: 'no price',
   reasonFx: 'no FX rate',
   staleSince: (t: string) => `stale — last seen ${t}`,
+  delayedPrice: 'Delayed',
   unavailable: 'unavailable',
   fxTitle: 'FX rates used',
   fxLine: (from: string, to: string, rate: string, asOf: string, source: string) =>
@@ -93,6 +94,7 @@ const zh: typeof en = {
   reasonMissing: '无价格',
   reasonFx: '无汇率',
   staleSince: (t: string) => `已过期 — 最后报价 ${t}`,
+  delayedPrice: '延时',
   unavailable: '不可用',
   fxTitle: '使用的汇率',
   fxLine: (from: string, to: string, rate: string, asOf: string, source: string) =>
