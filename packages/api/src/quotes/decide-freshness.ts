@@ -8,6 +8,11 @@ export interface FreshnessOptions {
    * the exchange calendar of the quote's market applies.
    */
   alwaysOpen?: boolean;
+  /**
+   * Only quotes from these sources ignore exchange sessions (with `alwaysOpen`): the demo market trades
+   * around the clock, a real vendor's quote is still judged by its exchange's calendar. Default: every source.
+   */
+  alwaysOpenSources?: readonly string[];
   /** Declared delay of the quote's source for this market; default: the source-delay registry. */
   delaySeconds?: number;
 }
@@ -36,7 +41,9 @@ export function decideFreshness(
   const quoteMs = new Date(quote.ts).getTime();
   const ageMs = Math.max(0, now.getTime() - quoteMs);
   const ageSeconds = Math.round(ageMs / 100) / 10;
-  if (!opts.alwaysOpen) {
+  const ignoreSessions =
+    opts.alwaysOpen === true && (!opts.alwaysOpenSources || opts.alwaysOpenSources.includes(quote.source));
+  if (!ignoreSessions) {
     const phase = marketPhase(market, now);
     if (phase.phase !== 'open') {
       if (quoteMs >= phase.lastClose.getTime() - budgetMs) {

@@ -34,12 +34,12 @@ describe(`REST freshness on the exchange calendar (${DB})`, () => {
     for (const rt of runtimes) await rt.close();
   });
 
-  async function setUp(alwaysOpen: boolean) {
+  async function setUp(alwaysOpen: boolean, source = 'demo') {
     const rt = await createTestRuntime({ now: () => holiday, config: { demo: { seed: 42, alwaysOpen } } });
     runtimes.push(rt);
     const batch = parseIngestBatch(
       { quotes: [{ market: 'CN', symbol: '600519.SH', ts: '2025-01-27T06:59:58Z', price: 1411.2 }] },
-      { now: holiday, retentionDays: 30, defaultSource: 'test' },
+      { now: holiday, retentionDays: 30, defaultSource: source },
     );
     await ingestQuotes(rt.db, batch);
     const s = await serve(rt);
@@ -55,9 +55,11 @@ describe(`REST freshness on the exchange calendar (${DB})`, () => {
 
   let exchangeClock: () => Promise<Record<string, unknown>>;
   let alwaysOpen: () => Promise<Record<string, unknown>>;
+  let vendorInAlwaysOpen: () => Promise<Record<string, unknown>>;
   beforeAll(async () => {
     exchangeClock = await setUp(false);
     alwaysOpen = await setUp(true);
+    vendorInAlwaysOpen = await setUp(true, 'finnhub');
   }, 120_000);
 
   it('answers closed with the last close, closedSince and nextOpen when the demo simulates sessions', async () => {
@@ -74,5 +76,13 @@ describe(`REST freshness on the exchange calendar (${DB})`, () => {
     const body = await alwaysOpen();
     expect(body).toMatchObject({ status: 'stale', lastSeenAt: '2025-01-27T06:59:58.000Z' });
     expect(body).not.toHaveProperty('quote');
+  });
+
+  it("judges a real vendor's quote by its exchange calendar even while the demo market is always open", async () => {
+    expect(await vendorInAlwaysOpen()).toMatchObject({
+      status: 'closed',
+      reason: 'non_trading_day',
+      quote: { price: 1411.2, source: 'finnhub' },
+    });
   });
 });
