@@ -35,8 +35,19 @@ export default defineConfig({
   reporter: [['list']],
   use: { baseURL, trace: 'retain-on-failure', screenshot: 'only-on-failure', launchOptions },
   projects: [
-    { name: 'desktop', use: { ...devices['Desktop Chrome'], launchOptions } },
-    { name: 'phone', use: { ...devices['Pixel 7'], launchOptions } },
+    { name: 'setup', testMatch: /\.setup\.ts$/ },
+    {
+      name: 'desktop',
+      use: { ...devices['Desktop Chrome'], launchOptions },
+      dependencies: ['setup'],
+      testIgnore: /\.setup\.ts$/,
+    },
+    {
+      name: 'phone',
+      use: { ...devices['Pixel 7'], launchOptions },
+      dependencies: ['setup'],
+      testIgnore: /\.setup\.ts$/,
+    },
   ],
   webServer: {
     // a fresh embedded database, a short TTL so staleness shows quickly, and an admin token for the test

@@ -201,8 +201,10 @@ async function registerSymbols(
   const list = [...unique.values()];
   if (list.length === 0) return 0;
   const res = await q<{ symbol: string }>(
-    `INSERT INTO symbols (market, symbol, name, name_zh, currency, exchange, source, is_demo)
-     SELECT m, s, s, s, c, e, $1, false FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(m, s, c, e)
+    // untracked: found through search and added to watchlists, not pushed onto everyone's dashboard
+    `INSERT INTO symbols (market, symbol, name, name_zh, currency, exchange, source, is_demo, tracked, search_text)
+     SELECT m, s, s, s, c, e, $1, false, false, lower(s)
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(m, s, c, e)
      ON CONFLICT (market, symbol) DO NOTHING
      RETURNING symbol`,
     [
