@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run bench`: every benchmark in turn (≈ 5 minutes on 2 cores). Each prints its own ratio against a
+# `npm run bench`: every benchmark in turn (≈ 7 minutes on 2 cores). Each prints its own ratio against a
 # baseline measured in the same run; copy the figures into BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,7 @@ npm run models:build --silent
 echo "== quotes (PostgreSQL) =="; npx tsx bench/quotes.ts
 echo "== tracing cost (PostgreSQL) =="; npx tsx bench/tracing.ts
 echo "== symbol search (PostgreSQL) =="; npx tsx bench/symbol-search.ts
+echo "== providers: failover and budgets (PostgreSQL, ≈ 2 min) =="; npx tsx bench/providers.ts
 echo "== inference batching =="; npx tsx bench/inference-batching.ts --requests 60
 # opt-in 351 MB random-weight encoder (≈ 5 s to build, skipped when up to date), then ≈ 30 s of load
 npm run models:build:bench --silent

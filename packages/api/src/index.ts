@@ -36,12 +36,14 @@ export {
 export { createLogger, type Logger } from './observability/logger';
 export { createMetrics, type Metrics } from './observability/metrics';
 export type { ProvidersConfig } from './providers/live-providers';
+export { planRefresh, type RefreshPlan } from './providers/plan-refresh';
 export {
   chainListProblem,
   chainsFromList,
   providerDescriptors,
   registerProviderDescriptor,
 } from './providers/registry';
+export { SProviderBudgets } from './providers/settings';
 export { decideFreshness, type FreshnessOptions } from './quotes/decide-freshness';
 export { freshnessOptions } from './quotes/freshness-options';
 export { getHistory } from './quotes/get-history';
