@@ -24,6 +24,20 @@ describe('planRefresh', () => {
     expect(p).toMatchObject({ intervalMs: 2_073_600, limitedBy: 'day', keepsFresh: false });
   });
 
+  it('keeps a margin of one collector tick and a second: an interval equal to the limit is not fresh', () => {
+    // 60/min over 30 symbols → 30 s; read up to 30 + 2 + 1 s after the event: over a 30 s limit
+    // (bench/providers.ts measured 6 % stale reads exactly at the limit); 27 symbols → 27 s + 3 s fits
+    const at = (symbols: number) =>
+      planRefresh({
+        symbols,
+        budget: { perMinute: 60, perDay: 0 },
+        collectorIntervalMs: 2_000,
+        freshnessSeconds: 30,
+      });
+    expect(at(30)).toMatchObject({ intervalMs: 30_000, keepsFresh: false });
+    expect(at(27)).toMatchObject({ intervalMs: 27_000, keepsFresh: true });
+  });
+
   it('keeps the collector interval when the budget is no limit', () => {
     const p = planRefresh({
       symbols: 500,

@@ -43,7 +43,9 @@ export function planRefresh(input: {
   return {
     intervalMs,
     limitedBy,
-    keepsFresh: intervalMs <= input.freshnessSeconds * 1000,
+    // a symbol's quote is read at most interval + one collector tick (polls start on the first tick after
+    // the interval) + 1 s (vendors stamp whole seconds) after its event time: keep that inside the limit
+    keepsFresh: intervalMs + input.collectorIntervalMs + 1_000 <= input.freshnessSeconds * 1000,
     freshnessSeconds: input.freshnessSeconds,
     symbols: n,
   };
