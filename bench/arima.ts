@@ -10,23 +10,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createDemoMarket, DEMO_UNIVERSE } from '@investiq/market/demo';
 import { autoArima } from '@investiq/quant';
+import { mulberry32 } from '../apps/inference/src/models/prng';
 
 const PY = '/usr/bin/python3';
 const SCRIPT = new URL('../packages/quant/scripts/reference.py', import.meta.url).pathname;
 
-// deterministic generators (mulberry32 + Box–Muller) so every run uses the same series
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function normals(seed: number, n: number): number[] {
-  const u = rng(seed);
+  const u = mulberry32(seed);
   const out: number[] = [];
   while (out.length < n) {
     const r = Math.sqrt(-2 * Math.log(u() || 1e-12));

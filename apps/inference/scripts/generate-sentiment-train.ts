@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../src/models/prng';
 import { compositionalExamples } from './sentiment-templates.js';
 
 type Label = 'negative' | 'neutral' | 'positive';
@@ -14,17 +15,6 @@ interface Example {
   text: string;
   label: Label;
   lang: 'zh' | 'en';
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const EN_SUBJECTS = [

@@ -9,6 +9,7 @@
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import onnxProto from 'onnx-proto';
 import { valueInfo } from './onnx-graph.js';
+import { mulberry32 } from './prng';
 
 const { onnx } = onnxProto;
 type INodeProto = OnnxTypes.INodeProto;
@@ -49,18 +50,6 @@ export function parameterCount(s: EncoderShape): number {
   return emb + s.layers * layer + (H * H + H) + (H * 3 + 3);
 }
 
-/** mulberry32: small seeded PRNG, enough for reproducible random weights. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 function attr(name: string, v: number | number[], kind: 'int' | 'float' = 'int'): OnnxTypes.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   if (Array.isArray(v)) return { name, ints: v, type: T.INTS };
@@ -75,7 +64,7 @@ export function buildEncoderOnnx(shape: EncoderShape, meta: { docString: string 
   const { hidden: H, heads, ffn: F, vocab: V, maxLength: P } = shape;
   if (H % heads !== 0) throw new Error(`hidden ${H} is not divisible by heads ${heads}`);
   const dh = H / heads;
-  const rand = prng(shape.seed);
+  const rand = mulberry32(shape.seed);
   const nodes: INodeProto[] = [];
   const inits: ITensorProto[] = [];
 

@@ -8,6 +8,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { afinn165FinancialMarketNews } from 'afinn-165-financialmarketnews';
 import { SENTIMENT_LABELS, type SentimentLabel } from './config.js';
 import { encodeModel, floatTensor, int64Tensor, node, valueInfo } from './onnx-graph.js';
+import { mulberry32 } from './prng';
 import { bertTokenizerJson, tokenizerFromJson } from './tokenizer.js';
 
 export const PAIR_PRIME = 1_000_003;
@@ -104,18 +105,6 @@ export interface TrainedSentiment {
    */
   hidden?: { size: number; emb: Float32Array; b1: Float32Array; w2: Float32Array };
   trainAccuracy: number;
-}
-
-/** Seeded PRNG (mulberry32): the epoch order is shuffled the same way on every build. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface SentimentTrainOptions {
