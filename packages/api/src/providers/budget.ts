@@ -1,12 +1,8 @@
 import type { DatabaseHandle } from '@investiq/db';
 import { BudgetExhaustedError, type ProviderBudgetGate } from '@investiq/market';
 import type { VendorBudget } from '@investiq/market/vendors';
-import {
-  type RateLimiterAbstract,
-  RateLimiterMemory,
-  RateLimiterPostgres,
-  RateLimiterRes,
-} from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { createLimiter } from '../security/limiter-store';
 import { getSetting } from '../settings/service';
 import { providerDescriptor } from './registry';
 import { SProviderBudgets } from './settings';
@@ -32,10 +28,6 @@ export async function effectiveBudget(db: DatabaseHandle, providerId: string): P
 
 const limitOf = (b: VendorBudget, w: BudgetWindow) => (w === 'minute' ? b.perMinute : b.perDay);
 
-function poolOf(db: DatabaseHandle): unknown {
-  return db.kind === 'postgres' ? (db as unknown as { pool?: unknown }).pool : undefined;
-}
-
 /**
  * Per-provider request budgets, two windows each (minute, day), counted with rate-limiter-flexible: in
  * PostgreSQL (the shared `rate_limits` table) when the database is, so every process spends the same
@@ -52,10 +44,7 @@ export class ProviderBudgets implements ProviderBudgetGate {
     const found = this.limiters.get(id);
     if (found) return found;
     const opts = { keyPrefix: `iq_pbudget_${window}`, points, duration: BUDGET_WINDOWS[window] };
-    const pool = poolOf(this.db);
-    const made: Promise<RateLimiterAbstract> = pool
-      ? createPostgresLimiter(pool, opts).catch(() => createPostgresLimiter(pool, opts))
-      : Promise.resolve(new RateLimiterMemory(opts));
+    const made = createLimiter(this.db, opts);
     this.limiters.set(id, made);
     made.catch(() => {
       if (this.limiters.get(id) === made) this.limiters.delete(id);
@@ -137,16 +126,4 @@ function storeDown(providerId: string, cause: unknown): BudgetExhaustedError {
   const e = new BudgetExhaustedError(providerId, 'request budget store unavailable; call refused', 5);
   (e as { cause?: unknown }).cause = cause;
   return e;
-}
-
-function createPostgresLimiter(
-  pool: unknown,
-  opts: { keyPrefix: string; points: number; duration: number },
-): Promise<RateLimiterAbstract> {
-  return new Promise<RateLimiterAbstract>((resolve, reject) => {
-    const l: RateLimiterPostgres = new RateLimiterPostgres(
-      { ...opts, storeClient: pool, tableName: 'rate_limits', clearExpiredByTimeout: false },
-      (err?: Error) => (err ? reject(err) : resolve(l)),
-    );
-  });
 }

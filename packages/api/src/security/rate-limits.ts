@@ -1,13 +1,9 @@
 import type { DatabaseHandle } from '@investiq/db';
-import {
-  type RateLimiterAbstract,
-  RateLimiterMemory,
-  RateLimiterPostgres,
-  RateLimiterRes,
-} from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../errors';
 import { SRateLimits } from '../settings/keys';
 import { getSetting } from '../settings/service';
+import { createLimiter } from './limiter-store';
 
 type LimitsSetting = (typeof SRateLimits)['default'];
 
@@ -42,10 +38,6 @@ interface Store {
 }
 const stores = new WeakMap<DatabaseHandle, Store>();
 
-function poolOf(db: DatabaseHandle): unknown {
-  return db.kind === 'postgres' ? (db as unknown as { pool?: unknown }).pool : undefined;
-}
-
 async function limiter(db: DatabaseHandle, name: RateLimitName): Promise<RateLimiterAbstract> {
   let store = stores.get(db);
   if (!store) {
@@ -58,31 +50,13 @@ async function limiter(db: DatabaseHandle, name: RateLimitName): Promise<RateLim
   const found = store.limiters.get(id);
   if (found) return found;
   const opts = { keyPrefix: `iq_${name}_${points}`, points, duration: spec.durationSeconds };
-  const pool = poolOf(db);
-  const made: Promise<RateLimiterAbstract> = pool
-    ? createPostgresLimiter(pool, opts).catch(() =>
-        // another process may have been creating the table at the same moment: once more, then give up
-        createPostgresLimiter(pool, opts),
-      )
-    : Promise.resolve(new RateLimiterMemory(opts));
+  const made = createLimiter(db, opts);
   store.limiters.set(id, made);
   // a failed construction is not cached: the next request tries again (the limiter still fails closed now)
   made.catch(() => {
     if (store.limiters.get(id) === made) store.limiters.delete(id);
   });
   return made;
-}
-
-function createPostgresLimiter(
-  pool: unknown,
-  opts: { keyPrefix: string; points: number; duration: number },
-): Promise<RateLimiterAbstract> {
-  return new Promise<RateLimiterAbstract>((resolve, reject) => {
-    const l: RateLimiterPostgres = new RateLimiterPostgres(
-      { ...opts, storeClient: pool, tableName: 'rate_limits', clearExpiredByTimeout: false },
-      (err?: Error) => (err ? reject(err) : resolve(l)),
-    );
-  });
 }
 
 function tooMany(name: RateLimitName, res: RateLimiterRes): AppError {
@@ -156,7 +130,7 @@ export async function purgeExpiredRateLimits(
   db: DatabaseHandle,
   now: Date = new Date(),
 ): Promise<{ ran: boolean; deleted: number }> {
-  if (!poolOf(db)) return { ran: true, deleted: 0 };
+  if (db.kind !== 'postgres') return { ran: true, deleted: 0 }; // memory counters expire on their own
   try {
     return await db.transaction(async (q) => {
       const [lock] = await q<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [
