@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run bench`: every benchmark in turn (≈ 7 minutes on 2 cores). Each prints its own ratio against a
+# `npm run bench`: every benchmark in turn (≈ 10 minutes on 2 cores). Each prints its own ratio against a
 # baseline measured in the same run; copy the figures into BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,7 @@ echo "== quotes (PostgreSQL) =="; npx tsx bench/quotes.ts
 echo "== tracing cost (PostgreSQL) =="; npx tsx bench/tracing.ts
 echo "== symbol search (PostgreSQL) =="; npx tsx bench/symbol-search.ts
 echo "== providers: failover and budgets (PostgreSQL, ≈ 2 min) =="; npx tsx bench/providers.ts
+echo "== live-quote SSE fan-out, 2 000 subscribers (PostgreSQL) =="; npx tsx bench/sse-fanout.ts --subscribers 2000 --seconds 20
 echo "== inference batching =="; npx tsx bench/inference-batching.ts --requests 60
 # opt-in 351 MB random-weight encoder (≈ 5 s to build, skipped when up to date), then ≈ 30 s of load
 npm run models:build:bench --silent
@@ -16,3 +17,6 @@ echo "== encoder batching (FinBERT-shaped, random weights) =="; npx tsx bench/en
 echo "== auto-ARIMA vs statsmodels =="; npx tsx bench/arima.ts
 echo "== report latency =="; npx tsx bench/report-latency.ts
 echo "== strategy backtests (500 symbols × 10 years) =="; npx tsx bench/backtest.ts
+# production build of the web app (≈ 30 s here), then JS per page from its output and the dashboard's LCP
+(cd apps/web && npx next build >/dev/null)
+echo "== page weight and LCP (Chromium) =="; npx tsx bench/page-weight.ts
