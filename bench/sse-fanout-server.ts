@@ -7,7 +7,8 @@
 //   { cmd: 'ingest', batch: [...] } → { committedAt } (wall clock, ms, sub-ms resolution) — PGlite only, where
 //                                     no other process can write to the database
 // The only departure from the product's defaults: SSE streams per principal raised to BENCH_MAX_STREAMS (the
-// bench's one token holds every subscriber), and the token's rate limit lifted on the throwaway database.
+// bench's one token holds every subscriber), and the token's rate limit lifted on the throwaway database;
+// BENCH_RECHECK_MS (the bench's --recheck-seconds) changes the stream guard's credential re-check interval.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,6 +28,7 @@ import { createDemoMarket } from '@investiq/market/demo';
 
 const url = process.env.BENCH_DATABASE_URL || undefined;
 const maxStreams = Number(process.env.BENCH_MAX_STREAMS ?? 8);
+const recheckMs = process.env.BENCH_RECHECK_MS ? Number(process.env.BENCH_RECHECK_MS) : undefined;
 const dataDir = url ? 'unused' : await mkdtemp(path.join(tmpdir(), 'investiq-sse-bench-'));
 const wallNow = () => performance.timeOrigin + performance.now();
 
@@ -39,7 +41,7 @@ const rt = await createRuntime(
     collector: { enabled: false, intervalMs: 1000 },
     quotes: { defaultMaxAgeSeconds: 3600, retentionDays: 30, historyYears: 1, maxIngestRows: 10_000 },
     logLevel: 'silent',
-    streams: { maxPerPrincipal: maxStreams },
+    streams: { maxPerPrincipal: maxStreams, ...(recheckMs ? { recheckMs } : {}) },
   },
   { log: createLogger({ level: 'silent' }), onProgress: () => {} },
 );

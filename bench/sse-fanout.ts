@@ -33,6 +33,10 @@ const { values: args } = parseArgs({
     subscribers: { type: 'string', default: '2000' },
     seconds: { type: 'string', default: '20' },
     'baseline-seconds': { type: 'string', default: '10' },
+    // leak check: open and close N subscribers this many more times, heap after each round
+    cycles: { type: 'string', default: '0' },
+    // the stream guard's credential re-check interval (product default 5 s) — to see what it costs
+    'recheck-seconds': { type: 'string' },
   },
 });
 const N = Number(args.subscribers);
@@ -170,7 +174,12 @@ async function main() {
       '--expose-gc',
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
     ],
-    env: { ...process.env, BENCH_DATABASE_URL: url ?? '', BENCH_MAX_STREAMS: String(N + 10) },
+    env: {
+      ...process.env,
+      BENCH_DATABASE_URL: url ?? '',
+      BENCH_MAX_STREAMS: String(N + 10),
+      BENCH_RECHECK_MS: args['recheck-seconds'] ? String(Number(args['recheck-seconds']) * 1000) : '',
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<never>((_, reject) =>
@@ -244,18 +253,31 @@ async function main() {
         const h = hubSeen.get(ts);
         if (h !== undefined) fanout.push(at - h);
       }
-      const notify = [...committed].map(([ts, c]) => (hubSeen.get(ts) ?? Number.NaN) - c);
+      const notifyAll = [...committed].map(([ts, c]) => (hubSeen.get(ts) ?? Number.NaN) - c);
+      const notify = notifyAll.filter((v) => !Number.isNaN(v));
+      const notSeen = notifyAll.length - notify.length;
       lat.sort((a, b) => a - b);
       fanout.sort((a, b) => a - b);
       notify.sort((a, b) => a - b);
-      return { lat, fanout, notify, expected, received: lat.length, early, batches, serverCpu, clientCpu };
+      return {
+        lat,
+        fanout,
+        notify,
+        notSeen,
+        expected,
+        received: lat.length,
+        early,
+        batches,
+        serverCpu,
+        clientCpu,
+      };
     };
     const report = (label: string, r: Awaited<ReturnType<typeof phase>>) => {
       console.log(
         `  ${label}: ${r.received}/${r.expected} events (${r.batches} batches), delivery p50 ${pct(r.lat, 50).toFixed(1)} ms, p95 ${pct(r.lat, 95).toFixed(1)} ms, p99 ${pct(r.lat, 99).toFixed(1)} ms, max ${r.lat.at(-1)?.toFixed(1)} ms${r.early ? ` (${r.early} events seen before the commit returned, counted as 0)` : ''}; CPU: server ${(r.serverCpu * 100).toFixed(0)} %, clients ${(r.clientCpu * 100).toFixed(0)} % of a core`,
       );
       console.log(
-        `    split: commit → server hub (NOTIFY) p50 ${pct(r.notify, 50).toFixed(1)} ms, max ${r.notify.at(-1)?.toFixed(1)} ms; hub → client (fan-out) p50 ${pct(r.fanout, 50).toFixed(1)} ms, p99 ${pct(r.fanout, 99).toFixed(1)} ms`,
+        `    split: commit → server hub (NOTIFY) p50 ${pct(r.notify, 50).toFixed(1)} ms, max ${r.notify.at(-1)?.toFixed(1)} ms${r.notSeen ? ` (${r.notSeen} batches not yet at the hub when the phase ended)` : ''}; hub → client (fan-out) p50 ${pct(r.fanout, 50).toFixed(1)} ms, p99 ${pct(r.fanout, 99).toFixed(1)} ms`,
       );
     };
 
@@ -276,6 +298,8 @@ async function main() {
     const memEnd = await waitHub(N);
     for (const s of subs) s.close();
     const memClosed = await waitHub(0);
+    await sleep(10_000);
+    const memLater = await waitHub(0);
 
     console.log(`\nbaseline, 1 subscriber, ${BASELINE_SECONDS} s`);
     report('1 subscriber', baseline);
@@ -289,8 +313,19 @@ async function main() {
       `  memory per subscriber: RSS ${(perSub('rss', memOpen) / 1024).toFixed(1)} KB, heap ${(perSub('heapUsed', memOpen) / 1024).toFixed(1)} KB (opened); RSS ${(perSub('rss', memEnd) / 1024).toFixed(1)} KB, heap ${(perSub('heapUsed', memEnd) / 1024).toFixed(1)} KB (after the run)`,
     );
     console.log(
-      `  external + array buffers: ${mb(memBefore.external + memBefore.arrayBuffers)} → ${mb(memOpen.external + memOpen.arrayBuffers)} → ${mb(memEnd.external + memEnd.arrayBuffers)}; after closing every subscriber: RSS ${mb(memClosed.rss)}, heap ${mb(memClosed.heapUsed)} (before opening: ${mb(memBefore.heapUsed)})`,
+      `  external + array buffers: ${mb(memBefore.external + memBefore.arrayBuffers)} → ${mb(memOpen.external + memOpen.arrayBuffers)} → ${mb(memEnd.external + memEnd.arrayBuffers)}; after closing every subscriber: RSS ${mb(memClosed.rss)}, heap ${mb(memClosed.heapUsed)} , 10 s later: RSS ${mb(memLater.rss)}, heap ${mb(memLater.heapUsed)} (before opening: ${mb(memBefore.heapUsed)})`,
     );
+    const cycles = Number(args.cycles);
+    if (cycles > 0) {
+      const heaps: string[] = [];
+      for (let i = 0; i < cycles; i++) {
+        const again = await openMany(port, token, N, []);
+        await waitHub(N);
+        for (const s of again) s.close();
+        heaps.push(mb((await waitHub(0)).heapUsed));
+      }
+      console.log(`  heap after each further open/close of ${N} subscribers: ${heaps.join(', ')}`);
+    }
     console.log(`p99 delivery ms: ${pct(main.lat, 99).toFixed(1)}  (aim < 250)`);
     console.log(
       `ratio p99 ${N}/1 subscribers: ${(pct(main.lat, 99) / Math.max(pct(baseline.lat, 99), 0.1)).toFixed(1)}`,
