@@ -203,6 +203,16 @@ describe.skipIf(unavailable !== null)('PostgreSQL faults (throwaway cluster)', (
       const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_c, sig) => r(sig)));
       // Catch the collector's session inside a quote-batch transaction (warm start writes 5 000-row
       // batches: COPY into the staging table, then INSERT … SELECT), then kill the process.
+      // Only once the migrations have committed (they run in one transaction whose SQL also names
+      // realtime_quotes): catching that transaction instead would kill the process before any batch.
+      const probe = new pg.Client({ connectionString: cluster.url('collector_test') });
+      await probe.connect();
+      await within(60_000, `the collector's migrations (output: ${output.slice(-500)})`, async () => {
+        const r = await probe.query<{ ok: boolean }>(
+          `SELECT to_regclass('public.realtime_quotes') IS NOT NULL AS ok`,
+        );
+        return r.rows[0]?.ok === true;
+      }).finally(() => probe.end());
       const busy = await within(
         90_000,
         `the collector mid-batch (output: ${output.slice(-500)})`,
