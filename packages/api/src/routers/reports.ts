@@ -43,6 +43,7 @@ export const reportsRouter = createTRPCRouter({
         }),
       ),
     )
+    .output(z.object({ id: z.uuid(), joined: z.boolean() }))
     .mutation(({ ctx, input }) =>
       ctx.rt.reports.create({
         market: input.market,
