@@ -126,6 +126,21 @@ describe('@investiq/client', () => {
     ]);
     expect(one).toMatchObject({ market: 'US', symbol: 'AAPL' });
     expect(many.map((q) => q.symbol)).toEqual(['0700.HK']);
+    // outputs pass their declared schemas on real data (a failing .output() is a 500 here)
+    const [bars, hits] = await Promise.all([
+      viewer.quotes.history.query({ market: 'CN', symbol: '600519.SH', interval: '1d', limit: 30 }),
+      viewer.market.search.query({ query: '600519' }),
+    ]);
+    expect(bars).toHaveLength(30);
+    expect(bars[0]).toEqual({
+      time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      open: expect.any(Number),
+      high: expect.any(Number),
+      low: expect.any(Number),
+      close: expect.any(Number),
+      volume: expect.any(Number),
+    });
+    expect(hits[0]).toMatchObject({ market: 'CN', symbol: '600519.SH', match: 'code', tracked: true });
     await expect(viewer.reports.create.mutate({ market: 'CN', symbol: '600519.SH' })).rejects.toMatchObject({
       data: { code: 'FORBIDDEN' },
     });
