@@ -112,6 +112,12 @@ describe('@investiq/client', () => {
     const stored = await client.reports.get.query({ id });
     expect(stored).toMatchObject({ id, status: 'complete', market: 'CN', symbol: '600519.SH' });
     expect(stored.createdBy).toBe('token:example');
+    // reports.get's output schema keeps the stored JSON (lineage, section outputs) whole
+    expect(stored.lineage).toMatchObject({ provider: expect.any(String), params: expect.any(Object) });
+    expect(stored.sections.find((s) => s.module === 'profile')).toMatchObject({
+      status: 'ok',
+      output: { name: expect.any(String), quote: { status: expect.any(String) } },
+    });
   }, 180_000);
 
   it('sends the token: without one the server answers 401, a viewer may not create reports', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { typeError } from './messages';
+import { type Same, sameType } from './type-checks';
 
 /** Markets InvestIQ understands. `CN` = Shanghai/Shenzhen/Beijing A-shares, `HK` = HKEX, `US` = NYSE/Nasdaq. */
 export const MARKETS = ['CN', 'HK', 'US'] as const;
@@ -151,8 +152,6 @@ export const CURRENCY: Record<TMarket, string> = { CN: 'CNY', HK: 'HKD', US: 'US
 
 // Output schemas: what the API answers (procedures declare them with `.output()`). Each is checked at
 // compile time against the interface above, both ways, so the two cannot drift apart.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const same = <_T extends true>() => {};
 
 const num = z.number();
 const isoTime = z.iso.datetime({ offset: true });
@@ -172,7 +171,7 @@ export const ZQuote = z.object({
   changePercent: num.nullable(),
   currency: z.string(),
 });
-same<Same<z.infer<typeof ZQuote>, TQuote>>();
+sameType<Same<z.infer<typeof ZQuote>, TQuote>>();
 
 const latestBase = { market: ZMarket, symbol: z.string(), maxAgeSeconds: num, checkedAt: isoTime };
 export const ZLatestQuote = z.discriminatedUnion('status', [
@@ -197,7 +196,7 @@ export const ZLatestQuote = z.discriminatedUnion('status', [
   }),
   z.object({ status: z.literal('missing'), ...latestBase }),
 ]);
-same<Same<z.infer<typeof ZLatestQuote>, TLatestQuote>>();
+sameType<Same<z.infer<typeof ZLatestQuote>, TLatestQuote>>();
 
 export const ZBar = z.object({
   time: z.string(),
@@ -207,7 +206,7 @@ export const ZBar = z.object({
   close: num,
   volume: num,
 });
-same<Same<z.infer<typeof ZBar>, TBar>>();
+sameType<Same<z.infer<typeof ZBar>, TBar>>();
 
 export const ZSymbolInfo = z.object({
   market: ZMarket,
@@ -218,4 +217,4 @@ export const ZSymbolInfo = z.object({
   exchange: z.string(),
   isDemo: z.boolean(),
 });
-same<Same<z.infer<typeof ZSymbolInfo>, TSymbolInfo>>();
+sameType<Same<z.infer<typeof ZSymbolInfo>, TSymbolInfo>>();

@@ -1,4 +1,4 @@
-import { type TMarket, type TSymbolInfo, ZSymbolInfo } from '@investiq/contracts';
+import { type Same, sameType, type TMarket, type TSymbolInfo, ZSymbolInfo } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
 import { z } from 'zod';
 
@@ -16,6 +16,7 @@ const MATCHES: readonly SymbolMatch[] = MATCH_KINDS;
 
 /** What `market.search` answers per hit (its `.output()`). */
 export const ZSymbolHit = ZSymbolInfo.extend({ match: z.enum(MATCH_KINDS), tracked: z.boolean() });
+sameType<Same<z.infer<typeof ZSymbolHit>, SymbolHit>>();
 
 /** Lowest trigram word similarity a typo-tolerant hit needs (`tencnet` → Tencent scores 0.5). */
 const FUZZY_THRESHOLD = 0.45;
