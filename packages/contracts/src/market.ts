@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { typeError } from './messages';
+import { type Same, sameType } from './type-checks';
 
 /** Markets InvestIQ understands. `CN` = Shanghai/Shenzhen/Beijing A-shares, `HK` = HKEX, `US` = NYSE/Nasdaq. */
 export const MARKETS = ['CN', 'HK', 'US'] as const;
@@ -148,3 +149,72 @@ export interface TSymbolInfo {
 }
 
 export const CURRENCY: Record<TMarket, string> = { CN: 'CNY', HK: 'HKD', US: 'USD' };
+
+// Output schemas: what the API answers (procedures declare them with `.output()`). Each is checked at
+// compile time against the interface above, both ways, so the two cannot drift apart.
+
+const num = z.number();
+const isoTime = z.iso.datetime({ offset: true });
+
+export const ZQuote = z.object({
+  market: ZMarket,
+  symbol: z.string(),
+  ts: isoTime,
+  source: z.string(),
+  price: num,
+  open: num.nullable(),
+  high: num.nullable(),
+  low: num.nullable(),
+  prevClose: num.nullable(),
+  volume: num.nullable(),
+  change: num.nullable(),
+  changePercent: num.nullable(),
+  currency: z.string(),
+});
+sameType<Same<z.infer<typeof ZQuote>, TQuote>>();
+
+const latestBase = { market: ZMarket, symbol: z.string(), maxAgeSeconds: num, checkedAt: isoTime };
+export const ZLatestQuote = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('fresh'), ...latestBase, quote: ZQuote, ageSeconds: num }),
+  z.object({ status: z.literal('stale'), ...latestBase, lastSeenAt: isoTime, ageSeconds: num }),
+  z.object({
+    status: z.literal('delayed'),
+    ...latestBase,
+    quote: ZQuote,
+    ageSeconds: num,
+    delaySeconds: num,
+  }),
+  z.object({
+    status: z.literal('closed'),
+    ...latestBase,
+    quote: ZQuote,
+    reason: z.enum(['break', 'pre_open', 'after_close', 'non_trading_day']),
+    closedSince: isoTime,
+    nextOpen: isoTime,
+    ageSeconds: num,
+    delaySeconds: num.optional(),
+  }),
+  z.object({ status: z.literal('missing'), ...latestBase }),
+]);
+sameType<Same<z.infer<typeof ZLatestQuote>, TLatestQuote>>();
+
+export const ZBar = z.object({
+  time: z.string(),
+  open: num,
+  high: num,
+  low: num,
+  close: num,
+  volume: num,
+});
+sameType<Same<z.infer<typeof ZBar>, TBar>>();
+
+export const ZSymbolInfo = z.object({
+  market: ZMarket,
+  symbol: z.string(),
+  name: z.string(),
+  nameZh: z.string(),
+  currency: z.string(),
+  exchange: z.string(),
+  isDemo: z.boolean(),
+});
+sameType<Same<z.infer<typeof ZSymbolInfo>, TSymbolInfo>>();

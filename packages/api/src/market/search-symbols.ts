@@ -1,7 +1,9 @@
-import type { TMarket, TSymbolInfo } from '@investiq/contracts';
+import { type Same, sameType, type TMarket, type TSymbolInfo, ZSymbolInfo } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
+import { z } from 'zod';
 
-export type SymbolMatch = 'code' | 'name' | 'code_prefix' | 'prefix' | 'contains' | 'fuzzy';
+const MATCH_KINDS = ['code', 'name', 'code_prefix', 'prefix', 'contains', 'fuzzy'] as const;
+export type SymbolMatch = (typeof MATCH_KINDS)[number];
 
 export interface SymbolHit extends TSymbolInfo {
   /** How the query matched, best first: exact code, exact name/pinyin, code prefix, name/pinyin prefix, substring, typo-tolerant. */
@@ -10,7 +12,11 @@ export interface SymbolHit extends TSymbolInfo {
   tracked: boolean;
 }
 
-const MATCHES: SymbolMatch[] = ['code', 'name', 'code_prefix', 'prefix', 'contains', 'fuzzy'];
+const MATCHES: readonly SymbolMatch[] = MATCH_KINDS;
+
+/** What `market.search` answers per hit (its `.output()`). */
+export const ZSymbolHit = ZSymbolInfo.extend({ match: z.enum(MATCH_KINDS), tracked: z.boolean() });
+sameType<Same<z.infer<typeof ZSymbolHit>, SymbolHit>>();
 
 /** Lowest trigram word similarity a typo-tolerant hit needs (`tencnet` → Tencent scores 0.5). */
 const FUZZY_THRESHOLD = 0.45;

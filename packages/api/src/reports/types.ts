@@ -1,4 +1,4 @@
-import type { TLatestQuote, TMarket } from '@investiq/contracts';
+import { type Same, sameType, type TLatestQuote, type TMarket, ZMarket } from '@investiq/contracts';
 import type { Fundamentals } from '@investiq/market';
 import { z } from 'zod';
 
@@ -242,3 +242,41 @@ export interface Lineage {
   /** OpenTelemetry trace of the run (null with tracing off; absent on reports made before tracing). */
   traceId?: string | null;
 }
+
+// `reports.get`'s `.output()`. The envelope and every section are checked field by field; `params` and
+// `lineage` are JSON stored by whichever version wrote the report, so they are checked to be objects only
+// (a report written before a settings field existed must still read, not turn into a 500).
+const storedObject = <T>(what: string) =>
+  z.custom<T>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), `${what} must be an object`);
+
+export const ZSectionView = z.object({
+  module: ZReportModule,
+  status: z.enum(['pending', 'running', 'ok', 'unavailable', 'skipped', 'failed']),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  inputsAsOf: z.record(z.string(), z.string().nullable()).nullable(),
+  output: z.unknown(),
+  error: z.string().nullable(),
+});
+sameType<Same<z.infer<typeof ZSectionView>, SectionView>>();
+
+export const ZReportView = z.object({
+  id: z.string(),
+  market: ZMarket,
+  symbol: z.string(),
+  status: z.enum(['running', 'complete', 'failed']),
+  modules: z.array(ZReportModule),
+  params: storedObject<TAnalysisSettings>('params'),
+  language: z.enum(['zh', 'en']),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  error: z.string().nullable(),
+  lineage: storedObject<Lineage>('lineage').nullable(),
+  degradedSections: z.number(),
+  ungroundedNumbers: z.number().nullable(),
+  sections: z.array(ZSectionView),
+});
+sameType<Same<z.infer<typeof ZReportView>, ReportView>>();

@@ -1,6 +1,6 @@
 import { ZMarket } from '@investiq/contracts';
 import { z } from 'zod';
-import { searchSymbols } from '../market/search-symbols';
+import { searchSymbols, ZSymbolHit } from '../market/search-symbols';
 import { listSymbols } from '../market/sync-market';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 
@@ -14,6 +14,7 @@ export const marketRouter = createTRPCRouter({
         limit: z.number().int().min(1).max(50).default(20),
       }),
     )
+    .output(z.array(ZSymbolHit))
     .query(({ ctx, input }) =>
       searchSymbols(ctx.rt.db, input.query, { market: input.market, limit: input.limit }),
     ),

@@ -1,4 +1,10 @@
-import { MAX_AGE_SECONDS_LIMIT, ZMarketSymbol, ZMaxAgeSeconds } from '@investiq/contracts';
+import {
+  MAX_AGE_SECONDS_LIMIT,
+  ZBar,
+  ZLatestQuote,
+  ZMarketSymbol,
+  ZMaxAgeSeconds,
+} from '@investiq/contracts';
 import { z } from 'zod';
 import { freshnessOptions } from '../quotes/freshness-options';
 import { getHistory } from '../quotes/get-history';
@@ -12,6 +18,7 @@ export const quotesRouter = createTRPCRouter({
   /** Newest quote under the strict TTL contract: fresh | delayed (with price) | closed (last close) | stale (last seen, no price) | missing. */
   latest: authedProcedure
     .input(ZLatestInput)
+    .output(ZLatestQuote)
     .query(async ({ ctx, input }) =>
       getLatestQuote(
         ctx.rt.db,
@@ -32,6 +39,7 @@ export const quotesRouter = createTRPCRouter({
         maxAgeSeconds: ZMaxAgeSeconds.optional(),
       }),
     )
+    .output(z.array(ZLatestQuote))
     .query(async ({ ctx, input }) =>
       getLatestQuotes(
         ctx.rt.db,
@@ -51,6 +59,7 @@ export const quotesRouter = createTRPCRouter({
         }),
       ),
     )
+    .output(z.array(ZBar))
     .query(({ ctx, input }) =>
       getHistory(
         ctx.rt.db,

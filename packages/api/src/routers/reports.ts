@@ -4,7 +4,7 @@ import { reportToMarkdown } from '../reports/export-markdown';
 import { getReport, listReports } from '../reports/get-report';
 import { getAnalysisSettings } from '../reports/settings';
 import { getTrackRecord } from '../reports/track-record';
-import { REPORT_MODULES, ZReportModule } from '../reports/types';
+import { REPORT_MODULES, ZReportModule, ZReportView } from '../reports/types';
 import { analystProcedure, authedProcedure, createTRPCRouter, type Principal } from '../trpc';
 
 const ZReportId = z.object({ id: z.uuid(typeError('id must be a report id (UUID)', 'id is required')) });
@@ -30,7 +30,10 @@ export const reportsRouter = createTRPCRouter({
       listReports(ctx.rt.db, { ...input, symbol: input.symbol ? input.symbol.toUpperCase() : undefined }),
     ),
 
-  get: authedProcedure.input(ZReportId).query(({ ctx, input }) => getReport(ctx.rt.db, input.id)),
+  get: authedProcedure
+    .input(ZReportId)
+    .output(ZReportView)
+    .query(({ ctx, input }) => getReport(ctx.rt.db, input.id)),
 
   /** Starts a report, or joins the one already running for this symbol (`joined: true`). */
   create: analystProcedure
@@ -43,6 +46,7 @@ export const reportsRouter = createTRPCRouter({
         }),
       ),
     )
+    .output(z.object({ id: z.uuid(), joined: z.boolean() }))
     .mutation(({ ctx, input }) =>
       ctx.rt.reports.create({
         market: input.market,
