@@ -223,8 +223,7 @@ export async function markAlertEventsRead(
   now: Date,
   ids?: string[],
 ): Promise<number> {
-  if (ids && ids.some((id) => !UUID_RE.test(id)))
-    throw new AppError('BAD_REQUEST', 'ids: each id must be a UUID');
+  if (ids?.some((id) => !UUID_RE.test(id))) throw new AppError('BAD_REQUEST', 'ids: each id must be a UUID');
   const rows = await db.query<{ id: string }>(
     `UPDATE alert_events SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL
        ${ids ? 'AND id = ANY($3::uuid[])' : ''} RETURNING id`,
