@@ -94,7 +94,7 @@ export class AlertEngine {
     if (this.running) return;
     this.running = true;
     this.unsubscribe = this.o.hub.onQuote((q) => {
-      if (this.index.has(`${q.market}:${q.symbol}`)) this.enqueue(() => this.onQuote(q));
+      if (this.index.has(`${q.market}:${q.symbol}`)) void this.enqueue(() => this.onQuote(q));
     });
     this.unlisten = await this.o.db.listen(ALERTS_CHANNEL, () => void this.changed());
     await this.changed();
