@@ -4,6 +4,7 @@ import { createUser } from '../auth/users';
 import { signWebhookBody } from '../notifications/channels/webhook';
 import { ingestQuotes } from '../quotes/ingest-quotes';
 import { type ApiServer, startApiServer } from '../test-support/api-server';
+import { signedInCaller } from '../test-support/callers';
 import { startReceiver } from '../test-support/http-receiver';
 import { waitFor } from '../test-support/runtime';
 
@@ -213,5 +214,25 @@ describe(`alerts end to end: REST → ingest → engine → signed webhook (${DB
     expect((await call('POST', '/alerts', ownerless, body)).status).toBe(403);
     expect((await call('POST', '/alerts', viewer, body)).status).toBe(403);
     expect((await call('POST', '/alerts', null, body)).status).toBe(401);
+  });
+
+  it('tRPC: create without channels; the firing lands in the history as unread; markRead clears the count', async () => {
+    const { caller } = await signedInCaller(api.rt, 'cy', 'analyst');
+    const alert = await caller.alerts.create({
+      market: 'US',
+      symbol: 'AAPL',
+      condition: { type: 'change_pct_below', value: -50 },
+    });
+    expect((await caller.alerts.list()).map((a) => a.id)).toEqual([alert.id]);
+    expect(await caller.alerts.unreadCount()).toEqual({ count: 0 });
+    await ingest('AAPL', 40); // prevClose 100: down 60 %
+    await waitFor(async () => (await caller.alerts.unreadCount()).count === 1, 10_000, 'one unread');
+    const [ev] = await caller.alerts.history();
+    expect(ev).toMatchObject({ alertId: alert.id, symbol: 'AAPL', price: 40, readAt: null });
+    expect(ev!.message).toContain('day move below -50%');
+    expect(await caller.alerts.markRead({})).toEqual({ marked: 1 });
+    expect(await caller.alerts.unreadCount()).toEqual({ count: 0 });
+    await caller.alerts.delete({ id: alert.id });
+    expect(await caller.alerts.list()).toEqual([]);
   });
 });
