@@ -69,12 +69,12 @@ describe(`alerts end to end: REST → ingest → engine → signed webhook (${DB
     return (await j(res)).id as string;
   };
   /** One quote, stored through the real ingest path (NOTIFY → quote hub → engine). */
-  const ingest = (symbol: string, price: number) =>
+  const ingest = (symbol: string, price: number, ts = new Date(Date.now() - 1_000 + tick++)) =>
     ingestQuotes(api.rt.db, [
       {
         market: 'US',
         symbol,
-        ts: new Date(Date.now() - 1_000 + tick++),
+        ts,
         source: 'test',
         price,
         open: null,
@@ -114,8 +114,11 @@ describe(`alerts end to end: REST → ingest → engine → signed webhook (${DB
     expect(got).toMatchObject({ symbol: 'AAPL', cooldownSeconds: 900, lastState: 'armed', channelIds: [ch] });
 
     await ingest('AAPL', 199.5); // below: nothing
+    // a back-filled older quote above the line is not a crossing (the newest quote is below)
+    await ingest('AAPL', 250, new Date(Date.now() - 60_000));
     await ingest('AAPL', 201.25); // crosses
     await waitFor(() => at('/ana').length > 0, 15_000, 'the alert webhook');
+    expect(at('/ana')).toHaveLength(1);
     const req = at('/ana')[0]!;
     expect(req.headers['x-investiq-signature']).toBe(signWebhookBody(req.body, SECRET));
     const body = JSON.parse(req.body);

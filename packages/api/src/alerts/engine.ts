@@ -67,6 +67,8 @@ const fmtPrice = (n: number) => (Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision
  */
 export class AlertEngine {
   private index = new Map<string, LoadedAlert[]>();
+  /** Newest quote time evaluated per market:symbol: a late or back-filled older quote is not a crossing. */
+  private readonly lastTs = new Map<string, number>();
   private chain: Promise<void> = Promise.resolve();
   private readonly groups = new Map<string, { timer: NodeJS.Timeout; fired: FiredAlert[] }>();
   private readonly sends = new Set<Promise<void>>();
@@ -176,8 +178,12 @@ export class AlertEngine {
   }
 
   private async onQuote(quote: TQuote): Promise<void> {
-    const list = this.index.get(`${quote.market}:${quote.symbol}`);
+    const key = `${quote.market}:${quote.symbol}`;
+    const list = this.index.get(key);
     if (!list) return;
+    const ts = Date.parse(quote.ts);
+    if (ts <= (this.lastTs.get(key) ?? Number.NEGATIVE_INFINITY)) return;
+    this.lastTs.set(key, ts);
     for (const alert of list) {
       const now = this.o.now();
       const ev = evaluate(alert.condition, quote, alert, now);
