@@ -92,6 +92,7 @@ const DECISIONS: Record<string, 'public' | Role> = {
   'alerts.history': 'viewer',
   'alerts.markRead': 'viewer',
   'alerts.unreadCount': 'viewer',
+  'alerts.unread': 'viewer',
 };
 
 const RANK = { public: -1, viewer: 0, analyst: 1, admin: 2 } as const;

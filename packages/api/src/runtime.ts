@@ -2,6 +2,7 @@ import type { TMarket } from '@investiq/contracts';
 import { createDatabase, type DatabaseHandle, maintainQuoteStorage, quotesStorage } from '@investiq/db';
 import { type DataProvider, isMarketOpen } from '@investiq/market';
 import { AlertEngine, leadAlertEngine } from './alerts/engine';
+import { AlertFeed } from './alerts/feed';
 import { BacktestService } from './backtests/backtest-service';
 import { Collector } from './collector/collector';
 import { leadCollector } from './collector/leader';
@@ -95,6 +96,8 @@ export interface Runtime {
   notifications: NotificationDeps;
   /** Evaluates alerts on every ingested quote; runs only in the process holding the alert-engine lock. */
   alerts: AlertEngine;
+  /** Per-process "a user's alert events changed" (the bell's SSE). */
+  alertFeed: AlertFeed;
   close(): Promise<void>;
 }
 
@@ -249,6 +252,8 @@ export async function createRuntime(
   backtests.startMaintenance();
 
   const notifications = await startNotifications({ db, log, now, config: config.notifications });
+  const alertFeed = new AlertFeed(log);
+  await alertFeed.start(db);
   const alerts = new AlertEngine({
     db,
     hub,
@@ -278,8 +283,10 @@ export async function createRuntime(
     backtests,
     notifications: notifications.deps,
     alerts,
+    alertFeed,
     async close() {
       await alertLeadership.stop();
+      await alertFeed.stop();
       await notifications.close();
       clearInterval(maintenance);
       await backtests.close();

@@ -220,7 +220,11 @@ describe(`alerts end to end: REST → ingest → engine → signed webhook (${DB
   });
 
   it('tRPC: create without channels; the firing lands in the history as unread; markRead clears the count', async () => {
-    const { caller } = await signedInCaller(api.rt, 'cy', 'analyst');
+    const { caller, user } = await signedInCaller(api.rt, 'cy', 'analyst');
+    // the bell's live feed (SSE subscription alerts.unread): the count now, then after each change
+    const ac = new AbortController();
+    const live = api.rt.alertFeed.unreadCounts(api.rt.db, user.id, ac.signal);
+    expect((await live.next()).value).toEqual({ count: 0 });
     const alert = await caller.alerts.create({
       market: 'US',
       symbol: 'AAPL',
@@ -229,12 +233,16 @@ describe(`alerts end to end: REST → ingest → engine → signed webhook (${DB
     expect((await caller.alerts.list()).map((a) => a.id)).toEqual([alert.id]);
     expect(await caller.alerts.unreadCount()).toEqual({ count: 0 });
     await ingest('AAPL', 40); // prevClose 100: down 60 %
-    await waitFor(async () => (await caller.alerts.unreadCount()).count === 1, 10_000, 'one unread');
+    expect((await live.next()).value).toEqual({ count: 1 }); // pushed by the firing, no polling
+    expect(await caller.alerts.unreadCount()).toEqual({ count: 1 });
     const [ev] = await caller.alerts.history();
     expect(ev).toMatchObject({ alertId: alert.id, symbol: 'AAPL', price: 40, readAt: null });
     expect(ev!.message).toContain('day move below -50%');
     expect(await caller.alerts.markRead({})).toEqual({ marked: 1 });
+    expect((await live.next()).value).toEqual({ count: 0 });
     expect(await caller.alerts.unreadCount()).toEqual({ count: 0 });
+    ac.abort();
+    expect((await live.next()).done).toBe(true);
     await caller.alerts.delete({ id: alert.id });
     expect(await caller.alerts.list()).toEqual([]);
   });

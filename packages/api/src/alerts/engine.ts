@@ -12,7 +12,7 @@ import {
   type TAlertState,
   ZAlertCondition,
 } from './condition';
-import { ALERTS_CHANNEL } from './service';
+import { ALERT_EVENTS_CHANNEL, ALERTS_CHANNEL } from './service';
 
 /** The advisory lock of the one evaluating process per database. */
 export const ALERTS_LOCK = 'investiq_alert_engine';
@@ -212,6 +212,7 @@ export class AlertEngine {
            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
           [alert.id, alert.userId, now, quote.price, quote.ts, message],
         );
+        await q('SELECT pg_notify($1, $2)', [ALERT_EVENTS_CHANNEL, alert.userId]);
         return row!.id;
       });
       alert.lastState = 'triggered';

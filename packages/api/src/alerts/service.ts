@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { AppError } from '../errors';
 import { describeCondition, type TAlertCondition, type TAlertState, ZAlertCondition } from './condition';
 
+/** A user's alert events changed (fired, read): the bell's SSE re-reads the unread count. */
+export const ALERT_EVENTS_CHANNEL = 'investiq_alert_events';
 /** Alerts changed (created, deleted): the evaluating process reloads its index. */
 export const ALERTS_CHANNEL = 'investiq_alerts';
 export const DEFAULT_COOLDOWN_SECONDS = 900;
@@ -224,10 +226,14 @@ export async function markAlertEventsRead(
   ids?: string[],
 ): Promise<number> {
   if (ids?.some((id) => !UUID_RE.test(id))) throw new AppError('BAD_REQUEST', 'ids: each id must be a UUID');
-  const rows = await db.query<{ id: string }>(
-    `UPDATE alert_events SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL
-       ${ids ? 'AND id = ANY($3::uuid[])' : ''} RETURNING id`,
-    ids ? [userId, now, ids] : [userId, now],
-  );
-  return rows.length;
+  return db.transaction(async (q) => {
+    const rows = await q<{ id: string }>(
+      `UPDATE alert_events SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL
+         ${ids ? 'AND id = ANY($3::uuid[])' : ''} RETURNING id`,
+      ids ? [userId, now, ids] : [userId, now],
+    );
+    // the bell in every open tab (any process) re-reads its count
+    if (rows.length > 0) await q('SELECT pg_notify($1, $2)', [ALERT_EVENTS_CHANNEL, userId]);
+    return rows.length;
+  });
 }

@@ -46,6 +46,14 @@ export const alertsRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => ({
       marked: await markAlertEventsRead(ctx.rt.db, ownerIdOf(ctx.principal), ctx.rt.now(), input.ids),
     })),
+  /** Live unread count for the header bell (SSE): now, then after every firing or read. */
+  unread: authedProcedure.input(z.object({}).optional()).subscription(async function* ({ ctx, signal }) {
+    yield* ctx.rt.alertFeed.unreadCounts(
+      ctx.rt.db,
+      ownerIdOf(ctx.principal),
+      signal ?? new AbortController().signal,
+    );
+  }),
   unreadCount: authedProcedure
     .input(z.object({}).optional())
     .query(async ({ ctx }) => ({ count: await unreadAlertCount(ctx.rt.db, ownerIdOf(ctx.principal)) })),
