@@ -96,7 +96,11 @@ export function AlertsPage() {
           ) : null}
           <label>
             {d.condition}{' '}
-            <select value={type} onChange={(e) => setType(e.target.value as ConditionType)}>
+            <select
+              data-testid="alert-type"
+              value={type}
+              onChange={(e) => setType(e.target.value as ConditionType)}
+            >
               {TYPES.map((t) => (
                 <option key={t} value={t}>
                   {d[t]}
@@ -107,6 +111,7 @@ export function AlertsPage() {
           <label>
             {d.value}{' '}
             <input
+              data-testid="alert-value"
               type="number"
               step="any"
               required
