@@ -86,6 +86,13 @@ const DECISIONS: Record<string, 'public' | Role> = {
   'watchlists.addItem': 'viewer',
   'watchlists.removeItem': 'viewer',
   'watchlists.moveItem': 'viewer',
+  'alerts.list': 'viewer',
+  'alerts.create': 'analyst',
+  'alerts.delete': 'analyst',
+  'alerts.history': 'viewer',
+  'alerts.markRead': 'viewer',
+  'alerts.unreadCount': 'viewer',
+  'alerts.unread': 'viewer',
 };
 
 const RANK = { public: -1, viewer: 0, analyst: 1, admin: 2 } as const;

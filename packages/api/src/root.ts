@@ -1,3 +1,4 @@
+import { alertsRouter } from './routers/alerts';
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { backtestsRouter } from './routers/backtests';
@@ -35,6 +36,7 @@ export const appRouter = createTRPCRouter({
   notifications: notificationsRouter,
   watchlists: watchlistsRouter,
   portfolio: portfolioRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

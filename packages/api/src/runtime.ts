@@ -1,6 +1,8 @@
 import type { TMarket } from '@investiq/contracts';
 import { createDatabase, type DatabaseHandle, maintainQuoteStorage, quotesStorage } from '@investiq/db';
 import { type DataProvider, isMarketOpen } from '@investiq/market';
+import { AlertEngine, leadAlertEngine } from './alerts/engine';
+import { AlertFeed } from './alerts/feed';
 import { BacktestService } from './backtests/backtest-service';
 import { Collector } from './collector/collector';
 import { leadCollector } from './collector/leader';
@@ -66,6 +68,8 @@ export interface RuntimeConfig {
   };
   /** Notification delivery (notifications/): outbound policy, worker, queue tuning. */
   notifications?: NotificationsConfig;
+  /** Alert evaluation (alerts/): digest window for firings of one user (default 2000 ms). */
+  alerts?: { groupWindowMs?: number };
 }
 
 export interface Runtime {
@@ -90,6 +94,10 @@ export interface Runtime {
   backtests: BacktestService;
   /** Notification channels and the delivery queue (notifications/service.ts functions take these). */
   notifications: NotificationDeps;
+  /** Evaluates alerts on every ingested quote; runs only in the process holding the alert-engine lock. */
+  alerts: AlertEngine;
+  /** Per-process "a user's alert events changed" (the bell's SSE). */
+  alertFeed: AlertFeed;
   close(): Promise<void>;
 }
 
@@ -244,6 +252,19 @@ export async function createRuntime(
   backtests.startMaintenance();
 
   const notifications = await startNotifications({ db, log, now, config: config.notifications });
+  const alertFeed = new AlertFeed(log);
+  await alertFeed.start(db);
+  const alerts = new AlertEngine({
+    db,
+    hub,
+    notifications: notifications.deps,
+    log,
+    now,
+    groupWindowMs: config.alerts?.groupWindowMs,
+  });
+  // One evaluating process per database (PostgreSQL advisory lock; alone on PGlite).
+  const alertLeadership = leadAlertEngine(db, alerts, log, config.collector.leaderRetryMs);
+  await alertLeadership.ready;
 
   return {
     config,
@@ -261,7 +282,11 @@ export async function createRuntime(
     reports: reporting.reports,
     backtests,
     notifications: notifications.deps,
+    alerts,
+    alertFeed,
     async close() {
+      await alertLeadership.stop();
+      await alertFeed.stop();
       await notifications.close();
       clearInterval(maintenance);
       await backtests.close();

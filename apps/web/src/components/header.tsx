@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { useDemoOnScreen } from '~/lib/demo-presence';
 import { type ColorMode, type Lang, usePrefs } from '~/lib/i18n';
+import { AlertBell } from './alerts/bell';
 import { BacktestsNavLink } from './backtests/nav-link';
 import { HeaderSearch } from './header-search';
 import { PortfolioNavLink } from './portfolio/nav-link';
@@ -23,6 +24,7 @@ export function Header() {
           <ReportsNavLink />
           <BacktestsNavLink />
           <PortfolioNavLink />
+          <AlertBell />
           <UserMenu />
           <label>
             <span className="sr-only">{t.language}</span>

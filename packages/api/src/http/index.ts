@@ -20,6 +20,7 @@ import { assertCsv, assertJson, assertSameOrigin } from '../security/csrf';
 import { consumeRateLimit } from '../security/rate-limits';
 import { getQuoteSettings } from '../settings/runtime-settings';
 import { createContext } from '../trpc';
+import { alertRoutes } from './alert-routes';
 import { authRoutes } from './auth-routes';
 import { notificationRoutes } from './notification-routes';
 import { readBody } from './read-body';
@@ -151,6 +152,7 @@ export function createApiHandler(rt: Runtime): Handler {
     run: (req: IncomingMessage, res: ServerResponse, m: RegExpExecArray, url: URL) => Promise<void>;
   }[] = [
     ...authRoutes(rt),
+    ...alertRoutes(rt, (req, role) => requireToken(rt, req, role)),
     ...notificationRoutes(
       rt,
       (req, role) => requireToken(rt, req, role),

@@ -86,6 +86,12 @@ export class QuoteHub {
     }
   }
 
+  /** Every quote as it arrives, synchronously (the alert engine); returns the function that unsubscribes. */
+  onQuote(listener: (quote: TQuote) => void): () => void {
+    this.emitter.on('quote', listener);
+    return () => this.emitter.off('quote', listener);
+  }
+
   get subscriberCount(): number {
     return this.emitter.listenerCount('quote');
   }

@@ -1,0 +1,90 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createAlert, deleteAlert, getAlert, listAlerts } from '../alerts/service';
+import { AppError } from '../errors';
+import type { Runtime } from '../runtime';
+import type { Principal } from '../trpc';
+import type { ApiRoute } from './auth-routes';
+import { readBody } from './read-body';
+
+const MAX_ALERT_BODY = 16 * 1024;
+type Authed = Exclude<Principal, { kind: 'anonymous' }>;
+
+function sendJson(res: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status, { 'cache-control': 'no-store' });
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+/** Alerts belong to a user: the session's user or the API token's owner. */
+export function alertOwner(p: Authed): string {
+  const userId = p.kind === 'session' ? p.userId : p.ownerId;
+  if (!userId)
+    throw new AppError('FORBIDDEN', 'alerts belong to a user: use an API token that has an owner (user)');
+  return userId;
+}
+
+/**
+ * REST for scripts: `POST/GET /api/v1/alerts`, `GET/DELETE /api/v1/alerts/:id`, token-authenticated like the
+ * notification-channel API (analyst or higher). Bodies are validated whole: 400 names the field.
+ */
+export function alertRoutes(
+  rt: Runtime,
+  auth: (req: IncomingMessage, role: 'analyst') => Promise<Authed>,
+): ApiRoute[] {
+  const ownerOf = async (req: IncomingMessage) => alertOwner(await auth(req, 'analyst'));
+  const base = /^\/api\/v1\/alerts\/?$/;
+  const one = /^\/api\/v1\/alerts\/([^/]+)\/?$/;
+  return [
+    {
+      method: 'POST',
+      pattern: base,
+      name: 'alerts.create',
+      run: async (req, res) => {
+        const userId = await ownerOf(req);
+        const raw = await readBody(req, res, MAX_ALERT_BODY);
+        let body: unknown;
+        try {
+          body = JSON.parse(raw.toString('utf8'));
+        } catch {
+          throw new AppError('BAD_REQUEST', 'body: not valid JSON');
+        }
+        const alert = await createAlert(rt.db, userId, body);
+        await rt.alerts.changed();
+        sendJson(res, 201, alert);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: base,
+      name: 'alerts.list',
+      run: async (req, res) => {
+        sendJson(res, 200, { alerts: await listAlerts(rt.db, await ownerOf(req)) });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: one,
+      name: 'alerts.get',
+      run: async (req, res, m) => {
+        const id = decodeURIComponent(m[1]!);
+        const alert = await getAlert(rt.db, await ownerOf(req), id);
+        if (!alert) throw new AppError('NOT_FOUND', `no alert ${id.slice(0, 60)}`);
+        sendJson(res, 200, alert);
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: one,
+      name: 'alerts.delete',
+      run: async (req, res, m) => {
+        await deleteAlert(rt.db, await ownerOf(req), decodeURIComponent(m[1]!));
+        await rt.alerts.changed();
+        sendJson(res, 204);
+      },
+    },
+  ];
+}
