@@ -150,9 +150,14 @@ describe('Alertmanager routing: one outage, one alert', () => {
   }, 30_000);
 
   afterAll(async () => {
-    am?.kill('SIGTERM');
+    // wait for alertmanager to exit: it writes its data directory until then (rm would race it)
+    if (am && am.exitCode === null && am.signalCode === null) {
+      const exited = new Promise((r) => am?.once('exit', r));
+      am.kill('SIGTERM');
+      await exited;
+    }
     await new Promise((r) => hook?.close(r));
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
   });
 
   it('sends the cause and holds back what it causes', async () => {

@@ -23,6 +23,7 @@ type Payload = [
  * (collector, HTTP ingest on another web replica) reaches every web process; on PGlite it is in-process.
  */
 export class QuoteHub {
+  private internalListeners = 0;
   private readonly emitter = new EventEmitter();
   private unlisten: (() => Promise<void>) | null = null;
   constructor(private readonly log?: Logger) {
@@ -89,11 +90,19 @@ export class QuoteHub {
   /** Every quote as it arrives, synchronously (the alert engine); returns the function that unsubscribes. */
   onQuote(listener: (quote: TQuote) => void): () => void {
     this.emitter.on('quote', listener);
-    return () => this.emitter.off('quote', listener);
+    this.internalListeners += 1;
+    let on = true;
+    return () => {
+      if (!on) return;
+      on = false;
+      this.internalListeners -= 1;
+      this.emitter.off('quote', listener);
+    };
   }
 
+  /** Live subscribers (SSE streams); in-process listeners of `onQuote` are not counted. */
   get subscriberCount(): number {
-    return this.emitter.listenerCount('quote');
+    return this.emitter.listenerCount('quote') - this.internalListeners;
   }
 
   /**
