@@ -48,16 +48,18 @@ interface WriteMeta {
 }
 
 /**
- * The default list: the demo universe when the symbols table holds demo symbols, else the first
- * DEFAULT_LIST_SIZE symbols of the universe by market and symbol.
+ * The default list: the tracked symbols (each market's watch list: the demo universe, or the symbols a
+ * vendor chain lists), else the first DEFAULT_LIST_SIZE symbols of the universe by market and symbol.
  */
 export async function defaultWatchlistSymbols(db: DatabaseHandle): Promise<SymbolRef[]> {
-  const demo = await db.db
+  // the tracked symbols: the markets' watch lists (the demo universe, or a vendor's list), whether or not
+  // their quotes currently come from the demo market
+  const tracked = await db.db
     .select({ market: symbols.market, symbol: symbols.symbol })
     .from(symbols)
-    .where(eq(symbols.isDemo, true))
+    .where(eq(symbols.tracked, true))
     .orderBy(asc(symbols.market), asc(symbols.symbol));
-  if (demo.length > 0) return demo as SymbolRef[];
+  if (tracked.length > 0) return tracked as SymbolRef[];
   const first = await db.db
     .select({ market: symbols.market, symbol: symbols.symbol })
     .from(symbols)
