@@ -4,7 +4,7 @@ import { AppError } from '../errors';
 import type { Runtime } from '../runtime';
 import type { Principal } from '../trpc';
 import type { ApiRoute } from './auth-routes';
-import { readBody } from './read-body';
+import { readJsonBody } from './read-body';
 
 const MAX_ALERT_BODY = 16 * 1024;
 type Authed = Exclude<Principal, { kind: 'anonymous' }>;
@@ -45,13 +45,7 @@ export function alertRoutes(
       name: 'alerts.create',
       run: async (req, res) => {
         const userId = await ownerOf(req);
-        const raw = await readBody(req, res, MAX_ALERT_BODY);
-        let body: unknown;
-        try {
-          body = JSON.parse(raw.toString('utf8'));
-        } catch {
-          throw new AppError('BAD_REQUEST', 'body: not valid JSON');
-        }
+        const body = await readJsonBody(req, res, MAX_ALERT_BODY);
         const alert = await createAlert(rt.db, userId, body);
         await rt.alerts.changed();
         sendJson(res, 201, alert);

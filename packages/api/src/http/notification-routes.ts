@@ -5,7 +5,7 @@ import { createChannel, deleteChannel, getChannel, listChannels, sendTest } from
 import type { Runtime } from '../runtime';
 import type { Principal } from '../trpc';
 import type { ApiRoute } from './auth-routes';
-import { readBody } from './read-body';
+import { readJsonBody } from './read-body';
 
 const MAX_CHANNEL_BODY = 16 * 1024;
 type Authed = Exclude<Principal, { kind: 'anonymous' }>;
@@ -39,13 +39,7 @@ export function notificationRoutes(
       name: 'notification-channels.create',
       run: async (req, res) => {
         const scope = await scopeOf(req);
-        const raw = await readBody(req, res, MAX_CHANNEL_BODY);
-        let body: unknown;
-        try {
-          body = JSON.parse(raw.toString('utf8'));
-        } catch {
-          throw new AppError('BAD_REQUEST', 'body: not valid JSON');
-        }
+        const body = await readJsonBody(req, res, MAX_CHANNEL_BODY);
         const ch = await createChannel(rt.notifications, scope, body);
         sendJson(res, 201, ch);
       },

@@ -68,3 +68,17 @@ export function readBody(req: IncomingMessage, res: ServerResponse, limit: numbe
     if (req.readableEnded) onEnd();
   });
 }
+
+/** `readBody`, then JSON: a body that does not parse is a 400 (`body: not valid JSON`). */
+export async function readJsonBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+): Promise<unknown> {
+  const raw = await readBody(req, res, limit);
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new AppError('BAD_REQUEST', 'body: not valid JSON');
+  }
+}
