@@ -12,7 +12,7 @@ import {
 } from 'lightweight-charts';
 import { useEffect, useRef } from 'react';
 import { marketZone } from '~/lib/format';
-import { DOWN_GREEN, UP_RED } from '~/lib/i18n';
+import { DOWN_GREEN, UP_RED, usePrefs } from '~/lib/i18n';
 
 export type ChartInterval = '1m' | '5m' | '1d';
 
@@ -70,6 +70,8 @@ export function CandleChart({ market, bars, interval, redUp, live }: Props) {
     volume: number;
     baseVolume: number | null;
   } | null>(null);
+  const { lang } = usePrefs();
+  const langRef = useRef(lang);
   const up = redUp ? UP_RED : DOWN_GREEN;
   const down = redUp ? DOWN_GREEN : UP_RED;
 
@@ -84,6 +86,8 @@ export function CandleChart({ market, bars, interval, redUp, live }: Props) {
       },
       timeScale: { timeVisible: interval !== '1d', secondsVisible: false },
       rightPriceScale: { scaleMargins: { top: 0.08, bottom: 0.25 } },
+      // axis ticks and the crosshair date in the UI language, not the browser's
+      localization: { locale: langRef.current },
     });
     candles.current = c.addSeries(CandlestickSeries, {
       upColor: up,
@@ -106,6 +110,11 @@ export function CandleChart({ market, bars, interval, redUp, live }: Props) {
       volume.current = null;
     };
   }, [interval, up, down]);
+
+  useEffect(() => {
+    langRef.current = lang;
+    chart.current?.applyOptions({ localization: { locale: lang } });
+  }, [lang]);
 
   useEffect(() => {
     if (!candles.current || !volume.current) return;

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect } from 'react';
 import { postAuth } from '~/components/admin/auth-form';
-import { type ColorMode, type Lang, useDict, usePrefs } from '~/lib/i18n';
+import { useDict, usePrefs } from '~/lib/i18n';
 import { adminDict } from '~/lib/i18n/admin';
 import { notificationsDict } from '~/lib/i18n/notifications';
 import { useTRPC } from '~/lib/trpc';
@@ -16,18 +16,11 @@ export function UserMenu() {
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
   const ui = useQuery(trpc.settings.uiDefaults.queryOptions(undefined, { staleTime: 300_000 }));
   const prefs = usePrefs();
-  // the admin's UI defaults apply until a user picks their own (the choice is kept in localStorage)
+  // the admin's UI defaults apply where neither the user nor (for language) the browser chose
+  const { applyDefaults } = prefs;
   useEffect(() => {
-    if (!ui.data) return;
-    if (!localStorage.getItem('investiq.lang') && prefs.lang !== ui.data.language) {
-      prefs.setLang(ui.data.language as Lang);
-      localStorage.removeItem('investiq.lang');
-    }
-    if (!localStorage.getItem('investiq.colors') && prefs.colorMode !== ui.data.colorConvention) {
-      prefs.setColorMode(ui.data.colorConvention as ColorMode);
-      localStorage.removeItem('investiq.colors');
-    }
-  }, [ui.data, prefs]);
+    if (ui.data) applyDefaults(ui.data);
+  }, [ui.data, applyDefaults]);
   if (me.data?.kind !== 'session') return null;
   return (
     <span className="user-menu" data-testid="user-menu">

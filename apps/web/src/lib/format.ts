@@ -49,3 +49,13 @@ export function formatMarketDateTime(iso: string, market: string, lang: string):
 export function marketZone(market: string): string {
   return ZONES[market] ?? 'UTC';
 }
+
+/** Date and time in the reader's own zone, written in the UI language (not the browser's locale). */
+export function formatDateTime(iso: string | number | Date, lang: string): string {
+  return new Date(iso).toLocaleString(lang, { hour12: false });
+}
+
+/** Time of day in the reader's own zone, in the UI language. */
+export function formatTime(iso: string | number | Date, lang: string): string {
+  return new Date(iso).toLocaleTimeString(lang, { hour12: false });
+}

@@ -1,9 +1,19 @@
 'use client';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import {
+  COLOR_COOKIE,
+  type ColorMode,
+  type InitialPrefs,
+  LANG_COOKIE,
+  type Lang,
+  type LangSource,
+  parseColorMode,
+  parseLang,
+  prefCookie,
+} from './prefs/negotiate';
 
-export type Lang = 'en' | 'zh-CN';
 /** `market`: red-up/green-down for CN/HK, green-up for US. The others force one convention everywhere. */
-export type ColorMode = 'market' | 'red-up' | 'green-up';
+export type { ColorMode, Lang };
 
 const en = {
   appName: 'InvestIQ',
@@ -123,48 +133,86 @@ const DICTS: Record<Lang, Dict> = { en, 'zh-CN': zh };
 
 interface Prefs {
   lang: Lang;
+  /** Where `lang` came from: the user's own choice, the browser's Accept-Language, or the admin default. */
+  langSource: LangSource;
   colorMode: ColorMode;
+  /** true once the user picked a colour convention (the admin default no longer applies). */
+  colorChosen: boolean;
   t: Dict;
+  /** The user's choice: remembered in a cookie, so the server renders the next page in it. */
   setLang(l: Lang): void;
   setColorMode(c: ColorMode): void;
+  /** The admin's `ui.defaults`: applied only where the user (and, for language, the browser) said nothing. */
+  applyDefaults(d: { language: string; colorConvention: string }): void;
   /** true when rising prices are drawn red for this market */
   redUp(market: string): boolean;
 }
 
 const PrefsContext = createContext<Prefs | null>(null);
 
-export function PrefsProvider({ children }: { children: ReactNode }) {
-  const [lang, setLangState] = useState<Lang>('en');
-  const [colorMode, setColorState] = useState<ColorMode>('market');
+function remember(name: string, value: string) {
+  // biome-ignore lint/suspicious/noDocumentCookie: a plain preference cookie; the Cookie Store API is not in every browser we support
+  document.cookie = prefCookie(name, value);
+}
+
+export function PrefsProvider({ children, initial }: { children: ReactNode; initial: InitialPrefs }) {
+  const [lang, setLangState] = useState<Lang>(initial.lang);
+  const [langSource, setLangSource] = useState<LangSource>(initial.langSource);
+  const [colorMode, setColorState] = useState<ColorMode>(initial.colorMode ?? 'market');
+  const [colorChosen, setColorChosen] = useState(initial.colorMode !== null);
   useEffect(() => {
-    const saved = localStorage.getItem('investiq.lang') as Lang | null;
-    const initial: Lang = saved ?? (navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en');
-    setLangState(initial);
-    const c = localStorage.getItem('investiq.colors') as ColorMode | null;
-    if (c) setColorState(c);
-  }, []);
+    // choices made before they were kept in cookies (localStorage) carry over once
+    const oldLang = parseLang(localStorage.getItem(LANG_COOKIE));
+    if (oldLang && initial.langSource !== 'user') {
+      remember(LANG_COOKIE, oldLang);
+      setLangState(oldLang);
+      setLangSource('user');
+    }
+    const oldColor = parseColorMode(localStorage.getItem(COLOR_COOKIE));
+    if (oldColor && initial.colorMode === null) {
+      remember(COLOR_COOKIE, oldColor);
+      setColorState(oldColor);
+      setColorChosen(true);
+    }
+    localStorage.removeItem(LANG_COOKIE);
+    localStorage.removeItem(COLOR_COOKIE);
+  }, [initial]);
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
   const setLang = useCallback((l: Lang) => {
-    localStorage.setItem('investiq.lang', l);
+    remember(LANG_COOKIE, l);
     setLangState(l);
+    setLangSource('user');
   }, []);
   const setColorMode = useCallback((c: ColorMode) => {
-    localStorage.setItem('investiq.colors', c);
+    remember(COLOR_COOKIE, c);
     setColorState(c);
+    setColorChosen(true);
   }, []);
+  const applyDefaults = useCallback(
+    (d: { language: string; colorConvention: string }) => {
+      const l = parseLang(d.language);
+      if (l && langSource === 'default') setLangState(l);
+      const c = parseColorMode(d.colorConvention);
+      if (c && !colorChosen) setColorState(c);
+    },
+    [langSource, colorChosen],
+  );
   const value = useMemo<Prefs>(
     () => ({
       lang,
+      langSource,
       colorMode,
+      colorChosen,
       t: DICTS[lang],
       setLang,
       setColorMode,
+      applyDefaults,
       redUp: (market: string) =>
         colorMode === 'market' ? market === 'CN' || market === 'HK' : colorMode === 'red-up',
     }),
-    [lang, colorMode, setLang, setColorMode],
+    [lang, langSource, colorMode, colorChosen, setLang, setColorMode, applyDefaults],
   );
   return <PrefsContext.Provider value={value}>{children}</PrefsContext.Provider>;
 }

@@ -2,7 +2,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { type JsonSchema, SchemaField } from '~/components/admin/schema-form';
-import { useDict } from '~/lib/i18n';
+import { formatDateTime } from '~/lib/format';
+import { useDict, usePrefs } from '~/lib/i18n';
 import { adminDict } from '~/lib/i18n/admin';
 import { useTRPC } from '~/lib/trpc';
 
@@ -130,6 +131,7 @@ function SettingHistory({
 }) {
   const trpc = useTRPC();
   const t = useDict(adminDict);
+  const { lang } = usePrefs();
   const history = useQuery(trpc.settings.history.queryOptions({ key: settingKey }));
   const rollback = useMutation(trpc.settings.rollback.mutationOptions({ onSuccess: onRolledBack }));
   if (!history.data) return null;
@@ -142,7 +144,7 @@ function SettingHistory({
             <td>
               {t.version} {h.version}
             </td>
-            <td className="hide-sm">{new Date(h.createdAt).toLocaleString()}</td>
+            <td className="hide-sm">{formatDateTime(h.createdAt, lang)}</td>
             <td>{h.createdBy}</td>
             <td>
               <pre>{JSON.stringify(h.value, null, 1)}</pre>

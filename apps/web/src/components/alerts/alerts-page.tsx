@@ -1,7 +1,8 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { useDict } from '~/lib/i18n';
+import { formatDateTime } from '~/lib/format';
+import { useDict, usePrefs } from '~/lib/i18n';
 import { alertsDict } from '~/lib/i18n/alerts';
 import { useTRPC } from '~/lib/trpc';
 import { type PickedSymbol, SymbolSearch } from '../symbol-search';
@@ -13,6 +14,7 @@ type ConditionType = (typeof TYPES)[number];
 export function AlertsPage() {
   const trpc = useTRPC();
   const d = useDict(alertsDict);
+  const { lang } = usePrefs();
   const qc = useQueryClient();
   const list = useQuery(trpc.alerts.list.queryOptions());
   const history = useQuery(trpc.alerts.history.queryOptions({ limit: 100 }, { refetchInterval: 10_000 }));
@@ -68,7 +70,7 @@ export function AlertsPage() {
                 </td>
                 <td>{a.description}</td>
                 <td>{a.lastState === 'armed' ? d.armed : d.triggered}</td>
-                <td>{a.lastFiredAt ? `${d.lastFired}: ${new Date(a.lastFiredAt).toLocaleString()}` : ''}</td>
+                <td>{a.lastFiredAt ? `${d.lastFired}: ${formatDateTime(a.lastFiredAt, lang)}` : ''}</td>
                 <td>
                   <button type="button" onClick={() => remove.mutate({ id: a.id })}>
                     {d.remove}
@@ -160,7 +162,7 @@ export function AlertsPage() {
         <ul data-testid="alerts-history">
           {(history.data ?? []).map((h) => (
             <li key={h.id} className={h.readAt ? undefined : 'unread'}>
-              <time dateTime={h.firedAt}>{new Date(h.firedAt).toLocaleString()}</time> {h.message}
+              <time dateTime={h.firedAt}>{formatDateTime(h.firedAt, lang)}</time> {h.message}
             </li>
           ))}
         </ul>

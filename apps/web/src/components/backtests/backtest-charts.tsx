@@ -1,14 +1,8 @@
 'use client';
-import { AreaSeries, ColorType, createChart, LineSeries, type Time } from 'lightweight-charts';
+import { AreaSeries, createChart, LineSeries, type Time } from 'lightweight-charts';
 import { useEffect, useRef } from 'react';
-
-const OPTIONS = {
-  autoSize: true,
-  layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: '#8a93a6' },
-  grid: { vertLines: { color: 'rgba(128,128,128,0.1)' }, horzLines: { color: 'rgba(128,128,128,0.1)' } },
-  rightPriceScale: { borderVisible: false },
-  timeScale: { borderVisible: false },
-} as const;
+import { baseChartOptions } from '~/lib/chart-options';
+import { usePrefs } from '~/lib/i18n';
 
 export const SERIES_COLORS = { strategy: '#4f8cff', buyHold: '#d9a400', benchmark: '#8a93a6' } as const;
 
@@ -20,9 +14,10 @@ export function EquityChart(props: {
   benchmark: number[] | null;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  const { lang } = usePrefs();
   useEffect(() => {
     if (!ref.current) return;
-    const chart = createChart(ref.current, OPTIONS);
+    const chart = createChart(ref.current, baseChartOptions(lang));
     const add = (values: number[], color: string, width: 1 | 2) =>
       chart
         .addSeries(LineSeries, { color, lineWidth: width, priceLineVisible: false, lastValueVisible: false })
@@ -32,16 +27,17 @@ export function EquityChart(props: {
     add(props.equity, SERIES_COLORS.strategy, 2);
     chart.timeScale().fitContent();
     return () => chart.remove();
-  }, [props.dates, props.equity, props.buyHold, props.benchmark]);
+  }, [props.dates, props.equity, props.buyHold, props.benchmark, lang]);
   return <div ref={ref} className="chart bt-chart" data-testid="bt-equity-chart" />;
 }
 
 /** Drawdown from the running peak, in %. */
 export function DrawdownChart({ dates, drawdown }: { dates: string[]; drawdown: number[] }) {
   const ref = useRef<HTMLDivElement>(null);
+  const { lang } = usePrefs();
   useEffect(() => {
     if (!ref.current) return;
-    const chart = createChart(ref.current, OPTIONS);
+    const chart = createChart(ref.current, baseChartOptions(lang));
     chart
       .addSeries(AreaSeries, {
         lineColor: '#e5383b',
@@ -55,6 +51,6 @@ export function DrawdownChart({ dates, drawdown }: { dates: string[]; drawdown: 
       .setData(dates.map((d, i) => ({ time: d as Time, value: (drawdown[i] as number) * 100 })));
     chart.timeScale().fitContent();
     return () => chart.remove();
-  }, [dates, drawdown]);
+  }, [dates, drawdown, lang]);
   return <div ref={ref} className="chart bt-chart-small" data-testid="bt-drawdown-chart" />;
 }

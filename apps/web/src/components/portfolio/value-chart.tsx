@@ -1,19 +1,16 @@
 'use client';
-import { AreaSeries, ColorType, createChart, type Time } from 'lightweight-charts';
+import { AreaSeries, createChart, type Time } from 'lightweight-charts';
 import { useEffect, useRef } from 'react';
+import { baseChartOptions } from '~/lib/chart-options';
+import { usePrefs } from '~/lib/i18n';
 
 /** Portfolio value per day in the base currency. */
 export function ValueChart({ points }: { points: { date: string; value: number }[] }) {
   const ref = useRef<HTMLDivElement>(null);
+  const { lang } = usePrefs();
   useEffect(() => {
     if (!ref.current) return;
-    const chart = createChart(ref.current, {
-      autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: '#8a93a6' },
-      grid: { vertLines: { color: 'rgba(128,128,128,0.1)' }, horzLines: { color: 'rgba(128,128,128,0.1)' } },
-      rightPriceScale: { borderVisible: false },
-      timeScale: { borderVisible: false },
-    });
+    const chart = createChart(ref.current, baseChartOptions(lang));
     chart
       .addSeries(AreaSeries, {
         lineColor: '#4f8cff',
@@ -25,6 +22,6 @@ export function ValueChart({ points }: { points: { date: string; value: number }
       .setData(points.map((p) => ({ time: p.date as Time, value: p.value })));
     chart.timeScale().fitContent();
     return () => chart.remove();
-  }, [points]);
+  }, [points, lang]);
   return <div ref={ref} className="chart pf-chart" data-testid="portfolio-chart" />;
 }

@@ -1,15 +1,10 @@
 'use client';
 import type { ForecastOutput, IndicatorsOutput, StatisticsOutput } from '@investiq/api/reports';
 import type { TBar } from '@investiq/contracts';
-import {
-  ColorType,
-  createChart,
-  type ISeriesApi,
-  LineSeries,
-  LineStyle,
-  type Time,
-} from 'lightweight-charts';
+import { createChart, type ISeriesApi, LineSeries, LineStyle, type Time } from 'lightweight-charts';
 import { useEffect, useRef } from 'react';
+import { baseChartOptions } from '~/lib/chart-options';
+import { usePrefs } from '~/lib/i18n';
 
 interface Props {
   bars: TBar[];
@@ -23,15 +18,10 @@ type Pt = { time: Time; value: number };
 /** Daily closes with SMA overlays, then the ARIMA forecast with its intervals and the neural p10–p90 band. */
 export function ForecastChart({ bars, indicators, statistics, forecast }: Props) {
   const container = useRef<HTMLDivElement>(null);
+  const { lang } = usePrefs();
   useEffect(() => {
     if (!container.current) return;
-    const chart = createChart(container.current, {
-      autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: '#8a93a6' },
-      grid: { vertLines: { color: 'rgba(128,128,128,0.1)' }, horzLines: { color: 'rgba(128,128,128,0.1)' } },
-      rightPriceScale: { borderVisible: false },
-      timeScale: { borderVisible: false },
-    });
+    const chart = createChart(container.current, baseChartOptions(lang));
     const line = (color: string, o: { width?: 1 | 2 | 3; dashed?: boolean; title?: string } = {}) =>
       chart.addSeries(LineSeries, {
         color,
@@ -80,6 +70,6 @@ export function ForecastChart({ bars, indicators, statistics, forecast }: Props)
     }
     chart.timeScale().fitContent();
     return () => chart.remove();
-  }, [bars, indicators, statistics, forecast]);
+  }, [bars, indicators, statistics, forecast, lang]);
   return <div ref={container} className="chart report-chart" data-testid="report-chart" />;
 }

@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
+import { formatDateTime } from '~/lib/format';
 import { useDict, usePrefs } from '~/lib/i18n';
 import { reportsDict } from '~/lib/i18n/reports';
 import { useTRPC } from '~/lib/trpc';
@@ -15,7 +16,7 @@ export function ReportPage({ id, print = false }: { id: string; print?: boolean 
   const trpc = useTRPC();
   const qc = useQueryClient();
   const d = useDict(reportsDict);
-  const { t } = usePrefs();
+  const { t, lang } = usePrefs();
   // polling is the fallback when the report runs in another server process (no live snapshots here)
   const stored = useQuery(
     trpc.reports.get.queryOptions(
@@ -86,7 +87,7 @@ export function ReportPage({ id, print = false }: { id: string; print?: boolean 
             </Link>
           </h1>
           <p className="muted small">
-            {new Date(report.createdAt).toLocaleString()} {report.createdBy ? `· ${report.createdBy}` : ''}
+            {formatDateTime(report.createdAt, lang)} {report.createdBy ? `· ${report.createdBy}` : ''}
             {report.lineage?.backtestAsOf ? ` · ${d.backtest(report.lineage.backtestAsOf)}` : ''}
           </p>
         </div>

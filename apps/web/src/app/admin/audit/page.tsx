@@ -1,7 +1,8 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useDict } from '~/lib/i18n';
+import { formatDateTime } from '~/lib/format';
+import { useDict, usePrefs } from '~/lib/i18n';
 import { adminDict } from '~/lib/i18n/admin';
 import { useTRPC } from '~/lib/trpc';
 
@@ -10,6 +11,7 @@ const show = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringif
 export default function AdminAuditPage() {
   const trpc = useTRPC();
   const t = useDict(adminDict);
+  const { lang } = usePrefs();
   const [filter, setFilter] = useState({ actor: '', action: '', target: '' });
   const [applied, setApplied] = useState(filter);
   const [limit, setLimit] = useState(100);
@@ -60,7 +62,7 @@ export default function AdminAuditPage() {
         <tbody>
           {rows.data?.map((r) => (
             <tr key={r.id} data-testid="audit-row">
-              <td>{new Date(r.at).toLocaleString()}</td>
+              <td>{formatDateTime(r.at, lang)}</td>
               <td>{r.actor}</td>
               <td>{r.action}</td>
               <td>{r.target}</td>

@@ -1,6 +1,7 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useDict } from '~/lib/i18n';
+import { formatDateTime } from '~/lib/format';
+import { useDict, usePrefs } from '~/lib/i18n';
 import { notificationsDict } from '~/lib/i18n/notifications';
 import { useTRPC } from '~/lib/trpc';
 
@@ -8,6 +9,7 @@ export default function AdminNotificationsPage() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const t = useDict(notificationsDict);
+  const { lang } = usePrefs();
   const dead = useQuery(trpc.notifications.deadLetters.queryOptions());
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.notifications.deadLetters.queryKey() });
   const retry = useMutation(trpc.notifications.retry.mutationOptions({ onSuccess: refresh }));
@@ -51,7 +53,7 @@ export default function AdminNotificationsPage() {
                 </td>
                 <td>{d.attempts}</td>
                 <td className="wrap-anywhere">{d.lastError}</td>
-                <td>{new Date(d.updatedAt).toLocaleString()}</td>
+                <td>{formatDateTime(d.updatedAt, lang)}</td>
                 <td>
                   <button type="button" onClick={() => retry.mutate({ id: d.id })} disabled={retry.isPending}>
                     {t.retry}

@@ -1,10 +1,11 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import { useDict } from '~/lib/i18n';
+import { formatTime } from '~/lib/format';
+import { useDict, usePrefs } from '~/lib/i18n';
 import { operationsDict } from '~/lib/i18n/operations';
 import { useTRPC } from '~/lib/trpc';
 
-const time = (iso: string | null, never: string) => (iso ? new Date(iso).toLocaleTimeString() : never);
+const time = (iso: string | null, never: string, lang: string) => (iso ? formatTime(iso, lang) : never);
 const percent = (ratio: number) => `${(ratio * 100).toFixed(ratio < 0.1 ? 1 : 0)} %`;
 
 /** One budget window: a meter that turns amber at 90 % (the ProviderBudgetNearlySpent alert) and red when spent. */
@@ -29,6 +30,7 @@ function BudgetWindow({
 export default function AdminOperationsPage() {
   const trpc = useTRPC();
   const t = useDict(operationsDict);
+  const { lang } = usePrefs();
   const q = useQuery({ ...trpc.operations.overview.queryOptions(), refetchInterval: 5_000 });
   const o = q.data;
   return (
@@ -37,7 +39,7 @@ export default function AdminOperationsPage() {
         <h2>{t.title}</h2>
         <p className="muted">
           {t.live}
-          {o ? ` · ${t.updated(new Date(o.at).toLocaleTimeString())}` : ''}
+          {o ? ` · ${t.updated(formatTime(o.at, lang))}` : ''}
         </p>
         {q.error ? <p className="error">{q.error.message}</p> : null}
         <h3>{t.services}</h3>
@@ -150,7 +152,7 @@ export default function AdminOperationsPage() {
               <dt>{t.symbols}</dt>
               <dd>{o.collector.symbols}</dd>
               <dt>{t.lastSuccess}</dt>
-              <dd>{time(o.collector.lastSuccessAt, t.never)}</dd>
+              <dd>{time(o.collector.lastSuccessAt, t.never, lang)}</dd>
               {o.collector.lastError ? (
                 <>
                   <dt>{t.lastError}</dt>
@@ -193,7 +195,7 @@ export default function AdminOperationsPage() {
             <tbody>
               {o?.recentErrors.map((e) => (
                 <tr key={e.seq} data-testid="ops-error-row">
-                  <td>{new Date(e.at).toLocaleTimeString()}</td>
+                  <td>{formatTime(e.at, lang)}</td>
                   <td className={e.level === 'warn' ? '' : 'error'}>{e.level}</td>
                   <td>
                     {e.msg}

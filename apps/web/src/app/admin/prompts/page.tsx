@@ -2,7 +2,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { TextDiff } from '~/components/admin/text-diff';
-import { useDict } from '~/lib/i18n';
+import { formatDateTime } from '~/lib/format';
+import { useDict, usePrefs } from '~/lib/i18n';
 import { adminDict } from '~/lib/i18n/admin';
 import { useTRPC } from '~/lib/trpc';
 
@@ -13,6 +14,7 @@ export default function AdminPromptsPage() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const t = useDict(adminDict);
+  const { lang } = usePrefs();
   const [language, setLanguage] = useState<Lang>('en');
   const versions = useQuery(trpc.prompts.list.queryOptions({ language }));
   const active = versions.data?.find((v) => v.active);
@@ -170,7 +172,7 @@ export default function AdminPromptsPage() {
                   <td>
                     {t.version} {v.version} {v.active ? '✓' : ''}
                     <div className="muted">
-                      {new Date(v.createdAt).toLocaleString()} · {v.createdBy ?? ''}
+                      {formatDateTime(v.createdAt, lang)} · {v.createdBy ?? ''}
                       {v.note ? ` · ${v.note}` : ''}
                     </div>
                     {openDiff === v.version && previous ? (

@@ -1,17 +1,19 @@
 'use client';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useDict } from '~/lib/i18n';
+import { formatTime } from '~/lib/format';
+import { useDict, usePrefs } from '~/lib/i18n';
 import { providersDict } from '~/lib/i18n/providers';
 import { useTRPC } from '~/lib/trpc';
 
-const time = (iso: string | null, never: string) => (iso ? new Date(iso).toLocaleTimeString() : never);
+const time = (iso: string | null, never: string, lang: string) => (iso ? formatTime(iso, lang) : never);
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
 
 /** Health of every market-data provider: calls, errors, latency, budget, breaker, chains; polled every 5 s. */
 export default function AdminProvidersPage() {
   const trpc = useTRPC();
   const t = useDict(providersDict);
+  const { lang } = usePrefs();
   const q = useQuery({ ...trpc.providers.overview.queryOptions(), refetchInterval: 5_000 });
   const [results, setResults] = useState<Record<string, string>>({});
   const test = useMutation(
@@ -140,7 +142,7 @@ export default function AdminProvidersPage() {
                 {p.breaker}
               </dd>
               <dt>{t.lastSuccess}</dt>
-              <dd>{time(p.stats.lastSuccessAt, t.never)}</dd>
+              <dd>{time(p.stats.lastSuccessAt, t.never, lang)}</dd>
               {p.stats.lastError ? (
                 <>
                   <dt>{t.lastError}</dt>

@@ -1,7 +1,8 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useDict } from '~/lib/i18n';
+import { formatDateTime } from '~/lib/format';
+import { useDict, usePrefs } from '~/lib/i18n';
 import { adminDict } from '~/lib/i18n/admin';
 import { useTRPC } from '~/lib/trpc';
 
@@ -11,6 +12,7 @@ export default function AdminTokensPage() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const t = useDict(adminDict);
+  const { lang } = usePrefs();
   const tokens = useQuery(trpc.tokens.list.queryOptions());
   const users = useQuery(trpc.users.list.queryOptions());
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.tokens.pathKey() });
@@ -135,13 +137,13 @@ export default function AdminTokensPage() {
                   {k.owner?.disabled ? <span className="muted"> ({t.ownerDisabled})</span> : null}
                 </td>
                 <td className="hide-sm">
-                  {k.expiresAt ? new Date(k.expiresAt).toLocaleString() : t.never}
+                  {k.expiresAt ? formatDateTime(k.expiresAt, lang) : t.never}
                   {k.expiresAt && Date.parse(k.expiresAt) <= now ? (
                     <span className="muted"> ({t.expired})</span>
                   ) : null}
                 </td>
-                <td className="hide-sm">{new Date(k.createdAt).toLocaleString()}</td>
-                <td className="hide-sm">{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : '—'}</td>
+                <td className="hide-sm">{formatDateTime(k.createdAt, lang)}</td>
+                <td className="hide-sm">{k.lastUsedAt ? formatDateTime(k.lastUsedAt, lang) : '—'}</td>
                 <td>
                   {k.revokedAt ? (
                     <span className="muted">{t.revoked}</span>

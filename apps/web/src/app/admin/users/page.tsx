@@ -1,7 +1,8 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useDict } from '~/lib/i18n';
+import { formatDateTime } from '~/lib/format';
+import { useDict, usePrefs } from '~/lib/i18n';
 import { adminDict } from '~/lib/i18n/admin';
 import { useTRPC } from '~/lib/trpc';
 
@@ -12,6 +13,7 @@ export default function AdminUsersPage() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const t = useDict(adminDict);
+  const { lang } = usePrefs();
   const users = useQuery(trpc.users.list.queryOptions());
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.users.pathKey() });
   const create = useMutation(trpc.users.create.mutationOptions({ onSuccess: refresh }));
@@ -55,7 +57,7 @@ export default function AdminUsersPage() {
                     ))}
                   </select>
                 </td>
-                <td className="hide-sm">{u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString() : '—'}</td>
+                <td className="hide-sm">{u.lastLoginAt ? formatDateTime(u.lastLoginAt, lang) : '—'}</td>
                 <td>
                   <div className="admin-row">
                     <button
