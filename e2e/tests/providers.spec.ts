@@ -63,6 +63,19 @@ test.afterAll(async ({ browser }) => {
   }
 });
 
+/** Empties a settings list editor and fills it with `values`, one row each. */
+async function setList(page: Page, id: string, values: string[]) {
+  const rows = page.getByTestId(id).locator('li');
+  for (let n = await rows.count(); n > 0; n--) {
+    await page.getByTestId(`${id}-0-remove`).click();
+    await expect(rows).toHaveCount(n - 1);
+  }
+  for (const [i, v] of values.entries()) {
+    await page.getByTestId(`${id}-add`).click();
+    await page.getByTestId(`${id}-${i}`).fill(v);
+  }
+}
+
 async function saveSetting(page: Page, key: string, fill: () => Promise<void>) {
   const card = page.getByTestId(`setting-${key}`);
   await fill();
@@ -78,11 +91,18 @@ test('admin sets a US chain and key in the UI; the dashboard shows the vendor pr
   await saveSetting(page, 'providers.apiKeys', () =>
     page.getByTestId('setting-providers.apiKeys-finnhub').fill('e2e-finnhub-key'),
   );
-  await saveSetting(page, 'providers.baseUrls', () =>
-    page.getByTestId('setting-providers.baseUrls-').fill(JSON.stringify({ finnhub: `${vendorUrl}/api/v1` })),
-  );
+  await saveSetting(page, 'providers.baseUrls', async () => {
+    const id = 'setting-providers.baseUrls-value';
+    // a bad provider id is refused inline, before anything is sent
+    await page.getByTestId(`${id}-new-key`).fill('Fin Hub');
+    await page.getByTestId(`${id}-add`).click();
+    await expect(page.getByTestId(`${id}-new-key-error`)).toContainText('Lower-case letters');
+    await page.getByTestId(`${id}-new-key`).fill('finnhub');
+    await page.getByTestId(`${id}-add`).click();
+    await page.getByTestId('setting-providers.baseUrls-finnhub').fill(`${vendorUrl}/api/v1`);
+  });
   await saveSetting(page, 'providers.chains', () =>
-    page.getByTestId('setting-providers.chains-US.quotes').fill('["finnhub"]'),
+    setList(page, 'setting-providers.chains-US.quotes', ['finnhub']),
   );
 
   // the symbol page shows the replayed price, labelled with its source, and no demo banner
@@ -109,7 +129,7 @@ test('admin sets a US chain and key in the UI; the dashboard shows the vendor pr
   // back to demo in the UI: without a restart, the next quotes are demo again
   await page.getByTestId('admin-nav-settings').click();
   await saveSetting(page, 'providers.chains', () =>
-    page.getByTestId('setting-providers.chains-US.quotes').fill('["demo"]'),
+    setList(page, 'setting-providers.chains-US.quotes', ['demo']),
   );
   await page.goto('/symbol/US/AAPL');
   await expect(page.getByTestId('quote-source')).toHaveText('demo', { timeout: 30_000 });

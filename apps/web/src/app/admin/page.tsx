@@ -1,10 +1,12 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
-import { type JsonSchema, SchemaField } from '~/components/admin/schema-form';
+import { useEffect, useMemo, useState } from 'react';
+import { type FieldContext, type JsonSchema, SchemaField } from '~/components/admin/schema-form';
+import { collectErrors } from '~/components/admin/schema-validate';
 import { formatDateTime } from '~/lib/format';
 import { useDict, usePrefs } from '~/lib/i18n';
 import { adminDict } from '~/lib/i18n/admin';
+import { settingsDict } from '~/lib/i18n/settings';
 import { useTRPC } from '~/lib/trpc';
 
 interface SettingView {
@@ -62,17 +64,24 @@ function SettingCard({ setting }: { setting: SettingView }) {
       },
     }),
   );
+  const texts = useDict(settingsDict);
   const testId = `setting-${setting.key}`;
   const dirty = JSON.stringify(draft) !== JSON.stringify(setting.value);
+  const schema = setting.jsonSchema as JsonSchema;
+  const errors = useMemo(() => collectErrors(schema, draft, texts.editor), [schema, draft, texts]);
+  const ctx: FieldContext = { settingKey: setting.key, testId, secret: setting.secret, dict: texts, errors };
+  const text = texts.settings[setting.key];
   return (
     <div className="card" data-testid={testId}>
       <div className="card-head">
-        <strong>{setting.key}</strong>
+        <strong data-testid={`${testId}-label`}>{text?.label ?? setting.key}</strong>
         <span className="muted" data-testid={`${testId}-version`}>
           {t.version} {setting.version}
         </span>
       </div>
-      <p className="muted">{setting.description}</p>
+      <p className="muted">
+        {text?.help ?? setting.description} <code className="small">{setting.key}</code>
+      </p>
       {setting.secret ? <p className="muted">{t.secretNote}</p> : null}
       {setting.error ? <p className="error">{setting.error}</p> : null}
       <form
@@ -82,21 +91,23 @@ function SettingCard({ setting }: { setting: SettingView }) {
           save.mutate({ key: setting.key, value: draft, expectedVersion: setting.version });
         }}
       >
-        <SchemaField
-          schema={setting.jsonSchema as JsonSchema}
-          value={draft}
-          onChange={setDraft}
-          path={[]}
-          testId={testId}
-          secret={setting.secret}
-        />
+        <SchemaField schema={schema} value={draft} onChange={setDraft} path={[]} ctx={ctx} />
+        {dirty && errors.size > 0 ? (
+          <p className="error" data-testid={`${testId}-invalid`}>
+            {texts.editor.fixErrors}
+          </p>
+        ) : null}
         {save.error ? (
           <p className="error" role="alert" data-testid={`${testId}-error`}>
             {save.error.message}
           </p>
         ) : null}
         <div className="admin-row">
-          <button type="submit" disabled={!dirty || save.isPending} data-testid={`${testId}-save`}>
+          <button
+            type="submit"
+            disabled={!dirty || errors.size > 0 || save.isPending}
+            data-testid={`${testId}-save`}
+          >
             {t.save}
           </button>
           <button
