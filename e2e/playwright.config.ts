@@ -53,7 +53,7 @@ export default defineConfig({
     // a fresh embedded database, a short TTL so staleness shows quickly, and an admin token for the test
     command: `node ${path.join(root, 'e2e/start-server.mjs')}`,
     url: `${baseURL}/api/health`,
-    timeout: 120_000,
+    timeout: Number(process.env.E2E_SERVER_TIMEOUT_MS ?? 120_000),
     reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe',

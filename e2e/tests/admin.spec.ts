@@ -68,7 +68,9 @@ test('admin turns a report module off in settings and the next report honours it
   // module switches are labelled checkboxes, in the UI language
   const sentiment = card.getByTestId('setting-analysis.modules-enabled.sentiment');
   await expect(card.getByTestId('setting-analysis.modules-label')).toHaveText('Report modules');
-  await expect(card.locator('label', { has: sentiment })).toHaveText('News sentiment');
+  await expect(
+    card.locator('label').filter({ has: page.getByTestId('setting-analysis.modules-enabled.sentiment') }),
+  ).toHaveText('News sentiment');
   await sentiment.uncheck();
   await card.getByTestId('setting-analysis.modules-save').click();
   await expect(card.getByTestId('setting-analysis.modules-saved')).toBeVisible();

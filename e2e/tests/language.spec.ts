@@ -16,7 +16,10 @@ test.describe('a Chinese browser', () => {
     const en = await (await request.get('/', { headers: { 'Accept-Language': 'en-US,en;q=0.9' } })).text();
     expect(en).toContain('<html lang="en"');
 
-    await page.goto('/');
+    // the sign-in page is Chinese too, then the dashboard
+    await page.goto('/login');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+    await loginAs(page, 'viewer');
     await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
     await expect(page.getByRole('heading', { name: '自选股' })).toBeVisible();
 
