@@ -1,6 +1,13 @@
 'use client';
 import { type ComponentType, type ReactNode, useState } from 'react';
-import { type FieldContext, fieldId, labelOf, NumberInput } from './schema-parts';
+import {
+  type FieldContext,
+  FieldNotes,
+  type FieldProps,
+  fieldId,
+  labelOf,
+  NumberInput,
+} from './schema-parts';
 import { checkKey, emptyValue, type JsonSchema } from './schema-validate';
 
 /** Group heading, help and the group's own error (e.g. "at least 1 entry") around a list or map editor. */
@@ -12,34 +19,13 @@ function Group({ ctx, path, children }: { ctx: FieldContext; path: string[]; chi
     <fieldset className={`field list-editor${error ? ' field-invalid' : ''}`} aria-describedby={`${id}-help`}>
       <legend id={`${id}-label`}>{label}</legend>
       {children}
-      {help ? (
-        <small className="muted field-help" id={`${id}-help`}>
-          {help}
-        </small>
-      ) : null}
-      {error ? (
-        <small className="error field-error" role="alert" data-testid={`${id}-error`}>
-          {error}
-        </small>
-      ) : null}
+      <FieldNotes id={id} help={help} error={error} />
     </fieldset>
   );
 }
 
 /** An ordered list of numbers or names: one input per entry, move up/down, remove, add. */
-export function ListField({
-  schema,
-  value,
-  onChange,
-  path,
-  ctx,
-}: {
-  schema: JsonSchema;
-  value: unknown[];
-  onChange: (v: unknown) => void;
-  path: string[];
-  ctx: FieldContext;
-}) {
+export function ListField({ schema, value, onChange, path, ctx }: FieldProps<unknown[]>) {
   const e = ctx.dict.editor;
   const id = fieldId(ctx, path);
   const { label } = labelOf(ctx, path);
@@ -80,28 +66,25 @@ export function ListField({
                   data-testid={itemId}
                 />
               )}
-              <button
-                type="button"
-                className="secondary icon"
-                aria-label={`${e.moveUp}: ${label} ${i + 1}`}
-                title={e.moveUp}
-                disabled={i === 0}
-                onClick={() => move(i, -1)}
-                data-testid={`${itemId}-up`}
-              >
-                ↑
-              </button>
-              <button
-                type="button"
-                className="secondary icon"
-                aria-label={`${e.moveDown}: ${label} ${i + 1}`}
-                title={e.moveDown}
-                disabled={i === value.length - 1}
-                onClick={() => move(i, 1)}
-                data-testid={`${itemId}-down`}
-              >
-                ↓
-              </button>
+              {(
+                [
+                  [-1, '↑', e.moveUp, 'up'],
+                  [1, '↓', e.moveDown, 'down'],
+                ] as const
+              ).map(([by, glyph, text, name]) => (
+                <button
+                  key={name}
+                  type="button"
+                  className="secondary icon"
+                  aria-label={`${text}: ${label} ${i + 1}`}
+                  title={text}
+                  disabled={by < 0 ? i === 0 : i === value.length - 1}
+                  onClick={() => move(i, by)}
+                  data-testid={`${itemId}-${name}`}
+                >
+                  {glyph}
+                </button>
+              ))}
               <button
                 type="button"
                 className="secondary icon"
@@ -145,20 +128,9 @@ export function RecordField({
   path,
   ctx,
   Entry,
-}: {
-  schema: JsonSchema;
-  value: Record<string, unknown>;
-  onChange: (v: unknown) => void;
-  path: string[];
-  ctx: FieldContext;
+}: FieldProps<Record<string, unknown>> & {
   /** The field for one entry's value (SchemaField, passed in so the two modules do not import each other). */
-  Entry: ComponentType<{
-    schema: JsonSchema;
-    value: unknown;
-    onChange: (v: unknown) => void;
-    path: string[];
-    ctx: FieldContext;
-  }>;
+  Entry: ComponentType<FieldProps>;
 }) {
   const e = ctx.dict.editor;
   const id = fieldId(ctx, path);

@@ -1,7 +1,7 @@
 'use client';
 import { ListField, RecordField } from './schema-collections';
-import { type FieldContext, FieldShell, labelOf, NumberInput } from './schema-parts';
-import { isObject, isRecord, isScalarList, type JsonSchema } from './schema-validate';
+import { type FieldProps, FieldShell, labelOf, NumberInput } from './schema-parts';
+import { isObject, isRecord, isScalarList } from './schema-validate';
 
 export type { FieldContext } from './schema-parts';
 export type { JsonSchema } from './schema-validate';
@@ -11,19 +11,7 @@ export type { JsonSchema } from './schema-validate';
  * labelled options, booleans checkboxes, numbers number inputs, lists of numbers or names list editors, maps
  * (provider → URL, provider → budget, module → on) key/value editors. Anything else (unions) stays JSON text.
  */
-export function SchemaField({
-  schema,
-  value,
-  onChange,
-  path,
-  ctx,
-}: {
-  schema: JsonSchema;
-  value: unknown;
-  onChange: (v: unknown) => void;
-  path: string[];
-  ctx: FieldContext;
-}) {
+export function SchemaField({ schema, value, onChange, path, ctx }: FieldProps) {
   if (schema.enum?.every((e) => typeof e === 'string')) {
     const { options } = labelOf(ctx, path);
     return (
@@ -128,17 +116,7 @@ export function SchemaField({
   return <JsonField value={value} onChange={onChange} path={path} ctx={ctx} />;
 }
 
-function JsonField({
-  value,
-  onChange,
-  path,
-  ctx,
-}: {
-  value: unknown;
-  onChange: (v: unknown) => void;
-  path: string[];
-  ctx: FieldContext;
-}) {
+function JsonField({ value, onChange, path, ctx }: Omit<FieldProps, 'schema'>) {
   const text = JSON.stringify(value, null, 2);
   return (
     <FieldShell ctx={ctx} path={path}>

@@ -14,6 +14,15 @@ export interface FieldContext {
   errors: Map<string, string>;
 }
 
+/** The props of every field component: the schema at `path`, the draft value there, and how to change it. */
+export interface FieldProps<V = unknown> {
+  schema: JsonSchema;
+  value: V;
+  onChange: (v: unknown) => void;
+  path: string[];
+  ctx: FieldContext;
+}
+
 export const fieldId = (ctx: FieldContext, path: readonly string[]) =>
   `${ctx.testId}-${path.join('.') || 'value'}`;
 
@@ -57,6 +66,15 @@ export function FieldShell({
           {children(a11y)}
         </>
       )}
+      <FieldNotes id={id} help={help} error={error} />
+    </div>
+  );
+}
+
+/** The help line and the inline error under a field or a group (ids `<id>-help`, `<id>-error`). */
+export function FieldNotes({ id, help, error }: { id: string; help?: string; error?: string }) {
+  return (
+    <>
       {help ? (
         <small className="muted field-help" id={`${id}-help`}>
           {help}
@@ -67,7 +85,7 @@ export function FieldShell({
           {error}
         </small>
       ) : null}
-    </div>
+    </>
   );
 }
 
