@@ -19,7 +19,7 @@ export interface ModuleContext<P = unknown> {
   market: TMarket;
   symbol: string;
   symbolInfo: { name: string; nameZh: string; currency: string; exchange: string; isDemo: boolean };
-  /** Stored daily bars up to the as-of date, oldest first (at most `params.historyBars`). */
+  /** Stored daily bars up to the as-of date, oldest first (at most `analysis.modules` historyBars). */
   bars: TBar[];
   params: P;
   language: ReportLanguage;
