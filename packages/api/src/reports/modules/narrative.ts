@@ -30,10 +30,10 @@ export interface NarrativeOutput {
 }
 
 /** The narrative's language: its setting, or (`auto`) the language the report was requested in. */
-export const narrativeLanguage = (ctx: Pick<ModuleContext<TNarrativeParams>, 'params' | 'language'>) =>
+const narrativeLanguage = (ctx: Pick<ModuleContext<TNarrativeParams>, 'params' | 'language'>) =>
   ctx.params.language === 'auto' ? ctx.language : ctx.params.language;
 
-export function narrativeInputs(ctx: ModuleContext, language: ReportLanguage): NarrativeInputs {
+function narrativeInputs(ctx: ModuleContext, language: ReportLanguage): NarrativeInputs {
   return { market: ctx.market, symbol: ctx.symbol, language, outputs: ctx.outputs };
 }
 
