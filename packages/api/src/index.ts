@@ -1,3 +1,6 @@
+// Registers every domain's settings (settings/ itself imports no domain).
+import './all-settings';
+
 export { actorOf, listAudit, writeAudit } from './audit/audit-log';
 export { bearerToken, createApiToken, revokeApiToken, verifyApiToken } from './auth/api-tokens';
 export { ROLES, type Role, roleAtLeast } from './auth/roles';

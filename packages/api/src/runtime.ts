@@ -27,6 +27,8 @@ import { attachReports } from './reports/runtime';
 import type { TrustProxy } from './security/client-ip';
 import { startRateLimitPurge } from './security/rate-limits';
 import { getQuoteSettings, startSettings } from './settings/runtime-settings';
+// registers every domain's settings before the settings service starts (settings/ imports no domain)
+import './all-settings';
 import { watchedSymbols } from './watchlists/watchlists';
 
 export interface RuntimeConfig {

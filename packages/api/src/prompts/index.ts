@@ -1,6 +1,7 @@
-// Prompt templates for the report narrative: versions, rollback, rendering, preview (used by the admin UI).
+// Prompt templates for the report narrative: versions, rollback, rendering (the preview with computed numbers
+// is the reports domain's: reports/preview-prompt.ts).
 export { DEFAULT_TEMPLATES, NARRATIVE_TEMPLATE } from './defaults';
-export { type PromptPreview, previewPrompt } from './preview';
+export { type Fact, formatFact } from './fact';
 export { type PromptValues, renderPrompt } from './render';
 export {
   createTemplateVersion,

@@ -1,4 +1,4 @@
-import { type Fact, formatFact } from '../reports/grounding';
+import { type Fact, formatFact } from './fact';
 import { fillPlaceholders } from './placeholders';
 
 export interface PromptValues {

@@ -2,7 +2,7 @@ import type { DatabaseHandle } from '@investiq/db';
 import { createTestDatabase } from '@investiq/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
-import type { Fact } from '../reports/grounding';
+import type { Fact } from './fact';
 import { renderPrompt } from './render';
 import {
   createTemplateVersion,

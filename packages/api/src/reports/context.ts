@@ -4,10 +4,13 @@ import type { DataProvider } from '@investiq/market';
 import type { FreshnessOptions } from '../quotes/decide-freshness';
 import type { NamedPolicy } from '../resilience';
 import type { InferenceGateway, ServiceHealthView } from './inference-gateway';
-import type { ReportLanguage, TAnalysisSettings, TReportModule } from './types';
+import type { ReportLanguage } from './types';
 
-/** What every module gets: the report's inputs (loaded once) and the dependencies to call. */
-export interface ModuleContext {
+/**
+ * What every module gets: the report's inputs (loaded once), the dependencies to call, and its own slice of
+ * `analysis.modules` (`params`; `undefined` for a module without parameters).
+ */
+export interface ModuleContext<P = unknown> {
   db: DatabaseHandle;
   provider: DataProvider;
   providerPolicy: NamedPolicy;
@@ -16,9 +19,9 @@ export interface ModuleContext {
   market: TMarket;
   symbol: string;
   symbolInfo: { name: string; nameZh: string; currency: string; exchange: string; isDemo: boolean };
-  /** Stored daily bars up to the as-of date, oldest first (at most `params.historyBars`). */
+  /** Stored daily bars up to the as-of date, oldest first (at most `analysis.modules` historyBars). */
   bars: TBar[];
-  params: TAnalysisSettings;
+  params: P;
   language: ReportLanguage;
   /** Set for a backtest report: inputs end at this date and no live quote is used. */
   backtestAsOf: string | null;
@@ -28,7 +31,7 @@ export interface ModuleContext {
   /** Services' /health taken at the start (lineage, and whether an LLM upstream is configured). */
   health: Partial<Record<string, ServiceHealthView>>;
   /** Outputs of modules that finished ok (the narrative reads them). */
-  outputs: Partial<Record<TReportModule, unknown>>;
+  outputs: Partial<Record<string, unknown>>;
   /** Section-level states of the other modules, for the narrative's prompt. */
   states: () => { module: string; status: string; reason: string | null }[];
   onNarrativeDelta: (text: string) => void;
@@ -56,7 +59,7 @@ export function nextTradingDays(date: string, n: number): string[] {
   return out;
 }
 
-export function requireHistory(ctx: ModuleContext, need: number): void {
+export function requireHistory(ctx: Pick<ModuleContext, 'bars' | 'market' | 'symbol'>, need: number): void {
   if (ctx.bars.length < need)
     throw new SectionSkipped(
       `not enough price history: ${ctx.bars.length} daily bars stored for ${ctx.market}:${ctx.symbol}, this section needs at least ${need}`,
@@ -65,4 +68,4 @@ export function requireHistory(ctx: ModuleContext, need: number): void {
 
 export const MIN_BARS = 70;
 
-export const lastBarDate = (ctx: ModuleContext): string | null => ctx.bars.at(-1)?.time ?? null;
+export const lastBarDate = (ctx: Pick<ModuleContext, 'bars'>): string | null => ctx.bars.at(-1)?.time ?? null;

@@ -11,10 +11,11 @@ import { createLogger } from '../observability/logger';
 import { createRuntime, type Runtime } from '../runtime';
 import { setSetting } from '../settings/service';
 import { createTestRuntime, testConfig } from '../test-support/runtime';
+import { defaultAnalysisSettings } from './analysis-settings';
 import { getReport } from './get-report';
 import { INFERENCE_DEFAULTS, SERVICES } from './inference-gateway';
 import { SAnalysisModules } from './settings';
-import { defaultAnalysisSettings, type NarrativeOutput, type ReportView, type TReportModule } from './types';
+import type { NarrativeOutput, ReportView, TReportModule } from './types';
 
 // Fault suite (PostgreSQL pass of `npm test`): the four inference services run as separate OS processes;
 // 20 reports run concurrently through the real report service while each service in turn is killed with

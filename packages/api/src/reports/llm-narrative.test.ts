@@ -2,11 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type RunningService, startService } from '@investiq/inference';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { previewPrompt } from '../prompts/preview';
+import { previewDeps } from '../routers/prompts';
 import type { Runtime } from '../runtime';
 import { createTestRuntime } from '../test-support/runtime';
 import { getReport } from './get-report';
 import { INFERENCE_DEFAULTS } from './inference-gateway';
+import { previewPrompt } from './preview-prompt';
 import type { NarrativeOutput } from './types';
 
 const TOKEN = 'narrative-test-token-0123456789';
@@ -113,7 +114,7 @@ describe('narrative through the llm service', () => {
   });
 
   it('previews a template with the numbers computed now, listing what is missing', async () => {
-    const p = await previewPrompt(rt, {
+    const p = await previewPrompt(previewDeps(rt), {
       body: 'Facts for {{name}}:\n{{facts}}',
       market: 'HK',
       symbol: '0700.HK',
@@ -126,8 +127,8 @@ describe('narrative through the llm service', () => {
       'sentiment',
       'statistics',
     ]);
-    await expect(previewPrompt(rt, { body: '{{facts}}', market: 'US', symbol: 'ZZZZ' })).rejects.toThrow(
-      /unknown symbol/,
-    );
+    await expect(
+      previewPrompt(previewDeps(rt), { body: '{{facts}}', market: 'US', symbol: 'ZZZZ' }),
+    ).rejects.toThrow(/unknown symbol/);
   });
 });

@@ -2,7 +2,7 @@ import type { DatabaseHandle } from '@investiq/db';
 import type { z } from 'zod';
 import { registerSetting } from '../settings/registry';
 import { getSetting } from '../settings/service';
-import { defaultAnalysisSettings, type TAnalysisSettings, ZAnalysisSettings } from './types';
+import { defaultAnalysisSettings, type TAnalysisSettings, ZAnalysisSettings } from './analysis-settings';
 
 export const ANALYSIS_SETTINGS_KEY = 'analysis.modules';
 

@@ -1,7 +1,21 @@
-import { type Same, sameType, type TLatestQuote, type TMarket, ZMarket } from '@investiq/contracts';
-import type { Fundamentals } from '@investiq/market';
+import { type Same, sameType, type TMarket, ZMarket } from '@investiq/contracts';
 import { z } from 'zod';
+import type { TAnalysisSettings } from './analysis-settings';
 
+// Each module's output type lives with its module; re-exported (types only) for the report's readers.
+export type { TAnalysisSettings } from './analysis-settings';
+export type { ForecastOutput } from './modules/forecast';
+export type { IndicatorPoint, IndicatorsOutput } from './modules/indicators';
+export type { NarrativeOutput } from './modules/narrative';
+export type { ProfileOutput } from './modules/profile';
+export type { SentimentOutput } from './modules/sentiment';
+export type { StatisticsOutput } from './modules/statistics';
+
+/**
+ * The report modules, in running and display order: the one list. Each name has its descriptor in
+ * `modules/index.ts` and its section component in apps/web (components/reports/sections); the compiler and
+ * `modules/modules.test.ts` check both. Kept free of server code so the browser can import it.
+ */
 export const REPORT_MODULES = [
   'profile',
   'indicators',
@@ -18,171 +32,6 @@ export type TReportModule = z.infer<typeof ZReportModule>;
 export type SectionStatus = 'pending' | 'running' | 'ok' | 'unavailable' | 'skipped' | 'failed';
 export type ReportStatus = 'running' | 'complete' | 'failed';
 export type ReportLanguage = 'zh' | 'en';
-
-const period = z.number().int().min(1).max(400);
-const fraction = z.number().gt(0).lt(1);
-
-/** `analysis.modules`: which modules run and their parameters (stored as a setting; defaults below). */
-export const ZAnalysisSettings = z.object({
-  enabled: z.partialRecord(ZReportModule, z.boolean()).default({}),
-  historyBars: z.number().int().min(70).max(3000).default(500),
-  indicators: z
-    .object({
-      smaPeriods: z.array(period).min(1).max(4).default([20, 50]),
-      emaPeriods: z.array(period).max(4).default([12, 26]),
-      rsiPeriod: period.default(14),
-      macd: z
-        .object({ fast: period, slow: period, signal: period })
-        .default({ fast: 12, slow: 26, signal: 9 }),
-      bollinger: z
-        .object({ period, stdDev: z.number().positive().max(5) })
-        .default({ period: 20, stdDev: 2 }),
-      atrPeriod: period.default(14),
-    })
-    .default({
-      smaPeriods: [20, 50],
-      emaPeriods: [12, 26],
-      rsiPeriod: 14,
-      macd: { fast: 12, slow: 26, signal: 9 },
-      bollinger: { period: 20, stdDev: 2 },
-      atrPeriod: 14,
-    }),
-  statistics: z
-    .object({
-      arimaHorizon: z.number().int().min(1).max(60).default(10),
-      arimaLevels: z.array(fraction).min(1).max(3).default([0.8, 0.95]),
-      arimaPoints: z.number().int().min(60).max(3000).default(250),
-      garchHorizon: z.number().int().min(1).max(60).default(10),
-      varLevels: z.array(fraction).min(1).max(3).default([0.95, 0.99]),
-    })
-    .default({
-      arimaHorizon: 10,
-      arimaLevels: [0.8, 0.95],
-      arimaPoints: 250,
-      garchHorizon: 10,
-      varLevels: [0.95, 0.99],
-    }),
-  forecast: z.object({ horizon: z.number().int().min(1).max(60).default(10) }).default({ horizon: 10 }),
-  sentiment: z.object({ headlines: z.number().int().min(1).max(50).default(12) }).default({ headlines: 12 }),
-  narrative: z
-    .object({
-      /** `auto` = the language the report was requested in. */
-      language: z.enum(['auto', 'zh', 'en']).default('auto'),
-      maxTokens: z.number().int().min(64).max(4096).default(700),
-    })
-    .default({ language: 'auto', maxTokens: 700 }),
-});
-export type TAnalysisSettings = z.output<typeof ZAnalysisSettings>;
-
-export function defaultAnalysisSettings(): TAnalysisSettings {
-  return ZAnalysisSettings.parse({});
-}
-
-export function moduleEnabled(s: TAnalysisSettings, m: TReportModule): boolean {
-  return s.enabled[m] ?? true;
-}
-
-/** Minimum stored daily bars for the history-based modules (indicators, statistics, forecast). */
-export const MIN_HISTORY_BARS = 70;
-
-export interface IndicatorPoint {
-  time: string;
-  value: number | null;
-}
-
-export interface ProfileOutput {
-  name: string;
-  nameZh: string;
-  currency: string;
-  exchange: string;
-  isDemo: boolean;
-  quote: TLatestQuote | null;
-  lastClose: number | null;
-  lastCloseDate: string | null;
-  change1dPct: number | null;
-  high52w: number | null;
-  low52w: number | null;
-  return1yPct: number | null;
-  fundamentals: Fundamentals | null;
-  fundamentalsNote?: string;
-  /** The provider that delivered the fundamentals (lineage). */
-  fundamentalsSource?: string | null;
-}
-
-export interface IndicatorsOutput {
-  asOfDate: string;
-  latest: Record<string, number | null>;
-  /** Overlay series for the chart (last 250 bars). */
-  overlays: Record<string, IndicatorPoint[]>;
-  params: TAnalysisSettings['indicators'];
-}
-
-export interface StatisticsOutput {
-  lastClose: number;
-  lastDate: string;
-  arima: {
-    order: [number, number, number];
-    aicc: number;
-    dates: string[];
-    forecast: number[];
-    intervals: { level: number; lower: number[]; upper: number[] }[];
-  } | null;
-  arimaError?: string;
-  garch: {
-    omega: number;
-    alpha: number;
-    beta: number;
-    persistence: number;
-    /** Annualised volatility, percent (latest conditional and forecast mean). */
-    annualVolPct: number;
-    forecastAnnualVolPct: number;
-    dailyVolForecastPct: number[];
-    var: { level: number; pct: number; amount: number }[];
-  } | null;
-  garchError?: string;
-}
-
-export interface ForecastOutput {
-  model: { name: string; version: string };
-  lastClose: number;
-  lastDate: string;
-  dates: string[];
-  point: number[];
-  p10: number[];
-  p50: number[];
-  p90: number[];
-  contextLength: number;
-}
-
-export interface SentimentOutput {
-  model: { name: string; version: string };
-  /** The provider that delivered the headlines (each headline's `source` is its publisher). */
-  newsProvider?: string;
-  headlines: {
-    id: string;
-    publishedAt: string;
-    lang: 'zh' | 'en';
-    headline: string;
-    source: string;
-    isDemo: boolean;
-    label: 'negative' | 'neutral' | 'positive';
-    score: number;
-  }[];
-  counts: { positive: number; neutral: number; negative: number };
-  /** mean(P(positive) − P(negative)) over headlines, in [−1, 1]. */
-  netScore: number;
-}
-
-export interface NarrativeOutput {
-  text: string;
-  language: ReportLanguage;
-  writer: 'llm' | 'deterministic';
-  model?: string;
-  /** Why the deterministic writer was used when an LLM was configured but failed. */
-  llmError?: string;
-  template: { id: string; name: string; language: string; version: number } | null;
-  grounding: { numbers: number; unmatched: { text: string; start: number; end: number }[] };
-}
 
 export interface SectionView {
   module: TReportModule;

@@ -1,13 +1,24 @@
 import { ZMarket } from '@investiq/contracts';
 import { z } from 'zod';
 import { actorOf, writeAudit } from '../audit/audit-log';
-import {
-  createTemplateVersion,
-  listTemplateVersions,
-  previewPrompt,
-  rollbackTemplate,
-} from '../prompts/index';
+import { createTemplateVersion, listTemplateVersions, rollbackTemplate } from '../prompts/index';
+import { freshnessOptions } from '../quotes/freshness-options';
+import { type PreviewDeps, previewPrompt } from '../reports/preview-prompt';
+import type { Runtime } from '../runtime';
 import { adminProcedure, createTRPCRouter } from '../trpc';
+
+/** The preview's dependencies, taken from the runtime (the reports' provider policy, the quote settings). */
+export function previewDeps(rt: Runtime): PreviewDeps {
+  return {
+    db: rt.db,
+    provider: rt.provider,
+    providerPolicy: rt.reports.providerPolicy,
+    inference: rt.inference,
+    now: rt.now,
+    quoteMaxAgeSeconds: rt.config.quotes.defaultMaxAgeSeconds,
+    quoteFreshness: freshnessOptions(rt),
+  };
+}
 
 const ZLanguage = z.enum(['zh', 'en']);
 const ZBody = z.string().max(20_000, 'template body is too long (max 20000 characters)');
@@ -58,5 +69,7 @@ export const promptsRouter = createTRPCRouter({
         symbol: z.string().trim().min(1).max(16),
       }),
     )
-    .query(({ ctx, input }) => previewPrompt(ctx.rt, { ...input, symbol: input.symbol.toUpperCase() })),
+    .query(({ ctx: { rt }, input }) =>
+      previewPrompt(previewDeps(rt), { ...input, symbol: input.symbol.toUpperCase() }),
+    ),
 });

@@ -3,7 +3,7 @@ import { actorOf } from '../audit/audit-log';
 import { AppError } from '../errors';
 import { SUiDefaults } from '../settings/keys';
 import { listSettingDefs, settingDef } from '../settings/registry';
-import '../settings/all';
+import '../all-settings';
 import {
   defaultOf,
   getSetting,

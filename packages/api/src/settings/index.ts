@@ -1,5 +1,3 @@
-import './all';
-
 export * from './crypto';
 export * from './keys';
 export * from './registry';

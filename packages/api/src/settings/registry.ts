@@ -5,7 +5,7 @@ import type { z } from 'zod';
  *
  *   export const SAnalysisModules = registerSetting({ key: 'analysis.modules', schema, default: {...} });
  *
- * and import that module from `settings/all.ts` so the admin pages list it.
+ * and import that module from `all-settings.ts` so the admin pages list it.
  * `secret: true` stores the value AES-256-GCM encrypted and only ever shows it masked (string leaves).
  */
 export interface SettingDef<T = unknown> {

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { MARKETS } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
 import type { Logger } from '../observability/logger';
-import type { Runtime, RuntimeConfig } from '../runtime';
-import './all';
-import { MARKETS } from '@investiq/contracts';
 import { SProviderChains } from '../providers/settings';
+import type { Runtime, RuntimeConfig } from '../runtime';
 import { loadOrCreateKeyFile, parseSecretsKey, type SecretsKeyring } from './crypto';
 import { SInferenceEndpoints, SQuoteFreshness } from './keys';
 import { attachSettings, getSetting, seedSetting } from './service';

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useDict, usePrefs } from '~/lib/i18n';
 import { reportsDict } from '~/lib/i18n/reports';
 import { useTRPC } from '~/lib/trpc';
-import { StatusBadge } from './report-body';
+import { StatusBadge } from './sections/section-frame';
 import './reports.css';
 
 export function ReportsList() {

@@ -1,23 +1,21 @@
 import type { TMarket } from '@investiq/contracts';
+import type { DatabaseHandle } from '@investiq/db';
+import type { DataProvider } from '@investiq/market';
 import { AppError } from '../errors';
 import { requireSymbol } from '../market/get-symbol';
-import { freshnessOptions } from '../quotes/freshness-options';
-import type { ModuleContext, ModuleResult } from '../reports/context';
-import { collectFacts } from '../reports/facts';
-import { formatFact } from '../reports/grounding';
-import { SERVICES, type ServiceHealthView } from '../reports/inference-gateway';
-import { runForecast } from '../reports/modules/forecast';
-import { runIndicators } from '../reports/modules/indicators';
-import { narrativeInputs } from '../reports/modules/narrative';
-import { runProfile } from '../reports/modules/profile';
-import { runSentiment } from '../reports/modules/sentiment';
-import { runStatistics } from '../reports/modules/statistics';
-import { loadBars } from '../reports/report-service';
-import { getAnalysisSettings } from '../reports/settings';
-import type { TReportModule } from '../reports/types';
-import type { Runtime } from '../runtime';
-import { renderPrompt } from './render';
-import { getActiveTemplate, getTemplate, type TemplateLanguage } from './templates';
+import { renderPrompt } from '../prompts/render';
+import { getActiveTemplate, getTemplate, type TemplateLanguage } from '../prompts/templates';
+import type { FreshnessOptions } from '../quotes/decide-freshness';
+import type { NamedPolicy } from '../resilience';
+import type { TAnalysisSettings } from './analysis-settings';
+import type { ModuleContext } from './context';
+import { collectFacts } from './facts';
+import { formatFact } from './grounding';
+import type { InferenceGateway } from './inference-gateway';
+import { FACT_MODULES } from './modules';
+import { loadBars, servicesHealth } from './report-inputs';
+import { runModule } from './report-run';
+import { getAnalysisSettings } from './settings';
 
 export interface PromptPreview {
   prompt: string;
@@ -29,15 +27,26 @@ export interface PromptPreview {
   missing: { module: string; reason: string }[];
 }
 
+export interface PreviewDeps {
+  db: DatabaseHandle;
+  provider: DataProvider;
+  providerPolicy: NamedPolicy;
+  inference: InferenceGateway;
+  now: () => Date;
+  quoteMaxAgeSeconds: number;
+  quoteFreshness?: FreshnessOptions;
+}
+
 /**
  * Renders a template (a stored version, or an unsaved body) with the numbers computed right now for a
- * symbol — the same modules a report runs, nothing stored. For the admin template editor.
+ * symbol — every module that offers the narrative facts, as a report runs them, nothing stored. For the
+ * admin template editor.
  */
 export async function previewPrompt(
-  rt: Pick<Runtime, 'db' | 'provider' | 'inference' | 'reports' | 'now' | 'config'>,
+  deps: PreviewDeps,
   input: { templateId?: string; body?: string; language?: TemplateLanguage; market: TMarket; symbol: string },
 ): Promise<PromptPreview> {
-  const { db } = rt;
+  const { db } = deps;
   let body: string;
   let language: TemplateLanguage = input.language ?? 'en';
   let template: PromptPreview['template'] = null;
@@ -58,14 +67,14 @@ export async function previewPrompt(
   const params = await getAnalysisSettings(db);
   const [bars, health] = await Promise.all([
     loadBars(db, input.market, input.symbol, params.historyBars, null),
-    Promise.all(SERVICES.map((s) => rt.inference.health(s))),
+    servicesHealth(deps.inference),
   ]);
-  const ctx: ModuleContext = {
+  const ctx: ModuleContext<TAnalysisSettings> = {
     db,
-    provider: rt.provider,
-    providerPolicy: rt.reports.providerPolicy,
-    inference: rt.inference,
-    now: rt.now,
+    provider: deps.provider,
+    providerPolicy: deps.providerPolicy,
+    inference: deps.inference,
+    now: deps.now,
     market: input.market,
     symbol: input.symbol,
     symbolInfo: {
@@ -79,26 +88,19 @@ export async function previewPrompt(
     params,
     language,
     backtestAsOf: null,
-    quoteMaxAgeSeconds: rt.config.quotes.defaultMaxAgeSeconds,
-    quoteFreshness: freshnessOptions(rt),
-    health: Object.fromEntries(health.map((h) => [h.service, h])) as Record<string, ServiceHealthView>,
+    quoteMaxAgeSeconds: deps.quoteMaxAgeSeconds,
+    quoteFreshness: deps.quoteFreshness,
+    health,
     outputs: {},
     states: () => [],
     onNarrativeDelta: () => {},
   };
-  const runners: [TReportModule, (c: ModuleContext, s: AbortSignal) => Promise<ModuleResult>][] = [
-    ['profile', runProfile],
-    ['indicators', runIndicators],
-    ['statistics', runStatistics],
-    ['forecast', runForecast],
-    ['sentiment', runSentiment],
-  ];
   const signal = AbortSignal.timeout(30_000);
-  const settled = await Promise.allSettled(runners.map(([, run]) => run(ctx, signal)));
+  const settled = await Promise.allSettled(FACT_MODULES.map((m) => runModule(m, ctx, signal)));
   const missing: PromptPreview['missing'] = [];
   const sections: { module: string; status: string; reason: string | null }[] = [];
   settled.forEach((s, i) => {
-    const module = runners[i]![0];
+    const module = FACT_MODULES[i]!.name;
     if (s.status === 'fulfilled') {
       ctx.outputs[module] = s.value.output;
       sections.push({ module, status: 'ok', reason: null });
@@ -108,14 +110,14 @@ export async function previewPrompt(
       sections.push({ module, status: 'unavailable', reason });
     }
   });
-  const x = { ...narrativeInputs(ctx), language };
-  const facts = [...collectFacts(x).values()];
+  const x = { market: input.market, symbol: input.symbol, language, outputs: ctx.outputs };
+  const facts = [...collectFacts(x, FACT_MODULES).values()];
   const prompt = renderPrompt(body, {
     name: language === 'zh' ? info.name_zh : info.name,
     symbol: input.symbol,
     market: input.market,
     currency: info.currency,
-    asOf: bars.at(-1)?.time ?? rt.now().toISOString().slice(0, 10),
+    asOf: bars.at(-1)?.time ?? deps.now().toISOString().slice(0, 10),
     facts,
     sections,
   });
