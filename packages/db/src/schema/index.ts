@@ -17,3 +17,4 @@ export * from './settings';
 export * from './symbols';
 export * from './users';
 export * from './watchlists';
+export * from './report-schedules';

@@ -15,6 +15,16 @@ export const ZNotificationPayload = z.strictObject({
     .url({ protocol: /^https?$/ })
     .max(2000)
     .optional(),
+  /** Several links (a scheduled summary: one per report); text channels list them, e-mail links them in HTML. */
+  links: z
+    .array(
+      z.strictObject({
+        label: z.string().min(1).max(200),
+        url: z.url({ protocol: /^https?$/ }).max(2000),
+      }),
+    )
+    .max(50)
+    .optional(),
 });
 export type TNotificationPayload = z.infer<typeof ZNotificationPayload>;
 
@@ -76,6 +86,7 @@ export function renderText(msg: NotificationMessage): { title: string; body: str
     msg.text,
     msg.condition ? `Condition: ${msg.condition}` : undefined,
     msg.price !== undefined ? `Price: ${msg.price}` : undefined,
+    ...(msg.links ?? []).map((l) => `${l.label}: ${l.url}`),
     `Time: ${msg.time}`,
     msg.link,
   ].filter((l): l is string => !!l);
