@@ -52,7 +52,7 @@ export function summaryPayload(
       .map((i) => `${i.symbol}: complete, ${i.error}`),
   ];
   let text = lines.join('\n');
-  if (text.length > 3000) text = `${text.slice(0, 2990)}\n…`;
+  if (text.length > 1800) text = `${text.slice(0, 1790)}\n…`;
   return {
     title: `Scheduled reports: ${run.watchlist_name} (${run.market}) ${run.slot_date}`.slice(0, 200),
     text,

@@ -75,6 +75,22 @@ export function defineChannel<C, S>(d: ChannelDescriptor<C, S>): ChannelDescript
   return d;
 }
 
+/** Link lines for chat messages, at most ~1500 characters (WeCom text caps at 2048 bytes); the rest counted. */
+function linkLines(links: readonly { label: string; url: string }[]): string[] {
+  const out: string[] = [];
+  let size = 0;
+  for (const [i, l] of links.entries()) {
+    const line = `${l.label}: ${l.url}`;
+    if (size + line.length > 1500) {
+      out.push(`(+${links.length - i} more)`);
+      break;
+    }
+    out.push(line);
+    size += line.length + 1;
+  }
+  return out;
+}
+
 /** A plain-text rendering shared by the chat channels. */
 export function renderText(msg: NotificationMessage): { title: string; body: string } {
   const title =
@@ -86,7 +102,7 @@ export function renderText(msg: NotificationMessage): { title: string; body: str
     msg.text,
     msg.condition ? `Condition: ${msg.condition}` : undefined,
     msg.price !== undefined ? `Price: ${msg.price}` : undefined,
-    ...(msg.links ?? []).map((l) => `${l.label}: ${l.url}`),
+    ...linkLines(msg.links ?? []),
     `Time: ${msg.time}`,
     msg.link,
   ].filter((l): l is string => !!l);
