@@ -98,7 +98,7 @@ export const ZEnv = z.object({
   SSE_MAX_STREAMS_PER_PRINCIPAL: z.coerce.number().int().min(1).max(1000).default(8),
   /** A live-update stream is closed after this long; the browser reconnects (re-checking access). */
   SSE_MAX_DURATION_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
-  /** The address users reach us at (for the printed first-run setup link), e.g. https://invest.example.lan */
+  /** The address users reach us at (first-run setup link, links in scheduled report summaries), e.g. https://invest.example.lan */
   PUBLIC_URL: z.url().optional(),
   /** A running report is claimed for this long without a heartbeat; then another process may fail it. */
   REPORT_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
@@ -228,5 +228,9 @@ export function runtimeConfigFromEnv(env: Env, opts: { collector?: boolean } = {
       secretsKeyPrevious: env.SECRETS_KEY_PREVIOUS || undefined,
     },
     notifications: { allowPrivate: env.OUTBOUND_ALLOW_PRIVATE, worker: env.NOTIFICATIONS_WORKER },
+    // links in scheduled report summaries
+    publicUrl:
+      env.PUBLIC_URL ??
+      `http://${env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST}:${env.PORT}`,
   };
 }

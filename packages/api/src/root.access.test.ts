@@ -93,6 +93,13 @@ const DECISIONS: Record<string, 'public' | Role> = {
   'alerts.markRead': 'viewer',
   'alerts.unreadCount': 'viewer',
   'alerts.unread': 'viewer',
+  'schedules.list': 'viewer',
+  'schedules.create': 'analyst',
+  'schedules.update': 'analyst',
+  'schedules.delete': 'analyst',
+  'schedules.runs': 'viewer',
+  'schedules.unreadCount': 'viewer',
+  'schedules.markRead': 'viewer',
 };
 
 const RANK = { public: -1, viewer: 0, analyst: 1, admin: 2 } as const;

@@ -11,6 +11,7 @@ import { promptsRouter } from './routers/prompts';
 import { providersRouter } from './routers/providers';
 import { quotesRouter } from './routers/quotes';
 import { reportsRouter } from './routers/reports';
+import { schedulesRouter } from './routers/schedules';
 import { settingsRouter } from './routers/settings';
 import { collectorRouter, systemRouter, tokensRouter } from './routers/system';
 import { usersRouter } from './routers/users';
@@ -37,6 +38,7 @@ export const appRouter = createTRPCRouter({
   watchlists: watchlistsRouter,
   portfolio: portfolioRouter,
   alerts: alertsRouter,
+  schedules: schedulesRouter,
 });
 
 export type AppRouter = typeof appRouter;

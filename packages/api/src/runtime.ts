@@ -24,6 +24,8 @@ import { QuoteHub } from './quotes/quote-hub';
 import type { InferenceConfig, InferenceGateway } from './reports/inference-gateway';
 import type { ReportService } from './reports/report-service';
 import { attachReports } from './reports/runtime';
+import { leadSchedules } from './schedules/leader';
+import { ScheduleRunner } from './schedules/runner';
 import type { TrustProxy } from './security/client-ip';
 import { startRateLimitPurge } from './security/rate-limits';
 import { getQuoteSettings, startSettings } from './settings/runtime-settings';
@@ -72,6 +74,10 @@ export interface RuntimeConfig {
   notifications?: NotificationsConfig;
   /** Alert evaluation (alerts/): digest window for firings of one user (default 2000 ms). */
   alerts?: { groupWindowMs?: number };
+  /** Where users reach the web app: links in scheduled report summaries (default http://127.0.0.1:3000). */
+  publicUrl?: string;
+  /** Scheduled reports (schedules/): how often due slots are looked for (default 30 s). */
+  schedules?: { tickMs?: number };
 }
 
 export interface Runtime {
@@ -100,6 +106,8 @@ export interface Runtime {
   alerts: AlertEngine;
   /** Per-process "a user's alert events changed" (the bell's SSE). */
   alertFeed: AlertFeed;
+  /** Runs users' report schedules; only in the process holding the schedule lock. */
+  schedules: ScheduleRunner;
   close(): Promise<void>;
 }
 
@@ -267,6 +275,17 @@ export async function createRuntime(
   // One evaluating process per database (PostgreSQL advisory lock; alone on PGlite).
   const alertLeadership = leadAlertEngine(db, alerts, log, config.collector.leaderRetryMs);
   await alertLeadership.ready;
+  const schedules = new ScheduleRunner({
+    db,
+    reports: reporting.reports,
+    notifications: notifications.deps,
+    log,
+    now,
+    publicUrl: config.publicUrl ?? 'http://127.0.0.1:3000',
+    tickMs: config.schedules?.tickMs,
+  });
+  const scheduleLeadership = leadSchedules(db, schedules, log, config.collector.leaderRetryMs);
+  await scheduleLeadership.ready;
 
   return {
     config,
@@ -286,7 +305,9 @@ export async function createRuntime(
     notifications: notifications.deps,
     alerts,
     alertFeed,
+    schedules,
     async close() {
+      await scheduleLeadership.stop();
       await alertLeadership.stop();
       await alertFeed.stop();
       await notifications.close();

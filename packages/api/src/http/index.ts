@@ -24,6 +24,7 @@ import { alertRoutes } from './alert-routes';
 import { authRoutes } from './auth-routes';
 import { notificationRoutes } from './notification-routes';
 import { readBody } from './read-body';
+import { scheduleRoutes } from './schedule-routes';
 import { createStreamGuard, DEFAULT_STREAM_LIMITS } from './stream-guard';
 
 /** Ingest bodies larger than this are refused with 413 before they are read into memory. */
@@ -153,6 +154,7 @@ export function createApiHandler(rt: Runtime): Handler {
   }[] = [
     ...authRoutes(rt),
     ...alertRoutes(rt, (req, role) => requireToken(rt, req, role)),
+    ...scheduleRoutes(rt, (req, role) => requireToken(rt, req, role)),
     ...notificationRoutes(
       rt,
       (req, role) => requireToken(rt, req, role),
@@ -301,7 +303,7 @@ export function createApiHandler(rt: Runtime): Handler {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith('/api/')) return false;
     const isTrpc = url.pathname.startsWith('/api/trpc/');
-    if (req.method === 'POST' || req.method === 'DELETE' || isTrpc) {
+    if (req.method === 'POST' || req.method === 'PATCH' || req.method === 'DELETE' || isTrpc) {
       // CSRF: state changes only from our own origin (or from non-browser clients), and only as JSON.
       // tRPC GETs too: some compute (prompts.preview runs every report module), and a cross-site link
       // carries a SameSite=Lax cookie; only our own pages and programmatic clients call tRPC.
@@ -309,7 +311,7 @@ export function createApiHandler(rt: Runtime): Handler {
         assertSameOrigin(req, { trustProxy: fromTrustedProxy(req, trust) });
         // the CSV upload sends text/csv, which a plain HTML form cannot send either
         if (req.method === 'POST' && IMPORT_PATH.test(url.pathname)) assertCsv(req);
-        else if (req.method === 'POST') assertJson(req);
+        else if (req.method === 'POST' || req.method === 'PATCH') assertJson(req);
       } catch (err) {
         if (!isAppError(err)) throw err;
         sendError(res, err);

@@ -7,6 +7,7 @@ import type { Actor } from '../audit/audit-log';
 import { AppError } from '../errors';
 import type { FreshnessOptions } from '../quotes/decide-freshness';
 import { getLatestQuotes } from '../quotes/get-latest-quotes';
+import { fxHistoryConverter, listFxHistory } from './fx-history';
 import { computeLedger, type TCurrency, type TLedgerTx, type TPosition } from './ledger';
 import { csvFieldOf, parseTransactionsCsv, type TCsvRowError } from './transactions-csv';
 import { findFxRate, type TFxRate, valuePortfolio, valueSeries } from './value-portfolio';
@@ -472,6 +473,7 @@ export async function getPortfolioHistory(
       points: [],
       fxAsOf: null as string | null,
       missingFx: [] as string[],
+      fxLaterRateUntil: null as string | null,
     };
   const first = txs[0]!.tradeDate;
   const from = new Date(opts.now.getTime() - opts.days * 86_400_000).toISOString().slice(0, 10);
@@ -502,15 +504,8 @@ export async function getPortfolioHistory(
     }
     list.push([d, Number(b.close)]);
   }
-  const rates = await listFxRates(db);
-  const missingFx: string[] = [];
-  let fxAsOf: string | null = null;
-  const fxRate = (c: string) => {
-    const f = findFxRate(rates, c, p.baseCurrency);
-    if (f.rate === null && !missingFx.includes(c)) missingFx.push(c);
-    if (f.asOf && (!fxAsOf || f.asOf > fxAsOf)) fxAsOf = f.asOf;
-    return f.rate;
-  };
+  // each day at that day's FX rate (fx_rates keeps every as-of)
+  const fx = fxHistoryConverter(await listFxHistory(db), p.baseCurrency);
   const sortedDates = [...dates].sort();
   const positionsAt = (d: string): TPosition[] =>
     computeLedger(txs.filter((t) => t.tradeDate <= d)).positions;
@@ -524,6 +519,6 @@ export async function getPortfolioHistory(
     }
     return c;
   };
-  const points = valueSeries(sortedDates, positionsAt, closeOnOrBefore, fxRate);
-  return { baseCurrency: p.baseCurrency, points, fxAsOf, missingFx };
+  const points = valueSeries(sortedDates, positionsAt, closeOnOrBefore, fx.rate);
+  return { baseCurrency: p.baseCurrency, points, ...fx.summary() };
 }

@@ -175,13 +175,13 @@ export function valuePortfolio(
 
 /**
  * Portfolio value per day from daily closes: positions replayed up to each date, each valued at its last close
- * on or before that date, converted with today's FX rates (no FX history is kept).
+ * on or before that date, converted at the FX rate of that date (fx-history.ts).
  */
 export function valueSeries(
   dates: readonly string[],
   positionsAt: (date: string) => readonly TPosition[],
   closeOnOrBefore: (key: string, date: string) => number | null,
-  fxRate: (currency: string) => number | null,
+  fxRate: (currency: string, date: string) => number | null,
 ): { date: string; value: number }[] {
   const out: { date: string; value: number }[] = [];
   for (const d of dates) {
@@ -190,7 +190,7 @@ export function valueSeries(
     for (const p of positionsAt(d)) {
       if (p.quantity <= 0) continue;
       const c = closeOnOrBefore(`${p.market}:${p.symbol}`, d);
-      const r = fxRate(p.currency);
+      const r = fxRate(p.currency, d);
       if (c === null || r === null) {
         ok = false;
         break;

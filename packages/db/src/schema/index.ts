@@ -10,6 +10,7 @@ export * from './notification-deliveries';
 export * from './portfolios';
 export * from './prompt-templates';
 export * from './realtime-quotes';
+export * from './report-schedules';
 export * from './report-sections';
 export * from './reports';
 export * from './sessions';

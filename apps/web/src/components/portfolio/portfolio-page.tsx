@@ -296,6 +296,9 @@ export function PortfolioPage() {
             {history.data.fxAsOf && (
               <p className="muted small">{d.chartFxNote(time(history.data.fxAsOf, lang))}</p>
             )}
+            {history.data.fxLaterRateUntil && (
+              <p className="muted small">{d.chartFxLater(history.data.fxLaterRateUntil)}</p>
+            )}
           </>
         ) : (
           <p className="muted">{d.chartEmpty}</p>

@@ -30,7 +30,10 @@ const en = {
   demoFx: 'demo',
   chart: 'Value over time',
   chartEmpty: 'No history yet.',
-  chartFxNote: (asOf: string) => `Daily closes, converted at today's FX rates (as of ${asOf}).`,
+  chartFxNote: (asOf: string) =>
+    `Daily closes, each day converted at that day's FX rate (newest rate used: as of ${asOf}).`,
+  chartFxLater: (until: string) =>
+    `No FX rate is stored before ${until}: days up to then use the earliest rate known.`,
   transactions: 'Transactions',
   addTransaction: 'Record a transaction',
   type: 'Type',
@@ -103,7 +106,8 @@ const zh: typeof en = {
   demoFx: '演示',
   chart: '组合市值走势',
   chartEmpty: '暂无历史。',
-  chartFxNote: (asOf: string) => `按每日收盘价，以今日汇率换算（截至 ${asOf}）。`,
+  chartFxNote: (asOf: string) => `按每日收盘价，每日按当日汇率换算（最新汇率截至 ${asOf}）。`,
+  chartFxLater: (until: string) => `${until} 及之前没有存储的汇率：这些日期按最早的已知汇率换算。`,
   transactions: '交易记录',
   addTransaction: '记录交易',
   type: '类型',

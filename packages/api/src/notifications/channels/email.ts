@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { normaliseHost, OutboundRefusedError, resolveOutbound } from '../outbound-guard';
+import { renderHtml } from './email-html';
 import { DeliveryError, defineChannel, renderText } from './types';
 
 /** SMTP reply codes 4xx are transient (retry), 5xx permanent (dead-letter). */
@@ -61,6 +62,7 @@ export const emailChannel = defineChannel({
         to: c.to,
         subject: title,
         text: body,
+        ...(msg.links?.length ? { html: renderHtml(msg) } : {}),
         messageId: `<${msg.idempotencyKey.replace(/[^A-Za-z0-9._-]/g, '_')}@investiq.notifications>`,
         headers: { 'X-InvestIQ-Event': msg.event, 'X-InvestIQ-Idempotency-Key': msg.idempotencyKey },
       });

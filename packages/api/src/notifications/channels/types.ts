@@ -15,6 +15,16 @@ export const ZNotificationPayload = z.strictObject({
     .url({ protocol: /^https?$/ })
     .max(2000)
     .optional(),
+  /** Several links (a scheduled summary: one per report); text channels list them, e-mail links them in HTML. */
+  links: z
+    .array(
+      z.strictObject({
+        label: z.string().min(1).max(200),
+        url: z.url({ protocol: /^https?$/ }).max(2000),
+      }),
+    )
+    .max(50)
+    .optional(),
 });
 export type TNotificationPayload = z.infer<typeof ZNotificationPayload>;
 
@@ -65,6 +75,22 @@ export function defineChannel<C, S>(d: ChannelDescriptor<C, S>): ChannelDescript
   return d;
 }
 
+/** Link lines for chat messages, at most ~1500 characters (WeCom text caps at 2048 bytes); the rest counted. */
+function linkLines(links: readonly { label: string; url: string }[]): string[] {
+  const out: string[] = [];
+  let size = 0;
+  for (const [i, l] of links.entries()) {
+    const line = `${l.label}: ${l.url}`;
+    if (size + line.length > 1500) {
+      out.push(`(+${links.length - i} more)`);
+      break;
+    }
+    out.push(line);
+    size += line.length + 1;
+  }
+  return out;
+}
+
 /** A plain-text rendering shared by the chat channels. */
 export function renderText(msg: NotificationMessage): { title: string; body: string } {
   const title =
@@ -76,6 +102,7 @@ export function renderText(msg: NotificationMessage): { title: string; body: str
     msg.text,
     msg.condition ? `Condition: ${msg.condition}` : undefined,
     msg.price !== undefined ? `Price: ${msg.price}` : undefined,
+    ...linkLines(msg.links ?? []),
     `Time: ${msg.time}`,
     msg.link,
   ].filter((l): l is string => !!l);

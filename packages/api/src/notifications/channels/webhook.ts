@@ -31,6 +31,7 @@ export const webhookChannel = defineChannel({
       condition: msg.condition ?? null,
       time: msg.time,
       link: msg.link ?? null,
+      ...(msg.links ? { links: msg.links } : {}),
       title: msg.title ?? null,
       text: msg.text ?? null,
     });

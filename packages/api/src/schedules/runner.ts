@@ -1,0 +1,244 @@
+import type { TMarket } from '@investiq/contracts';
+import type { DatabaseHandle } from '@investiq/db';
+import type { NotificationDeps } from '../notifications/service';
+import type { Logger } from '../observability/logger';
+import type { CreateReportInput } from '../reports/report-service';
+import { MAX_SYMBOLS_PER_RUN, SCHEDULE_RUNS_CHANNEL, type TScheduleRunItem } from './service';
+import { dueSlot } from './slot';
+import { deliverSummary } from './summary';
+
+/** What the runner needs of the report service. */
+export interface ReportRunner {
+  create(input: CreateReportInput): Promise<{ id: string; joined: boolean }>;
+  /** Resolves when the report, if it runs in this process, has finished. */
+  wait(id: string): Promise<void>;
+}
+
+export interface ScheduleRunnerOptions {
+  db: DatabaseHandle;
+  reports: ReportRunner;
+  notifications: NotificationDeps;
+  log: Logger;
+  now: () => Date;
+  /** Where users reach the web app; links in summaries point at `<publicUrl>/reports/<id>`. */
+  publicUrl: string;
+  /** How often due schedules are looked for (default 30 s). */
+  tickMs?: number;
+  /** How long one report may run before the run gives up on it (default 10 min). */
+  reportTimeoutMs?: number;
+  /** How often a report running in another process is re-read (default 1 s). */
+  pollMs?: number;
+}
+
+interface DueRow {
+  id: string;
+  user_id: string;
+  watchlist_id: string;
+  market: TMarket;
+  local_time: string;
+  language: 'en' | 'zh';
+  last_slot: string | null;
+}
+
+export const INTERRUPTED_RUN = 'interrupted: the server running it stopped before it finished';
+
+/**
+ * Runs due report schedules. `tick()` claims every due slot (one conditional UPDATE of `last_slot` plus the
+ * run row, unique per slot, in one transaction: a slot is claimed once whatever the number of processes) and
+ * queues the run; runs execute one at a time, reports one after another, progress written to the run row.
+ * Only the newest missed slot of a schedule is due (slot.ts), so a restart catches up once. It runs in the
+ * process holding the schedule lock (leadSchedules), which at start fails runs a dead leader left running.
+ */
+export class ScheduleRunner {
+  private timer: NodeJS.Timeout | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private running = false;
+  /** Set by stop(): a run in progress stops after its current report (tick() works without start()). */
+  private stopped = false;
+  private ticking: Promise<number> | null = null;
+
+  constructor(private readonly o: ScheduleRunnerOptions) {}
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.stopped = false;
+    await this.recoverInterrupted();
+    const loop = () => {
+      this.timer = setTimeout(() => {
+        void this.tick()
+          .catch((err) => this.o.log.warn({ err: String(err) }, 'report schedule tick failed'))
+          .finally(() => {
+            if (this.running) loop();
+          });
+      }, this.o.tickMs ?? 30_000);
+      this.timer.unref();
+    };
+    await this.tick().catch((err) => this.o.log.warn({ err: String(err) }, 'report schedule tick failed'));
+    loop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.ticking?.catch(() => {});
+    await this.chain;
+  }
+
+  /** Resolves when every claimed run has finished and its summary is queued. */
+  async idle(): Promise<void> {
+    await this.ticking?.catch(() => {});
+    await this.chain;
+  }
+
+  /** Claim the due slots now; returns how many runs were claimed (they run in the background). */
+  tick(): Promise<number> {
+    const t = (this.ticking ?? Promise.resolve(0)).catch(() => 0).then(() => this.claimDue());
+    this.ticking = t;
+    return t;
+  }
+
+  private async claimDue(): Promise<number> {
+    const now = this.o.now();
+    const rows = await this.o.db.query<DueRow>(
+      `SELECT id, user_id, watchlist_id, market, local_time, language, last_slot
+         FROM report_schedules WHERE enabled ORDER BY local_time, id`,
+    );
+    let claimed = 0;
+    for (const s of rows) {
+      const slot = dueSlot(s.market, s.local_time, s.last_slot, now);
+      if (!slot) continue;
+      const runId = await this.o.db.transaction(async (q) => {
+        const upd = await q(
+          `UPDATE report_schedules SET last_slot = $2
+            WHERE id = $1 AND enabled AND (last_slot IS NULL OR last_slot < $2) RETURNING id`,
+          [s.id, slot.date],
+        );
+        if (!upd[0]) return null; // claimed by another process meanwhile
+        const [run] = await q<{ id: string }>(
+          `INSERT INTO report_schedule_runs (schedule_id, user_id, slot_date, scheduled_for, started_at)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (schedule_id, slot_date) DO NOTHING RETURNING id`,
+          [s.id, s.user_id, slot.date, slot.at, now],
+        );
+        return run?.id ?? null;
+      });
+      if (!runId) continue;
+      claimed++;
+      const late = now.getTime() - slot.at.getTime();
+      this.o.log.info(
+        { schedule: s.id, slot: slot.date, run: runId, lateMs: late },
+        late > 5 * 60_000 ? 'scheduled reports: catching up a missed slot' : 'scheduled reports: slot due',
+      );
+      this.chain = this.chain
+        .then(() => this.execute(runId, s))
+        .catch((err) => this.o.log.error({ err, run: runId }, 'scheduled report run failed'));
+    }
+    return claimed;
+  }
+
+  /** Runs left 'running' by a process that died: failed, and their summary says so. */
+  private async recoverInterrupted(): Promise<void> {
+    const rows = await this.o.db.query<{ id: string }>(
+      `UPDATE report_schedule_runs SET status = 'failed', error = $1, finished_at = $2
+        WHERE status = 'running' RETURNING id`,
+      [INTERRUPTED_RUN, this.o.now()],
+    );
+    for (const r of rows) {
+      this.o.log.warn({ run: r.id }, 'scheduled report run interrupted by a restart: failed');
+      await deliverSummary(this.o, r.id).catch((err) =>
+        this.o.log.warn({ err: String(err), run: r.id }, 'summary of an interrupted run not queued'),
+      );
+    }
+  }
+
+  private async execute(runId: string, s: DueRow): Promise<void> {
+    const { db } = this.o;
+    const symbols = await db.query<{ market: TMarket; symbol: string }>(
+      `SELECT market, symbol FROM watchlist_items WHERE watchlist_id = $1 AND market = $2
+        ORDER BY position, symbol LIMIT $3`,
+      [s.watchlist_id, s.market, MAX_SYMBOLS_PER_RUN],
+    );
+    const items: TScheduleRunItem[] = symbols.map((r) => ({ ...r, reportId: null, status: 'pending' }));
+    await db.query('UPDATE report_schedule_runs SET total = $2, items = $3::jsonb WHERE id = $1', [
+      runId,
+      items.length,
+      JSON.stringify(items),
+    ]);
+    let done = 0;
+    for (const item of items) {
+      if (this.stopped) break;
+      item.status = 'running';
+      try {
+        const { id } = await this.o.reports.create({
+          market: item.market,
+          symbol: item.symbol,
+          language: s.language,
+          createdBy: `schedule:${s.id}`,
+        });
+        item.reportId = id;
+        await this.progress(runId, items, done);
+        const outcome = await this.awaitReport(id);
+        item.status = outcome.ok ? 'complete' : 'failed';
+        if (outcome.error) item.error = outcome.error;
+      } catch (err) {
+        item.status = 'failed';
+        item.error = err instanceof Error ? err.message : String(err);
+      }
+      done++;
+      await this.progress(runId, items, done);
+    }
+    const ok = items.filter((i) => i.status === 'complete').length;
+    const status = items.length > 0 && ok === items.length ? 'complete' : ok === 0 ? 'failed' : 'partial';
+    const error =
+      items.length === 0
+        ? `the list has no ${s.market} symbols`
+        : done < items.length
+          ? INTERRUPTED_RUN
+          : null;
+    const fin = await db.transaction(async (q) => {
+      const r = await q(
+        `UPDATE report_schedule_runs SET status = $2, error = $3, finished_at = $4, items = $5::jsonb, done = $6
+          WHERE id = $1 AND status = 'running' RETURNING id`,
+        [runId, done < items.length ? 'failed' : status, error, this.o.now(), JSON.stringify(items), done],
+      );
+      if (r[0]) await q('SELECT pg_notify($1, $2)', [SCHEDULE_RUNS_CHANNEL, s.user_id]);
+      return r.length > 0;
+    });
+    if (fin) await deliverSummary(this.o, runId);
+  }
+
+  private progress(runId: string, items: TScheduleRunItem[], done: number) {
+    return this.o.db.query(
+      `UPDATE report_schedule_runs SET items = $2::jsonb, done = $3 WHERE id = $1 AND status = 'running'`,
+      [runId, JSON.stringify(items), done],
+    );
+  }
+
+  /** Wait for the report to end (in this process, or polled when another process runs it). */
+  private async awaitReport(id: string): Promise<{ ok: boolean; error?: string }> {
+    await this.o.reports.wait(id);
+    const deadline = Date.now() + (this.o.reportTimeoutMs ?? 600_000);
+    for (;;) {
+      const [r] = await this.o.db.query<{ status: string; error: string | null; degraded_sections: number }>(
+        'SELECT status, error, degraded_sections FROM reports WHERE id = $1',
+        [id],
+      );
+      if (!r) return { ok: false, error: 'the report was deleted' };
+      if (r.status === 'complete')
+        return r.degraded_sections > 0
+          ? { ok: true, error: `${r.degraded_sections} section(s) unavailable` }
+          : { ok: true };
+      if (r.status === 'failed') return { ok: false, error: r.error ?? 'failed' };
+      if (this.stopped) return { ok: false, error: INTERRUPTED_RUN };
+      if (Date.now() > deadline)
+        return { ok: false, error: 'still running when the scheduled run gave up waiting' };
+      await new Promise((res) => setTimeout(res, this.o.pollMs ?? 1_000));
+    }
+  }
+}

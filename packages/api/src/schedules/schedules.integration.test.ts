@@ -1,0 +1,241 @@
+import type { AddressInfo } from 'node:net';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../auth/users';
+import { createChannel } from '../notifications/service';
+import { createLogger } from '../observability/logger';
+import type { Runtime } from '../runtime';
+import { createTestRuntime, waitFor } from '../test-support/runtime';
+import { addWatchlistItem, createWatchlist } from '../watchlists/watchlists';
+import { ScheduleRunner } from './runner';
+import {
+  createSchedule,
+  listScheduleRuns,
+  markSummariesRead,
+  type TScheduleRun,
+  unreadSummaryCount,
+} from './service';
+
+const DB = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+const closed = 'http://127.0.0.1:9';
+
+describe(`scheduled reports: trading-day slots → reports → summary over SMTP (${DB})`, () => {
+  let rt: Runtime;
+  let smtp: SMTPServer;
+  let smtpPort: number;
+  const mails: ParsedMail[] = [];
+  let userId: string;
+  let listId: string;
+  let channelId: string;
+  /** The schedule runners' clock (the runtime itself keeps the real one). */
+  let clock = new Date('2026-12-04T06:00:00Z'); // Fri 14:00 Asia/Shanghai
+  const runner = () =>
+    new ScheduleRunner({
+      db: rt.db,
+      reports: rt.reports,
+      notifications: rt.notifications,
+      log: createLogger({ level: 'silent' }),
+      now: () => clock,
+      publicUrl: 'http://invest.test/',
+      pollMs: 50,
+    });
+
+  beforeAll(async () => {
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      onData(stream, _session, cb) {
+        simpleParser(stream).then(
+          (m) => {
+            mails.push(m);
+            cb();
+          },
+          (err: Error) => cb(err),
+        );
+      },
+    });
+    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+    smtpPort = (smtp.server.address() as AddressInfo).port;
+    rt = await createTestRuntime({
+      config: {
+        // the inference services are down: reports complete with those sections unavailable
+        inference: {
+          urls: { llm: closed, sentiment: closed, timeseries: closed, 'cpu-timeseries': closed },
+          timeoutMs: { llm: 500, sentiment: 500, timeseries: 500, 'cpu-timeseries': 500 },
+        },
+        notifications: {
+          allowPrivate: true, // the SMTP server is on 127.0.0.1
+          sendTimeoutMs: 3_000,
+          queue: { retryLimit: 1, retryDelaySeconds: 1, pollingIntervalSeconds: 0.5, concurrency: 2 },
+        },
+        schedules: { tickMs: 3_600_000 },
+      },
+    });
+    const u = await createUser(rt.db, { username: 'sara', password: 'sara-password-1', role: 'analyst' });
+    userId = u.id;
+    const meta = { actor: 'user:sara' };
+    listId = (await createWatchlist(rt.db, userId, 'A-shares', meta)).id;
+    await addWatchlistItem(rt.db, userId, listId, { market: 'CN', symbol: '600519.SH' }, meta);
+    await addWatchlistItem(rt.db, userId, listId, { market: 'CN', symbol: '000001.SZ' }, meta);
+    // a US symbol in the same list is not part of the CN schedule
+    await addWatchlistItem(rt.db, userId, listId, { market: 'US', symbol: 'AAPL' }, meta);
+    const ch = await createChannel(
+      rt.notifications,
+      { actor: 'user:sara', ownerId: userId, admin: false },
+      {
+        type: 'email',
+        name: 'my inbox',
+        host: '127.0.0.1',
+        port: smtpPort,
+        requireTls: false,
+        from: 'investiq@example.org',
+        to: ['sara@example.org'],
+      },
+    );
+    channelId = ch.id;
+  }, 60_000);
+  afterAll(async () => {
+    await rt?.close();
+    await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+  });
+
+  const runsOf = async (scheduleId: string): Promise<TScheduleRun[]> =>
+    listScheduleRuns(rt.db, userId, { scheduleId });
+
+  it('runs the missed slot once after a restart, then e-mails a summary with a link per report', async () => {
+    const s = await createSchedule(
+      rt.db,
+      userId,
+      { watchlistId: listId, market: 'CN', localTime: '15:30', channelIds: [channelId] },
+      clock,
+    );
+    // created Fri 14:00 CST: Thursday's slot is already past and counts as claimed; the next is Fri 15:30
+    expect(s).toMatchObject({
+      lastSlot: '2026-12-03',
+      next: { date: '2026-12-04', at: '2026-12-04T07:30:00.000Z' },
+    });
+    const first = runner();
+    expect(await first.tick()).toBe(0);
+    await first.stop();
+
+    // the server was down over Friday's slot and the weekend; it restarts Monday 10:00 CST
+    clock = new Date('2026-12-07T02:00:00Z');
+    const restarted = runner();
+    expect(await restarted.tick()).toBe(1);
+    expect(await restarted.tick()).toBe(0); // claimed: not again
+    await restarted.idle();
+    // another restart the same morning does not repeat it
+    const again = runner();
+    expect(await again.tick()).toBe(0);
+
+    const runs = await runsOf(s.id);
+    expect(runs).toHaveLength(1);
+    const run = runs[0]!;
+    expect(run).toMatchObject({
+      slotDate: '2026-12-04',
+      scheduledFor: '2026-12-04T07:30:00.000Z',
+      status: 'complete',
+      total: 2,
+      done: 2,
+    });
+    expect(run.items.map((i) => i.symbol)).toEqual(['600519.SH', '000001.SZ']);
+    // the reports exist and are finished; the missing inference services are named, not hidden
+    for (const item of run.items) {
+      expect(item.reportId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(item.error).toMatch(/section\(s\) unavailable/);
+    }
+    const reports = await rt.db.query<{ id: string; status: string; created_by: string }>(
+      'SELECT id, status, created_by FROM reports WHERE id = ANY($1::uuid[])',
+      [run.items.map((i) => i.reportId)],
+    );
+    expect(reports.map((r) => r.status)).toEqual(['complete', 'complete']);
+    expect(reports.every((r) => r.created_by === `schedule:${s.id}`)).toBe(true);
+
+    // the bell counts the summary until it is read
+    expect(await unreadSummaryCount(rt.db, userId)).toBe(1);
+
+    const mail = await waitFor(() => mails[0], 15_000, 'the summary mail');
+    expect(mail.subject).toBe('Scheduled reports: A-shares (CN) 2026-12-04');
+    expect(mail.text).toContain('2 of 2 reports complete.');
+    for (const item of run.items) {
+      const url = `http://invest.test/reports/${item.reportId}`;
+      expect(mail.text).toContain(url);
+      expect(mail.html).toContain(`<a href="${url}">${item.symbol} (complete)</a>`);
+    }
+    expect(mail.messageId).toBe(`<schedule-run_${run.id}@investiq.notifications>`);
+    expect(mails).toHaveLength(1);
+
+    expect(await markSummariesRead(rt.db, userId, new Date())).toBe(1);
+    expect(await unreadSummaryCount(rt.db, userId)).toBe(0);
+  }, 120_000);
+
+  it('a list without symbols of the market fails loudly: the summary says so', async () => {
+    clock = new Date('2026-12-07T02:00:00Z'); // Mon 10:00 HKT
+    const s = await createSchedule(
+      rt.db,
+      userId,
+      { watchlistId: listId, market: 'HK', localTime: '09:00', channelIds: [channelId] },
+      new Date('2026-12-04T12:00:00Z'), // created Fri evening: Monday 09:00 is due
+    );
+    const r = runner();
+    expect(await r.tick()).toBe(1);
+    await r.idle();
+    const [run] = await runsOf(s.id);
+    expect(run).toMatchObject({ status: 'failed', total: 0, error: 'the list has no HK symbols' });
+    const mail = await waitFor(
+      () => mails.find((m) => m.subject === 'Scheduled reports: A-shares (HK) 2026-12-07'),
+      15_000,
+      'the failure summary',
+    );
+    expect(mail.text).toContain('Error: the list has no HK symbols');
+  }, 60_000);
+
+  it('a run left running by a dead process is failed at the next start, with a summary', async () => {
+    const s = await createSchedule(
+      rt.db,
+      userId,
+      { watchlistId: listId, market: 'US', localTime: '16:30', channelIds: [channelId] },
+      clock,
+    );
+    await rt.db.query(
+      `INSERT INTO report_schedule_runs (schedule_id, user_id, slot_date, scheduled_for, started_at, total, done)
+       VALUES ($1, $2, '2026-12-03', '2026-12-03T21:30:00Z', '2026-12-03T21:30:05Z', 1, 0)`,
+      [s.id, userId],
+    );
+    const r = runner();
+    await r.start();
+    await r.stop();
+    const [run] = await runsOf(s.id);
+    expect(run).toMatchObject({ status: 'failed', error: expect.stringMatching(/^interrupted/) });
+    await waitFor(
+      () => mails.find((m) => m.subject === 'Scheduled reports: A-shares (US) 2026-12-03'),
+      15_000,
+      'the interrupted summary',
+    );
+  }, 60_000);
+
+  it('rejects bad input with a 4xx naming the field, writing nothing', async () => {
+    const bad = [
+      [{ watchlistId: listId, market: 'CN', localTime: '25:00' }, /localTime: localTime must be HH:MM/],
+      [{ watchlistId: listId, market: 'XX', localTime: '15:30' }, /market/],
+      [
+        { watchlistId: '00000000-0000-4000-8000-000000000000', market: 'CN', localTime: '15:30' },
+        /watchlistId: no watchlist/,
+      ],
+      [
+        {
+          watchlistId: listId,
+          market: 'CN',
+          localTime: '15:30',
+          channelIds: ['00000000-0000-4000-8000-000000000000'],
+        },
+        /channelIds: no notification channel/,
+      ],
+    ] as const;
+    const before = await rt.db.query('SELECT id FROM report_schedules');
+    for (const [body, msg] of bad)
+      await expect(createSchedule(rt.db, userId, body, clock)).rejects.toThrow(msg);
+    expect(await rt.db.query('SELECT id FROM report_schedules')).toHaveLength(before.length);
+  });
+});
