@@ -1,4 +1,11 @@
-import { type Attributes, isSpanContextValid, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  context,
+  isSpanContextValid,
+  SpanStatusCode,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api';
 import type { TelemetryConfig } from './env';
 
 export {
@@ -72,6 +79,27 @@ export function withSpan<T>(name: string, attributes: Attributes, fn: () => Prom
 export function withChildSpan<T>(name: string, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
   if (!active || !trace.getActiveSpan()) return fn();
   return withSpan(name, attributes, fn);
+}
+
+/**
+ * Runs `fn(...args)` with no span in its context when the current trace was dropped by the sampler, else
+ * just `fn(...args)`. Instrumentations that want a parent (pg's `requireParentSpan`) then skip their work for
+ * calls in a trace that records nothing anyway. Only for calls that propagate nothing (SQL); a trailing
+ * callback keeps the caller's context.
+ */
+export function outsideDroppedTrace<A extends unknown[], T>(fn: (...args: A) => T, args: A): T {
+  if (!active) return fn(...args);
+  const span = trace.getActiveSpan();
+  if (!span || span.isRecording()) return fn(...args);
+  const caller = context.active();
+  const last = args.length - 1;
+  if (typeof args[last] === 'function') args[last] = context.bind(caller, args[last] as () => void);
+  return context.with(trace.deleteSpan(caller), () => fn(...args));
+}
+
+/** `cb` bound to the current context when tracing is on (a callback queued by a pool runs in its caller's trace). */
+export function inCurrentContext<F extends (...args: never[]) => unknown>(cb: F): F {
+  return active ? context.bind(context.active(), cb) : cb;
 }
 
 /**
