@@ -1,7 +1,14 @@
 import { context, TraceFlags, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SAMPLE_RATIO, telemetryConfig, ZTelemetryEnv } from './env';
-import { currentTraceId, startTelemetry, traceLogFields, tracingActive, withSpan } from './index';
+import {
+  currentTraceId,
+  outsideDroppedTrace,
+  startTelemetry,
+  traceLogFields,
+  tracingActive,
+  withSpan,
+} from './index';
 import { startOtlpReceiver } from './testing';
 
 describe('telemetry env', () => {
@@ -104,6 +111,23 @@ describe('startTelemetry', () => {
         withSpan('unsampled', {}, async () => ({ id: currentTraceId(), fields: traceLogFields() })),
       );
       expect(seen).toEqual({ id: null, fields: { traceId: dropped.traceId, spanId: dropped.spanId } });
+      // SQL-like calls in a dropped trace run with no parent span (pg's requireParentSpan then skips them);
+      // their callback still runs in the caller's context; in a recorded trace nothing changes
+      const inDropped = trace.setSpan(context.active(), trace.wrapSpanContext(dropped));
+      const calls = await context.with(inDropped, () =>
+        outsideDroppedTrace(
+          (x: number, cb: () => string | undefined) =>
+            new Promise<[number, string | undefined, string | undefined]>((resolve) =>
+              setImmediate(() => resolve([x, trace.getActiveSpan()?.spanContext().spanId, cb()])),
+            ),
+          [7, () => trace.getActiveSpan()?.spanContext().spanId],
+        ),
+      );
+      expect(calls).toEqual([7, undefined, dropped.spanId]);
+      const recorded = await withSpan('recorded', {}, async () =>
+        outsideDroppedTrace(() => trace.getActiveSpan()?.isRecording(), []),
+      );
+      expect(recorded).toBe(true);
       await t.shutdown();
       const mine = receiver.spans.filter((s) => s.traceId === outer);
       expect(mine.map((s) => s.name).sort()).toEqual(['inner', 'outer']);
