@@ -36,8 +36,8 @@ const RATIO_MESSAGE = 'OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1';
 
 /**
  * The OpenTelemetry variables each app validates in its own env.ts (spread into its schema). The SDK reads
- * the other standard OTEL_* variables itself (OTEL_EXPORTER_OTLP_HEADERS, OTEL_TRACES_SAMPLER,
- * OTEL_RESOURCE_ATTRIBUTES, OTEL_BSP_*, a set OTEL_TRACES_SAMPLER with its _ARG, …).
+ * the other standard OTEL_* variables itself (OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES, OTEL_BSP_*,
+ * …), and builds a set OTEL_TRACES_SAMPLER with its _ARG (both validated here).
  */
 export const telemetryEnvShape = {
   /** Base URL of an OTLP/HTTP receiver (e.g. http://127.0.0.1:4318); unset = tracing off. */
