@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { withChildSpan } from '@investiq/telemetry';
+import { inCurrentContext, outsideDroppedTrace, withChildSpan } from '@investiq/telemetry';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
@@ -179,6 +179,19 @@ async function openPostgres(
   });
   // An idle client erroring (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // Every user of this pool (this handle, drizzle, the rate limiters): inside a trace the sampler dropped, a
+  // query runs with no parent span, so the pg instrumentation (requireParentSpan) skips it outright — its
+  // per-query span, attribute and metric bookkeeping was most of an unsampled request's tracing cost.
+  // pool.query waits for a client through this.connect: bind that callback to the query's context, or a
+  // queued query resumes in the trace of whichever request released a client (and gets spans there).
+  const poolQuery = pool.query as (...args: unknown[]) => unknown;
+  pool.query = function (this: pg.Pool, ...args: unknown[]) {
+    return outsideDroppedTrace((...a: unknown[]) => poolQuery.apply(this, a), args);
+  } as typeof pool.query;
+  const poolConnect = pool.connect as (cb?: (...args: never[]) => unknown) => unknown;
+  pool.connect = function (this: pg.Pool, cb?: (...args: never[]) => unknown) {
+    return poolConnect.call(this, cb && inCurrentContext(cb));
+  } as typeof pool.connect;
   const db = drizzleNodePg({ client: pool, schema }) as unknown as Database;
   const listeners = new Set<() => Promise<void>>();
   return {

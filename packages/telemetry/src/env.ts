@@ -17,9 +17,27 @@ const protocol = z
   );
 
 /**
+ * The default sampler's ratio of root traces (sampler.ts; OTEL_TRACES_SAMPLER_ARG overrides it): one in ten.
+ * Chosen from bench/tracing.ts (BENCHMARKS.md, Tracing).
+ */
+export const DEFAULT_SAMPLE_RATIO = 0.1;
+
+/** The OTEL_TRACES_SAMPLER values the Node SDK builds (the specification's list less jaeger_remote and xray). */
+const SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+const RATIO_MESSAGE = 'OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1';
+
+/**
  * The OpenTelemetry variables each app validates in its own env.ts (spread into its schema). The SDK reads
- * the other standard OTEL_* variables itself (OTEL_EXPORTER_OTLP_HEADERS, OTEL_TRACES_SAMPLER,
- * OTEL_RESOURCE_ATTRIBUTES, OTEL_BSP_*, …).
+ * the other standard OTEL_* variables itself (OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES, OTEL_BSP_*,
+ * …), and builds a set OTEL_TRACES_SAMPLER with its _ARG (both validated here).
  */
 export const telemetryEnvShape = {
   /** Base URL of an OTLP/HTTP receiver (e.g. http://127.0.0.1:4318); unset = tracing off. */
@@ -29,6 +47,27 @@ export const telemetryEnvShape = {
   OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: protocol,
   OTEL_SERVICE_NAME: z.string().optional().transform(blankToUndefined),
+  /** A standard sampler name; unset = the default sampler (sampler.ts: parent-based, report runs kept, a ratio). */
+  OTEL_TRACES_SAMPLER: z
+    .string()
+    .optional()
+    .transform(blankToUndefined)
+    .pipe(
+      z
+        .enum(SAMPLERS, {
+          message: `OTEL_TRACES_SAMPLER must be one of ${SAMPLERS.join(', ')}`,
+        })
+        .optional(),
+    ),
+  /** The ratio (0–1) of the ratio samplers — OTEL_TRACES_SAMPLER's, or the default sampler's when that is unset. */
+  OTEL_TRACES_SAMPLER_ARG: z
+    .string()
+    .optional()
+    .transform((s) => {
+      const v = blankToUndefined(s);
+      return v === undefined ? undefined : Number(v);
+    })
+    .pipe(z.number({ message: RATIO_MESSAGE }).min(0, RATIO_MESSAGE).max(1, RATIO_MESSAGE).optional()),
   OTEL_SDK_DISABLED: z
     .enum(['true', 'false', ''])
     .optional()
@@ -43,6 +82,12 @@ export interface TelemetryConfig {
   enabled: boolean;
   serviceName: string;
   protocol: 'http/json' | 'http/protobuf';
+  /**
+   * Head sampling. `{ ratio }`: the default sampler (sampler.ts) — follow the caller's decision, keep every
+   * report run, sample other root traces at `ratio` (OTEL_TRACES_SAMPLER_ARG, else DEFAULT_SAMPLE_RATIO).
+   * `'env'`: OTEL_TRACES_SAMPLER is set, and the SDK builds that standard sampler itself.
+   */
+  sampler: { ratio: number } | 'env';
 }
 
 /** What `startTelemetry` needs, from the validated variables and the process's default service name. */
@@ -54,5 +99,9 @@ export function telemetryConfig(env: TelemetryEnv, defaultServiceName: string): 
     serviceName: env.OTEL_SERVICE_NAME ?? defaultServiceName,
     // OTLP/HTTP's default encoding is protobuf (OpenTelemetry exporter specification)
     protocol: env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+    sampler:
+      env.OTEL_TRACES_SAMPLER !== undefined
+        ? 'env'
+        : { ratio: env.OTEL_TRACES_SAMPLER_ARG ?? DEFAULT_SAMPLE_RATIO },
   };
 }

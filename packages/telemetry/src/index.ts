@@ -1,4 +1,11 @@
-import { type Attributes, isSpanContextValid, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  context,
+  isSpanContextValid,
+  SpanStatusCode,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api';
 import type { TelemetryConfig } from './env';
 
 export {
@@ -51,6 +58,10 @@ export function tracingActive(): boolean {
 /** Runs `fn` inside a child span of the current one (errors recorded, rethrown); just `fn()` when off. */
 export function withSpan<T>(name: string, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
   if (!active) return fn();
+  // Inside a trace the sampler dropped, a child would be dropped too (every standard sampler decides by the
+  // parent or the trace id): skip making it. The trace id, and what is propagated, stay the parent's.
+  const parent = trace.getActiveSpan();
+  if (parent && !parent.isRecording()) return fn();
   return tracer().startActiveSpan(name, { attributes }, async (span) => {
     try {
       return await fn();
@@ -70,14 +81,38 @@ export function withChildSpan<T>(name: string, attributes: Attributes, fn: () =>
   return withSpan(name, attributes, fn);
 }
 
-/** The trace id of the current span (32 hex), or null when tracing is off or nothing is traced. */
+/**
+ * Runs `fn(...args)` with no span in its context when the current trace was dropped by the sampler, else
+ * just `fn(...args)`. Instrumentations that want a parent (pg's `requireParentSpan`) then skip their work for
+ * calls in a trace that records nothing anyway. Only for calls that propagate nothing (SQL); a trailing
+ * callback keeps the caller's context.
+ */
+export function outsideDroppedTrace<A extends unknown[], T>(fn: (...args: A) => T, args: A): T {
+  if (!active) return fn(...args);
+  const span = trace.getActiveSpan();
+  if (!span || span.isRecording()) return fn(...args);
+  const caller = context.active();
+  const last = args.length - 1;
+  if (typeof args[last] === 'function') args[last] = context.bind(caller, args[last] as () => void);
+  return context.with(trace.deleteSpan(caller), () => fn(...args));
+}
+
+/** `cb` bound to the current context when tracing is on (a callback queued by a pool runs in its caller's trace). */
+export function inCurrentContext<F extends (...args: never[]) => unknown>(cb: F): F {
+  return active ? context.bind(context.active(), cb) : cb;
+}
+
+/**
+ * The trace id of the current span (32 hex) when its trace is recorded (sampled), else null: tracing off,
+ * nothing traced, or a trace the sampler dropped — a report's lineage names only a trace that exists.
+ */
 export function currentTraceId(): string | null {
   if (!active) return null;
   const ctx = trace.getActiveSpan()?.spanContext();
-  return ctx && isSpanContextValid(ctx) ? ctx.traceId : null;
+  return ctx && isSpanContextValid(ctx) && (ctx.traceFlags & TraceFlags.SAMPLED) !== 0 ? ctx.traceId : null;
 }
 
-/** pino `mixin`: puts traceId/spanId on every log line written inside a span. */
+/** pino `mixin`: puts traceId/spanId on every log line written inside a span (sampled or not: correlation). */
 export function traceLogFields(): { traceId?: string; spanId?: string } {
   if (!active) return {};
   const ctx = trace.getActiveSpan()?.spanContext();

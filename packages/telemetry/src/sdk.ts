@@ -6,6 +6,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { TelemetryConfig } from './env';
+import { defaultSampler } from './sampler';
 
 // Scrapes, probes and Next.js static assets would drown the traces that matter (and each costs a span).
 const QUIET_PATHS = /^\/((api\/)?(metrics|health)(\?|$)|_next\/(static\/|image(\?|$))|favicon\.ico)/;
@@ -19,6 +20,8 @@ export async function startSdk(config: TelemetryConfig): Promise<() => Promise<v
   const sdk = new NodeSDK({
     serviceName: config.serviceName,
     traceExporter: new OTLPTraceExporter(),
+    // undefined: the SDK builds OTEL_TRACES_SAMPLER (with OTEL_TRACES_SAMPLER_ARG) as the specification says
+    sampler: config.sampler === 'env' ? undefined : defaultSampler(config.sampler.ratio),
     // Traces only: metrics stay with prom-client (/metrics) and logs with pino. Without these the SDK would
     // also start OTLP metric and log exporters by default — measurable cost for nothing.
     metricReaders: [],

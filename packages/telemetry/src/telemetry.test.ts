@@ -1,12 +1,25 @@
+import { context, TraceFlags, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { telemetryConfig, ZTelemetryEnv } from './env';
-import { currentTraceId, startTelemetry, traceLogFields, tracingActive, withSpan } from './index';
+import { DEFAULT_SAMPLE_RATIO, telemetryConfig, ZTelemetryEnv } from './env';
+import {
+  currentTraceId,
+  outsideDroppedTrace,
+  startTelemetry,
+  traceLogFields,
+  tracingActive,
+  withSpan,
+} from './index';
 import { startOtlpReceiver } from './testing';
 
 describe('telemetry env', () => {
   it('is off without an endpoint, and names the service by default', () => {
     const c = telemetryConfig(ZTelemetryEnv.parse({}), 'investiq-web');
-    expect(c).toEqual({ enabled: false, serviceName: 'investiq-web', protocol: 'http/protobuf' });
+    expect(c).toEqual({
+      enabled: false,
+      serviceName: 'investiq-web',
+      protocol: 'http/protobuf',
+      sampler: { ratio: DEFAULT_SAMPLE_RATIO },
+    });
   });
 
   it('honours the standard variables', () => {
@@ -19,6 +32,13 @@ describe('telemetry env', () => {
       enabled: true,
       serviceName: 'mine',
       protocol: 'http/json',
+      sampler: { ratio: DEFAULT_SAMPLE_RATIO },
+    });
+    // a standard sampler named: the SDK builds it (with its _ARG); the _ARG alone sets the default's ratio
+    const named = { OTEL_TRACES_SAMPLER: 'parentbased_always_on', OTEL_TRACES_SAMPLER_ARG: '0.5' };
+    expect(telemetryConfig(ZTelemetryEnv.parse(named), 'x').sampler).toBe('env');
+    expect(telemetryConfig(ZTelemetryEnv.parse({ OTEL_TRACES_SAMPLER_ARG: '0.01' }), 'x').sampler).toEqual({
+      ratio: 0.01,
     });
     const disabled = ZTelemetryEnv.parse({
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
@@ -36,12 +56,22 @@ describe('telemetry env', () => {
     const paths = bad.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n');
     expect(paths).toMatch(/OTEL_EXPORTER_OTLP_ENDPOINT/);
     expect(paths).toMatch(/OTEL_EXPORTER_OTLP_PROTOCOL: .*gRPC is not supported/);
+    const sampling = ZTelemetryEnv.safeParse({ OTEL_TRACES_SAMPLER: 'xray', OTEL_TRACES_SAMPLER_ARG: '10%' });
+    const named = sampling.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n');
+    expect(named).toMatch(/OTEL_TRACES_SAMPLER: .*parentbased_traceidratio/);
+    expect(named).toMatch(/OTEL_TRACES_SAMPLER_ARG: .*from 0 to 1/);
+    expect(ZTelemetryEnv.safeParse({ OTEL_TRACES_SAMPLER_ARG: '1.5' }).success).toBe(false);
   });
 });
 
 describe('startTelemetry', () => {
   it('does nothing when off: no trace ids, spans are plain calls', async () => {
-    const t = await startTelemetry({ enabled: false, serviceName: 'x', protocol: 'http/json' });
+    const t = await startTelemetry({
+      enabled: false,
+      serviceName: 'x',
+      protocol: 'http/json',
+      sampler: 'env',
+    });
     expect(t.enabled).toBe(false);
     expect(tracingActive()).toBe(false);
     expect(await withSpan('s', {}, async () => currentTraceId())).toBeNull();
@@ -52,7 +82,12 @@ describe('startTelemetry', () => {
     const receiver = await startOtlpReceiver();
     // the exporter reads its URL from the standard variable, as in every process
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
-    const t = await startTelemetry({ enabled: true, serviceName: 'investiq-test', protocol: 'http/json' });
+    const t = await startTelemetry({
+      enabled: true,
+      serviceName: 'investiq-test',
+      protocol: 'http/json',
+      sampler: { ratio: 1 },
+    });
     try {
       let inner: string | null = null;
       let fields = {};
@@ -69,6 +104,30 @@ describe('startTelemetry', () => {
       await expect(withSpan('failing', {}, async () => Promise.reject(new Error('boom')))).rejects.toThrow(
         'boom',
       );
+      // inside a trace the sampler dropped (sampled flag 0, as a caller's traceparent may say): no spans,
+      // logs keep the caller's trace id, and a report's lineage gets none (that trace is not recorded)
+      const dropped = { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), traceFlags: TraceFlags.NONE };
+      const seen = await context.with(trace.setSpan(context.active(), trace.wrapSpanContext(dropped)), () =>
+        withSpan('unsampled', {}, async () => ({ id: currentTraceId(), fields: traceLogFields() })),
+      );
+      expect(seen).toEqual({ id: null, fields: { traceId: dropped.traceId, spanId: dropped.spanId } });
+      // SQL-like calls in a dropped trace run with no parent span (pg's requireParentSpan then skips them);
+      // their callback still runs in the caller's context; in a recorded trace nothing changes
+      const inDropped = trace.setSpan(context.active(), trace.wrapSpanContext(dropped));
+      const calls = await context.with(inDropped, () =>
+        outsideDroppedTrace(
+          (x: number, cb: () => string | undefined) =>
+            new Promise<[number, string | undefined, string | undefined]>((resolve) =>
+              setImmediate(() => resolve([x, trace.getActiveSpan()?.spanContext().spanId, cb()])),
+            ),
+          [7, () => trace.getActiveSpan()?.spanContext().spanId],
+        ),
+      );
+      expect(calls).toEqual([7, undefined, dropped.spanId]);
+      const recorded = await withSpan('recorded', {}, async () =>
+        outsideDroppedTrace(() => trace.getActiveSpan()?.isRecording(), []),
+      );
+      expect(recorded).toBe(true);
       await t.shutdown();
       const mine = receiver.spans.filter((s) => s.traceId === outer);
       expect(mine.map((s) => s.name).sort()).toEqual(['inner', 'outer']);
@@ -77,6 +136,7 @@ describe('startTelemetry', () => {
       expect(o.service).toBe('investiq-test');
       expect(o.attributes['x.kind']).toBe('test');
       expect(receiver.spans.some((s) => s.name === 'failing')).toBe(true);
+      expect(receiver.spans.some((s) => s.name === 'unsampled')).toBe(false);
     } finally {
       await t.shutdown();
       await receiver.close();

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { context, TraceFlags, trace } from '@opentelemetry/api';
 
 /** One span as received over OTLP/HTTP JSON, with the service that sent it. */
 export interface ReceivedSpan {
@@ -101,4 +102,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         server.close(() => r());
       }),
   };
+}
+
+/** Runs `fn` inside a trace the sampler dropped (as under a caller's `traceparent` with the sampled flag 0). */
+export function inDroppedTrace<T>(fn: () => T, traceId = 'ab'.repeat(16)): T {
+  const dropped = trace.wrapSpanContext({ traceId, spanId: 'cd'.repeat(8), traceFlags: TraceFlags.NONE });
+  return context.with(trace.setSpan(context.active(), dropped), fn);
 }

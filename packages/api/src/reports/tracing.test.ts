@@ -55,6 +55,9 @@ function startService(name: Name, otlp: string): Child {
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_SERVICE_NAME: '',
       OTEL_BSP_SCHEDULE_DELAY: '100',
+      // services record only what their caller sampled (parent-based), never a root of their own here
+      OTEL_TRACES_SAMPLER: '',
+      OTEL_TRACES_SAMPLER_ARG: '0',
     },
   });
   const lines: string[] = [];
@@ -81,7 +84,13 @@ beforeAll(async () => {
   for (const name of NAMES) children.set(name, startService(name, receiver.url));
   // The web side: tracing starts before the runtime (and pg) is loaded, as in server.ts.
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
-  telemetry = await startTelemetry({ enabled: true, serviceName: 'investiq-web', protocol: 'http/json' });
+  // the default sampler at ratio 0: nothing is sampled but report runs, which must still be whole traces
+  telemetry = await startTelemetry({
+    enabled: true,
+    serviceName: 'investiq-web',
+    protocol: 'http/json',
+    sampler: { ratio: 0 },
+  });
   // everything that loads pg comes after startTelemetry (the pg instrumentation hooks its loading)
   const { waitFor } = await import('../test-support/runtime');
   const urls = Object.fromEntries(
