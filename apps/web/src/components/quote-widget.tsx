@@ -1,5 +1,6 @@
 'use client';
-import { hasPrice, type TLatestQuote, type TQuote } from '@investiq/contracts';
+import type { TLatestQuote, TQuote } from '@investiq/contracts';
+import { hasPrice } from '@investiq/contracts/quote-status';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useReportDemo } from '~/lib/demo-presence';
@@ -14,8 +15,8 @@ import { moveColor, usePrefs } from '~/lib/i18n';
 import { mergePushed } from '~/lib/live';
 import { liveStreamUrl, useLiveQuotes } from '~/lib/live-quotes';
 import { useTRPC } from '~/lib/trpc';
-import { CandleChart, type ChartInterval } from './candle-chart';
 import { FreshnessBadge } from './freshness-badge';
+import { CandleChart, type ChartInterval } from './lazy-charts';
 
 export function QuoteWidget({ market, symbol }: { market: 'CN' | 'HK' | 'US'; symbol: string }) {
   const trpc = useTRPC();

@@ -1,5 +1,6 @@
 'use client';
-import { hasPrice, type TLatestQuote } from '@investiq/contracts';
+import type { TLatestQuote } from '@investiq/contracts';
+import { hasPrice } from '@investiq/contracts/quote-status';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { type FormEvent, useEffect, useMemo, useState } from 'react';

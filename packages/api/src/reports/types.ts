@@ -2,14 +2,9 @@ import { type Same, sameType, type TLatestQuote, type TMarket, ZMarket } from '@
 import type { Fundamentals } from '@investiq/market';
 import { z } from 'zod';
 
-export const REPORT_MODULES = [
-  'profile',
-  'indicators',
-  'statistics',
-  'forecast',
-  'sentiment',
-  'narrative',
-] as const;
+import { REPORT_MODULES } from './modules';
+
+export { REPORT_MODULES };
 export const ZReportModule = z.enum(REPORT_MODULES, {
   error: () => `module must be one of ${REPORT_MODULES.join(', ')}`,
 });

@@ -1,6 +1,7 @@
 'use client';
 import { AreaSeries, ColorType, createChart, LineSeries, type Time } from 'lightweight-charts';
 import { useEffect, useRef } from 'react';
+import { SERIES_COLORS } from './series-colors';
 
 const OPTIONS = {
   autoSize: true,
@@ -9,8 +10,6 @@ const OPTIONS = {
   rightPriceScale: { borderVisible: false },
   timeScale: { borderVisible: false },
 } as const;
-
-export const SERIES_COLORS = { strategy: '#4f8cff', buyHold: '#d9a400', benchmark: '#8a93a6' } as const;
 
 /** Strategy equity against buy-and-hold and the benchmark (same start value). */
 export function EquityChart(props: {

@@ -15,7 +15,7 @@ import { formatChange, formatPrice } from '~/lib/format';
 import { useDict, usePrefs } from '~/lib/i18n';
 import { reportsDict } from '~/lib/i18n/reports';
 import { useTRPC } from '~/lib/trpc';
-import { ForecastChart } from './forecast-chart';
+import { ForecastChart } from '../lazy-charts';
 
 type D = (typeof reportsDict)['en'];
 
