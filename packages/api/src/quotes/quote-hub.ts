@@ -33,6 +33,7 @@ export class QuoteHub {
   readonly live: LiveFanout;
   constructor(
     private readonly log?: Logger,
+    // the runtime passes its clock, freshness options and stored default; a bare hub (tests) judges by 30 s
     live: Omit<LiveFanoutOptions, 'log'> = {
       now: () => new Date(),
       freshness: {},
