@@ -1,5 +1,5 @@
 import type { TLatestQuote, TQuote } from '@investiq/contracts';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decideFreshness } from './decide-freshness';
 import { LiveFanout, type LiveSink } from './live-fanout';
 
@@ -110,18 +110,36 @@ describe('LiveFanout', () => {
     f.stop();
   });
 
-  it('heartbeats every sink with a ping event', async () => {
-    const f = new LiveFanout({
-      now: () => NOW,
-      freshness: {},
-      defaultMaxAgeSeconds: async () => 30,
-      heartbeatMs: 20,
-    });
-    const a = sink(null);
-    const remove = f.add(a);
-    const deadline = Date.now() + 5_000;
-    while (a.got.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    expect(a.got[0]?.toString()).toBe('event: ping\ndata: 0\n\n');
-    remove();
+  it('pings every sink that got no event since the last heartbeat', async () => {
+    vi.useFakeTimers();
+    try {
+      const f = new LiveFanout({
+        now: () => NOW,
+        freshness: {},
+        defaultMaxAgeSeconds: async () => 30,
+        heartbeatMs: 200,
+      });
+      const idle = sink(['US:MSFT']); // wants nothing that is published below
+      const busy = sink(['US:AAPL']);
+      f.add(idle);
+      f.add(busy);
+      const PING = 'event: ping\ndata: 0\n\n';
+      const last = (s: { got: Buffer[] }) => s.got.at(-1)?.toString();
+      for (let tick = 1; tick <= 3; tick++) {
+        f.publish([quote('AAPL', 0, 190 + tick)]);
+        await f.flushed();
+        vi.advanceTimersByTime(200);
+        expect(idle.got).toHaveLength(tick); // a ping per tick
+        expect(last(idle)).toBe(PING);
+        expect(busy.got).toHaveLength(tick); // its event, no ping
+        expect(last(busy)).not.toBe(PING);
+      }
+      vi.advanceTimersByTime(200); // nothing published: both pinged
+      expect(last(busy)).toBe(PING);
+      expect(idle.got).toHaveLength(4);
+      f.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

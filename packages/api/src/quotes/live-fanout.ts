@@ -42,6 +42,8 @@ export function encodeAnswers(answers: readonly TLatestQuote[]): Buffer {
  */
 export class LiveFanout {
   private readonly sinks = new Set<LiveSink>();
+  /** Sinks that got an event since the last heartbeat tick: they need no ping (one socket write fewer each). */
+  private readonly active = new Set<LiveSink>();
   private tail: Promise<void> = Promise.resolve();
   private heartbeat: NodeJS.Timeout | null = null;
 
@@ -56,12 +58,14 @@ export class LiveFanout {
     this.sinks.add(sink);
     if (!this.heartbeat) {
       this.heartbeat = setInterval(() => {
-        for (const s of this.sinks) s.write(PING);
+        for (const s of this.sinks) if (!this.active.has(s)) s.write(PING);
+        this.active.clear();
       }, this.opts.heartbeatMs ?? 10_000);
       this.heartbeat.unref();
     }
     return () => {
       this.sinks.delete(sink);
+      this.active.delete(sink);
       if (this.sinks.size === 0 && this.heartbeat) {
         clearInterval(this.heartbeat);
         this.heartbeat = null;
@@ -121,6 +125,7 @@ export class LiveFanout {
         events.set(cacheKey, bytes);
       }
       sink.write(bytes);
+      this.active.add(sink);
     }
   }
 
@@ -128,5 +133,6 @@ export class LiveFanout {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
     this.sinks.clear();
+    this.active.clear();
   }
 }
