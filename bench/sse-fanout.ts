@@ -1,6 +1,6 @@
 /**
- * Live-quote fan-out (issue "Scale and speed"): N concurrent SSE subscribers of tRPC `quotes.live` on one web
- * process, a batch of quotes for the demo universe ingested every 2 s. Measures the delivery latency of every
+ * Live-quote fan-out (issue "Scale and speed"): N concurrent SSE subscribers of the live quote stream
+ * (`GET /api/v1/quotes/stream`, all symbols; `--via trpc`: tRPC `quotes.live`) on one web process, a batch of quotes for the demo universe ingested every 2 s. Measures the delivery latency of every
  * event at every client (event received − ingest commit), p50/p95/p99, and the server's memory per subscriber
  * (RSS and V8 heap after a full GC, before vs after opening the subscribers). Baseline in the same run: the
  * same with 1 subscriber → `ratio p99 N/1 subscribers`. Aim (issue): p99 < 250 ms at 2 000 subscribers.
@@ -37,9 +37,12 @@ const { values: args } = parseArgs({
     cycles: { type: 'string', default: '0' },
     // the stream guard's credential re-check interval (product default 5 s) — to see what it costs
     'recheck-seconds': { type: 'string' },
+    // stream: GET /api/v1/quotes/stream (one serialization per batch, shared bytes); trpc: quotes.live
+    via: { type: 'string', default: 'stream' },
   },
 });
 const N = Number(args.subscribers);
+const VIA = args.via === 'trpc' ? 'trpc' : 'stream';
 const SECONDS = Number(args.seconds);
 const BASELINE_SECONDS = Number(args['baseline-seconds']);
 const INTERVAL_MS = 2_000;
@@ -89,7 +92,7 @@ interface Subscriber {
 /** Received events: [quote ts (ISO), wall-clock receive time] — matched to commit times after the run. */
 type Received = [string, number];
 
-/** Open one `quotes.live` stream (all symbols); resolves once the 200 answer's headers are in. */
+/** Open one live stream (all symbols); resolves once the 200 answer's headers are in. */
 function subscribe(port: number, token: string, sink: Received[]): Promise<Subscriber> {
   const input = encodeURIComponent(JSON.stringify({ symbols: [] }));
   return new Promise((resolve, reject) => {
@@ -97,7 +100,7 @@ function subscribe(port: number, token: string, sink: Received[]): Promise<Subsc
       {
         host: '127.0.0.1',
         port,
-        path: `/api/trpc/quotes.live?input=${input}`,
+        path: VIA === 'trpc' ? `/api/trpc/quotes.live?input=${input}` : '/api/v1/quotes/stream',
         headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
         agent: false,
       },
@@ -114,6 +117,12 @@ function subscribe(port: number, token: string, sink: Received[]): Promise<Subsc
         let at = 0;
         const parser = createParser({
           onEvent: (ev) => {
+            if (VIA === 'stream') {
+              if (ev.event !== 'quotes') return; // ping
+              for (const a of JSON.parse(ev.data) as { quote?: { ts: string } }[])
+                if (a.quote) sink.push([a.quote.ts, at]);
+              return;
+            }
             if (ev.event && ev.event !== 'message') return; // tRPC's connected/ping/return events
             const data = JSON.parse(ev.data) as { ts?: string };
             if (typeof data.ts === 'string') sink.push([data.ts, at]);
@@ -194,7 +203,7 @@ async function main() {
     const port = ready.port!;
     const token = ready.token!;
     console.log(
-      `${base ? `PostgreSQL database ${dbName}` : 'PGlite (in the server process)'}; ${refs.length} demo symbols every ${INTERVAL_MS / 1000} s; Node ${process.version}`,
+      `${base ? `PostgreSQL database ${dbName}` : 'PGlite (in the server process)'}; ${refs.length} demo symbols every ${INTERVAL_MS / 1000} s; via ${VIA === 'trpc' ? 'tRPC quotes.live' : 'GET /api/v1/quotes/stream'}; Node ${process.version}`,
     );
 
     /** Commit time per batch, keyed by the batch's quote timestamp (unique per batch). */

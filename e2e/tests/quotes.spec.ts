@@ -25,7 +25,7 @@ test.describe('realtime quote widget', () => {
     await page.evaluate(() => {
       (window as unknown as { __noReload: boolean }).__noReload = true;
     });
-    await expect(page.getByTestId('live-status')).toHaveAttribute('data-status', 'pending');
+    await expect(page.getByTestId('live-status')).toHaveAttribute('data-status', 'open');
     // NVDA is the most volatile demo symbol: its price moves within a few one-second ticks
     const price = page.getByTestId('row-NVDA').getByTestId('price');
     await expect(price).toHaveText(/\d/);

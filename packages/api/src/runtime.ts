@@ -176,7 +176,11 @@ export async function createRuntime(
 
   if (config.collector.enabled) await warmStart(db, provider, config, now, progress);
 
-  const hub = new QuoteHub(log);
+  const hub = new QuoteHub(log, {
+    now,
+    freshness: freshnessOptions({ config }),
+    defaultMaxAgeSeconds: async () => (await getQuoteSettings({ db })).defaultMaxAgeSeconds,
+  });
   await hub.start(db);
 
   const sessions = config.providers?.sessions ?? 'exchange';

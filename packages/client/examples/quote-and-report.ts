@@ -5,7 +5,7 @@
  *
  * INVESTIQ_SYMBOL (default CN:600519.SH) picks the symbol; the token needs the analyst role to create reports.
  */
-import { createInvestIQClient, type TLatestQuote, type TMarket } from '@investiq/client';
+import { createInvestIQClient, streamQuotes, type TLatestQuote, type TMarket } from '@investiq/client';
 
 const url = process.env.INVESTIQ_URL;
 const token = process.env.INVESTIQ_TOKEN;
@@ -27,23 +27,26 @@ function describe(q: TLatestQuote): string {
 const latest = await client.quotes.latest.query({ market, symbol });
 console.log(`quote ${market}:${symbol} status=${latest.status} ${describe(latest)}`);
 
-// 2. live updates over SSE: stop after three
+// 2. live updates over SSE (the server's shared quote stream): stop after three
 await new Promise<void>((resolve, reject) => {
   let seen = 0;
-  const sub = client.quotes.live.subscribe(
-    { symbols: [{ market, symbol }] },
-    {
-      onData(q) {
+  const stream = streamQuotes({
+    baseUrl: url,
+    token,
+    symbols: [{ market, symbol }],
+    onAnswers(answers) {
+      for (const a of answers) {
+        if (seen === 3) return;
         seen += 1;
-        console.log(`live ${seen}: ${q.market}:${q.symbol} ${q.price} at ${q.ts}`);
+        console.log(`live ${seen}: ${a.market}:${a.symbol} ${describe(a)}`);
         if (seen === 3) {
-          sub.unsubscribe();
+          stream.close();
           resolve();
         }
-      },
-      onError: reject,
+      }
     },
-  );
+    onError: reject,
+  });
 });
 
 // 3. a report: start it (or join the one already running), follow its progress, print the outcome

@@ -99,7 +99,7 @@ describe('@investiq/client', () => {
     });
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^quote CN:600519\.SH status=(fresh|delayed|closed) \d+(\.\d+)? CNY at /);
-    expect(lines.filter((l) => /^live \d: CN:600519\.SH \d+(\.\d+)? at \d{4}-/.test(l))).toHaveLength(3);
+    expect(lines.filter((l) => /^live \d: CN:600519\.SH \d+(\.\d+)? CNY at \d{4}-/.test(l))).toHaveLength(3);
     const started = /^report ([0-9a-f-]{36}) (started|joined)$/.exec(
       lines.find((l) => l.startsWith('report ')) ?? '',
     );

@@ -2,8 +2,10 @@
  * `@investiq/client`: the typed tRPC client for scripts and services that talk to an InvestIQ server with an
  * API token (Node ≥ 20). Queries and mutations go batched over HTTP, subscriptions (quotes.live,
  * reports.progress) over SSE. The router type is imported as a type only: no server code runs here.
+ * Live quotes for many readers: `streamQuotes` (the server's shared quote stream, with freshness answers).
  */
 import type { AppRouter } from '@investiq/api';
+import type { TLatestQuote, TMarket } from '@investiq/contracts';
 import {
   createTRPCClient,
   httpBatchLink,
@@ -44,7 +46,7 @@ export interface InvestIQClientOptions {
 }
 
 /** Trims a trailing slash and checks the URL up front, so a typo fails here rather than on the first call. */
-function trpcUrl(baseUrl: string): string {
+function apiBase(baseUrl: string): string {
   let u: URL;
   try {
     u = new URL(baseUrl);
@@ -53,13 +55,13 @@ function trpcUrl(baseUrl: string): string {
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:')
     throw new TypeError(`baseUrl must be an http(s) URL, got '${baseUrl}'`);
-  return `${u.origin}${u.pathname.replace(/\/+$/, '')}/api/trpc`;
+  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
 }
 
 export function createInvestIQClient(opts: InvestIQClientOptions): InvestIQClient {
   const token = opts.token.trim();
   if (!token) throw new TypeError('token is required (create one with `npm run token:create`)');
-  const url = trpcUrl(opts.baseUrl);
+  const url = `${apiBase(opts.baseUrl)}/api/trpc`;
   const authorization = `Bearer ${token}`;
   const baseFetch = opts.fetch ?? globalThis.fetch;
   return createTRPCClient<AppRouter>({
@@ -87,4 +89,45 @@ export function createInvestIQClient(opts: InvestIQClientOptions): InvestIQClien
       }),
     ],
   });
+}
+
+export interface QuoteStreamOptions extends InvestIQClientOptions {
+  /** The symbols to follow (at most 100); empty or absent: every quote the server ingests. */
+  symbols?: readonly { market: TMarket; symbol: string }[];
+  /** The freshness window to judge by (default: the server's setting). */
+  maxAgeSeconds?: number;
+  /** Each event: the server's freshness answers (first the current state of `symbols`, then each batch). */
+  onAnswers(answers: TLatestQuote[]): void;
+  /** The server refused the stream (bad symbol, token, too many streams) or it dropped; it reconnects by itself unless closed. */
+  onError?(err: Error): void;
+}
+
+/**
+ * Follow `GET /api/v1/quotes/stream` (docs/market-data.md): one event per ingested batch with the freshness
+ * answer of each wanted symbol (a stale one carries no price). After a dropped connection EventSource
+ * reconnects and the first event is the current state again. Returns the function that closes the stream.
+ */
+export function streamQuotes(opts: QuoteStreamOptions): { close(): void } {
+  const token = opts.token.trim();
+  if (!token) throw new TypeError('token is required (create one with `npm run token:create`)');
+  const url = new URL(`${apiBase(opts.baseUrl)}/api/v1/quotes/stream`);
+  if (opts.symbols?.length)
+    url.searchParams.set('symbols', opts.symbols.map((s) => `${s.market}:${s.symbol}`).join(','));
+  if (opts.maxAgeSeconds !== undefined) url.searchParams.set('max_age_seconds', String(opts.maxAgeSeconds));
+  const baseFetch = opts.fetch ?? globalThis.fetch;
+  const es = new EventSource(url, {
+    fetch: (input, init) => {
+      const headers = new Headers(init?.headers);
+      headers.set('authorization', `Bearer ${token}`);
+      return baseFetch(input, { ...init, headers });
+    },
+  });
+  es.addEventListener('quotes', (ev) => opts.onAnswers(JSON.parse(ev.data) as TLatestQuote[]));
+  es.addEventListener('error', (ev) => {
+    const code = (ev as { code?: number }).code;
+    opts.onError?.(
+      new Error(`quote stream ${code ? `refused: HTTP ${code}` : 'interrupted'}: ${ev.message ?? ''}`.trim()),
+    );
+  });
+  return { close: () => es.close() };
 }

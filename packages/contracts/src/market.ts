@@ -122,11 +122,7 @@ export type TLatestQuote =
 
 export type TClosedReason = 'break' | 'pre_open' | 'after_close' | 'non_trading_day';
 
-/** The answers that carry a price: fresh (live), delayed (declared lag) and closed (last close). */
-export type TPricedLatestQuote = Extract<TLatestQuote, { quote: TQuote }>;
-export function hasPrice(l: TLatestQuote | null | undefined): l is TPricedLatestQuote {
-  return l?.status === 'fresh' || l?.status === 'delayed' || l?.status === 'closed';
-}
+export { hasPrice, type TPricedLatestQuote } from './quote-status';
 
 export interface TBar {
   /** Start of the bar: `YYYY-MM-DD` for daily bars, ISO time for intraday bars. */

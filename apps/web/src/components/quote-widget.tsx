@@ -1,8 +1,8 @@
 'use client';
-import { hasPrice, type TLatestQuote, type TQuote } from '@investiq/contracts';
+import type { TLatestQuote, TQuote } from '@investiq/contracts';
+import { hasPrice } from '@investiq/contracts/quote-status';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useSubscription } from '@trpc/tanstack-react-query';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useReportDemo } from '~/lib/demo-presence';
 import {
   formatChange,
@@ -12,10 +12,11 @@ import {
   formatVolume,
 } from '~/lib/format';
 import { moveColor, usePrefs } from '~/lib/i18n';
-import { mergeLiveQuote, serverOffset } from '~/lib/live';
+import { mergePushed } from '~/lib/live';
+import { liveStreamUrl, useLiveQuotes } from '~/lib/live-quotes';
 import { useTRPC } from '~/lib/trpc';
-import { CandleChart, type ChartInterval } from './candle-chart';
 import { FreshnessBadge } from './freshness-badge';
+import { CandleChart, type ChartInterval } from './lazy-charts';
 
 export function QuoteWidget({ market, symbol }: { market: 'CN' | 'HK' | 'US'; symbol: string }) {
   const trpc = useTRPC();
@@ -34,22 +35,14 @@ export function QuoteWidget({ market, symbol }: { market: 'CN' | 'HK' | 'US'; sy
     ),
   );
   useReportDemo(hasPrice(latest.data) && latest.data.quote.source === 'demo');
-  const offset = useRef(0);
-  if (latest.data) offset.current = serverOffset(latest.data, latest.dataUpdatedAt);
 
-  const live = useSubscription(
-    trpc.quotes.live.subscriptionOptions(
-      { symbols: [ref] },
-      {
-        onData: (q) => {
-          setLiveQuote(q);
-          qc.setQueryData<TLatestQuote>(latestOpts.queryKey, (prev) =>
-            prev ? mergeLiveQuote(prev, q, offset.current) : prev,
-          );
-        },
-      },
-    ),
-  );
+  const liveStatus = useLiveQuotes(liveStreamUrl([ref]), (answers) => {
+    for (const a of answers) {
+      if (a.market !== market || a.symbol !== symbol) continue;
+      if (hasPrice(a)) setLiveQuote(a.quote);
+      qc.setQueryData<TLatestQuote>(latestOpts.queryKey, (prev) => (prev ? mergePushed(prev, a) : prev));
+    }
+  });
 
   if (latest.isError) {
     const notFound = latest.error.data?.code === 'NOT_FOUND';
@@ -96,11 +89,11 @@ export function QuoteWidget({ market, symbol }: { market: 'CN' | 'HK' | 'US'; sy
               </span>
             )}
             <span
-              className={`live-dot ${live.status === 'pending' ? 'on' : ''}`}
+              className={`live-dot ${liveStatus === 'open' ? 'on' : ''}`}
               data-testid="live-status"
-              data-status={live.status}
+              data-status={liveStatus}
             >
-              {live.status === 'pending' ? t.live : t.connecting}
+              {liveStatus === 'open' ? t.live : t.connecting}
             </span>
           </div>
           {l?.status === 'stale' && <p className="stale-note">{t.staleExplain(l.maxAgeSeconds)}</p>}

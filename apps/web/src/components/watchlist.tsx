@@ -1,14 +1,15 @@
 'use client';
-import { hasPrice, type TLatestQuote } from '@investiq/contracts';
+import type { TLatestQuote } from '@investiq/contracts';
+import { hasPrice } from '@investiq/contracts/quote-status';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
-import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { useReportDemo } from '~/lib/demo-presence';
 import { formatChange, formatMarketTime, formatPrice } from '~/lib/format';
 import { moveColor, useDict, usePrefs } from '~/lib/i18n';
 import { watchlistsDict } from '~/lib/i18n/watchlists';
-import { mergeLiveQuote, serverOffset } from '~/lib/live';
+import { mergePushed } from '~/lib/live';
+import { liveStreamUrl, useLiveQuotes } from '~/lib/live-quotes';
 import { useTRPC } from '~/lib/trpc';
 import { FreshnessBadge } from './freshness-badge';
 import { type PickedSymbol, SymbolSearch } from './symbol-search';
@@ -92,22 +93,15 @@ export function Watchlist() {
   );
   const latest = useQuery(latestOpts);
   useReportDemo((latest.data ?? []).some((l) => hasPrice(l) && l.quote.source === 'demo'));
-  const offset = useRef(0);
-  if (latest.data?.[0]) offset.current = serverOffset(latest.data[0], latest.dataUpdatedAt);
-
-  const live = useSubscription(
-    trpc.quotes.live.subscriptionOptions(
-      { symbols: [] },
-      {
-        enabled: refs.length > 0,
-        onData: (q) => {
-          qc.setQueryData<TLatestQuote[]>(latestOpts.queryKey, (prev) =>
-            prev?.map((p) => mergeLiveQuote(p, q, offset.current)),
-          );
-        },
-      },
-    ),
-  );
+  const liveStatus = useLiveQuotes(refs.length > 0 ? liveStreamUrl(refs) : null, (answers) => {
+    const byKey = new Map(answers.map((a) => [`${a.market}:${a.symbol}`, a]));
+    qc.setQueryData<TLatestQuote[]>(latestOpts.queryKey, (prev) =>
+      prev?.map((p) => {
+        const a = byKey.get(`${p.market}:${p.symbol}`);
+        return a ? mergePushed(p, a) : p;
+      }),
+    );
+  });
 
   if (lists.isError || list.isError)
     return (
@@ -139,11 +133,11 @@ export function Watchlist() {
           </select>
         </label>
         <span
-          className={`live-dot ${live.status === 'pending' ? 'on' : ''}`}
+          className={`live-dot ${liveStatus === 'open' ? 'on' : ''}`}
           data-testid="live-status"
-          data-status={live.status}
+          data-status={liveStatus}
         >
-          {live.status === 'pending' ? t.live : t.connecting}
+          {liveStatus === 'open' ? t.live : t.connecting}
         </span>
       </div>
       <div className="watchlist-tools">

@@ -1,6 +1,7 @@
 import type { TLatestQuote, TQuote } from '@investiq/contracts';
 import { describe, expect, it } from 'vitest';
-import { mergeLiveQuote } from './live';
+import { mergePushed } from './live';
+import { liveStreamUrl } from './live-quotes';
 
 const q = (ts: string, price: number): TQuote => ({
   market: 'HK',
@@ -17,59 +18,71 @@ const q = (ts: string, price: number): TQuote => ({
   changePercent: null,
   currency: 'HKD',
 });
+const at = (s: number) => new Date(Date.UTC(2026, 11, 2, 2, 0, s)).toISOString();
+const fresh = (quoteAt: number, checked: number, price: number): TLatestQuote => ({
+  status: 'fresh',
+  market: 'HK',
+  symbol: '0700.HK',
+  quote: q(at(quoteAt), price),
+  ageSeconds: checked - quoteAt,
+  maxAgeSeconds: 30,
+  checkedAt: at(checked),
+});
+const stale = (lastSeen: number, checked: number): TLatestQuote => ({
+  status: 'stale',
+  market: 'HK',
+  symbol: '0700.HK',
+  lastSeenAt: at(lastSeen),
+  ageSeconds: checked - lastSeen,
+  maxAgeSeconds: 30,
+  checkedAt: at(checked),
+});
 
-describe('mergeLiveQuote', () => {
-  const now = Date.now();
-  const iso = (msAgo: number) => new Date(now - msAgo).toISOString();
-
-  it('keeps a delayed answer delayed and judges the push against maxAge + delay', () => {
-    const prev: TLatestQuote = {
+describe('mergePushed', () => {
+  it('takes a pushed answer with a newer quote, whatever the server judged it', () => {
+    const prev = fresh(10, 11, 388);
+    expect(mergePushed(prev, fresh(12, 12, 389))).toMatchObject({ status: 'fresh', quote: { price: 389 } });
+    const delayed: TLatestQuote = {
       status: 'delayed',
       market: 'HK',
       symbol: '0700.HK',
-      quote: q(iso(905_000), 388),
-      ageSeconds: 905,
+      quote: q(at(12), 389),
+      ageSeconds: 0,
       maxAgeSeconds: 30,
       delaySeconds: 900,
-      checkedAt: iso(0),
+      checkedAt: at(12),
     };
-    const merged = mergeLiveQuote(prev, q(iso(901_000), 389), 0);
-    expect(merged).toMatchObject({ status: 'delayed', delaySeconds: 900, quote: { price: 389 } });
-    // older than maxAge + delay: not taken
-    expect(mergeLiveQuote(prev, q(iso(940_000), 390), 0)).toBe(prev);
+    expect(mergePushed(prev, delayed)).toBe(delayed);
   });
 
-  it('never turns a closed answer into a live one on the client (no calendar there)', () => {
-    const prev: TLatestQuote = {
-      status: 'closed',
-      market: 'HK',
-      symbol: '0700.HK',
-      quote: q(iso(3_600_000), 388),
-      reason: 'after_close',
-      closedSince: iso(3_600_000),
-      nextOpen: iso(-3_600_000),
-      ageSeconds: 3600,
-      maxAgeSeconds: 30,
-      checkedAt: iso(0),
-    };
-    const merged = mergeLiveQuote(prev, q(iso(1_000), 391), 0);
-    expect(merged).toMatchObject({ status: 'closed', quote: { price: 391 } });
-    expect(mergeLiveQuote(prev, q(iso(7_200_000), 380), 0)).toBe(prev);
+  it('keeps the shown answer when the push is older: an older quote, or the same quote judged earlier', () => {
+    const prev = fresh(10, 11, 388);
+    expect(mergePushed(prev, fresh(9, 12, 387))).toBe(prev);
+    expect(mergePushed(prev, fresh(10, 10, 388))).toBe(prev);
+    expect(mergePushed(prev, stale(9, 50))).toBe(prev);
   });
 
-  it('turns a stale answer fresh on a new in-budget push, as before', () => {
-    const prev: TLatestQuote = {
-      status: 'stale',
-      market: 'HK',
-      symbol: '0700.HK',
-      lastSeenAt: iso(60_000),
-      ageSeconds: 60,
-      maxAgeSeconds: 30,
-      checkedAt: iso(0),
-    };
-    expect(mergeLiveQuote(prev, q(iso(1_000), 392), 0)).toMatchObject({
-      status: 'fresh',
-      quote: { price: 392 },
-    });
+  it('a push that says the shown quote went stale wins: stale is stale, no old price stays on screen', () => {
+    const prev = fresh(10, 11, 388);
+    const pushed = stale(10, 45);
+    expect(mergePushed(prev, pushed)).toBe(pushed);
+    expect(mergePushed(stale(10, 45), fresh(46, 46, 390))).toMatchObject({ status: 'fresh' });
+  });
+
+  it('ignores an answer for another symbol', () => {
+    const prev = fresh(10, 11, 388);
+    expect(mergePushed(prev, { ...fresh(20, 20, 1), symbol: '0005.HK' })).toBe(prev);
+  });
+});
+
+describe('liveStreamUrl', () => {
+  it('names each symbol once, in a stable order', () => {
+    expect(
+      liveStreamUrl([
+        { market: 'US', symbol: 'AAPL' },
+        { market: 'CN', symbol: '600519.SH' },
+        { market: 'US', symbol: 'AAPL' },
+      ]),
+    ).toBe(`/api/v1/quotes/stream?symbols=${encodeURIComponent('CN:600519.SH,US:AAPL')}`);
   });
 });

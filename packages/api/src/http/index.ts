@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
-import { symbolFormatError, ZMarket, ZMaxAgeSeconds } from '@investiq/contracts';
+import { symbolFormatError, ZMarket } from '@investiq/contracts';
 import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { bearerToken } from '../auth/api-tokens';
@@ -23,6 +23,7 @@ import { createContext } from '../trpc';
 import { alertRoutes } from './alert-routes';
 import { authRoutes } from './auth-routes';
 import { notificationRoutes } from './notification-routes';
+import { parseMaxAgeParam, QUOTE_STREAM_PATH, quoteStreamRoute } from './quote-stream';
 import { readBody } from './read-body';
 import { scheduleRoutes } from './schedule-routes';
 import { createStreamGuard, DEFAULT_STREAM_LIMITS } from './stream-guard';
@@ -128,7 +129,8 @@ export function createApiHandler(rt: Runtime): Handler {
     },
   });
 
-  const streams = createStreamGuard(rt, { ...DEFAULT_STREAM_LIMITS, ...rt.config.streams });
+  const streamLimits = { ...DEFAULT_STREAM_LIMITS, ...rt.config.streams };
+  const streams = createStreamGuard(rt, streamLimits);
   const health = createHealthCache(rt, rt.config.healthCacheMs ?? 5_000);
   const metricsToken = rt.config.security?.metricsToken;
   /** Monitoring (metrics, health details): the METRICS_TOKEN bearer, or an admin session or API token. */
@@ -160,6 +162,12 @@ export function createApiHandler(rt: Runtime): Handler {
       (req, role) => requireToken(rt, req, role),
       (req) => clientIp(req, trust),
     ),
+    quoteStreamRoute(rt, {
+      guard: streams,
+      limits: streamLimits,
+      requireViewer: (req) => requireToken(rt, req, 'viewer'),
+      clientIp: (req) => clientIp(req, trust),
+    }),
     {
       method: 'POST',
       pattern: /^\/api\/v1\/market-data\/quotes\/?$/,
@@ -239,18 +247,9 @@ export function createApiHandler(rt: Runtime): Handler {
           );
         const fmt = symbolFormatError(market.data, symbol);
         if (fmt) throw new AppError('BAD_REQUEST', fmt);
-        const rawAge = url.searchParams.get('max_age_seconds');
-        let maxAge = (await getQuoteSettings(rt)).defaultMaxAgeSeconds;
-        if (rawAge !== null) {
-          // decimal digits only: Number() would also read '0x10', '1e3' and ' 12 '
-          const parsed = ZMaxAgeSeconds.safeParse(/^\d{1,12}$/.test(rawAge) ? Number(rawAge) : Number.NaN);
-          if (!parsed.success)
-            throw new AppError(
-              'BAD_REQUEST',
-              `max_age_seconds: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-            );
-          maxAge = parsed.data;
-        }
+        const maxAge =
+          parseMaxAgeParam(url.searchParams.get('max_age_seconds')) ??
+          (await getQuoteSettings(rt)).defaultMaxAgeSeconds;
         sendJson(
           res,
           200,
@@ -303,7 +302,9 @@ export function createApiHandler(rt: Runtime): Handler {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith('/api/')) return false;
     const isTrpc = url.pathname.startsWith('/api/trpc/');
-    if (req.method === 'POST' || req.method === 'PATCH' || req.method === 'DELETE' || isTrpc) {
+    // the quote stream is read with a session cookie like tRPC: our own pages and programmatic clients only
+    const isStream = QUOTE_STREAM_PATH.test(url.pathname);
+    if (req.method === 'POST' || req.method === 'PATCH' || req.method === 'DELETE' || isTrpc || isStream) {
       // CSRF: state changes only from our own origin (or from non-browser clients), and only as JSON.
       // tRPC GETs too: some compute (prompts.preview runs every report module), and a cross-site link
       // carries a SameSite=Lax cookie; only our own pages and programmatic clients call tRPC.

@@ -4,7 +4,7 @@ import { AppError } from '../errors';
 import type { Runtime } from '../runtime';
 import type { Principal } from '../trpc';
 
-/** Limits of long-lived responses (tRPC subscriptions over SSE). */
+/** Limits of long-lived responses (tRPC subscriptions and the quote stream, over SSE). */
 export interface StreamLimits {
   /** Streams one user (session) or API token may hold open at once; one more → 429. */
   maxPerPrincipal: number;
@@ -50,10 +50,11 @@ export function createStreamGuard(rt: Runtime, limits: StreamLimits) {
 
     /**
      * Admit a stream request: throws 401/429 as AppError; resolves with nothing for anonymous callers
-     * (tRPC answers 401 for them) and otherwise starts supervising `res`.
+     * (tRPC answers 401 for them) and otherwise starts supervising `res`. `known`: the caller's principal
+     * when the route already resolved it.
      */
-    async admit(req: IncomingMessage, res: ServerResponse, ip: string): Promise<void> {
-      const principal = await resolvePrincipal(rt, req.headers, { ip });
+    async admit(req: IncomingMessage, res: ServerResponse, ip: string, known?: Principal): Promise<void> {
+      const principal = known ?? (await resolvePrincipal(rt, req.headers, { ip }));
       if (principal.kind === 'anonymous') return;
       const key = identity(principal);
       const n = open.get(key) ?? 0;

@@ -3,6 +3,7 @@ import type { TQuote } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
 import type { Logger } from '../observability/logger';
 import { QUOTES_CHANNEL } from './ingest-quotes';
+import { LiveFanout, type LiveFanoutOptions } from './live-fanout';
 import { QUOTE_COLUMNS, type QuoteRow, toQuote } from './quote-row';
 
 type Payload = [
@@ -21,13 +22,26 @@ type Payload = [
 /**
  * Fans quotes out to live subscribers. Fed by LISTEN on the quotes channel, so an ingest in any process
  * (collector, HTTP ingest on another web replica) reaches every web process; on PGlite it is in-process.
+ * Two ways out: `live` (each batch serialized once, the same bytes to every SSE reader — the quote stream
+ * route) and `subscribe` (an async generator per reader — the tRPC `quotes.live` subscription).
  */
 export class QuoteHub {
   private internalListeners = 0;
   private readonly emitter = new EventEmitter();
   private unlisten: (() => Promise<void>) | null = null;
-  constructor(private readonly log?: Logger) {
+  /** Broadcast to SSE readers, judged under the freshness contract. */
+  readonly live: LiveFanout;
+  constructor(
+    private readonly log?: Logger,
+    // the runtime passes its clock, freshness options and stored default; a bare hub (tests) judges by 30 s
+    live: Omit<LiveFanoutOptions, 'log'> = {
+      now: () => new Date(),
+      freshness: {},
+      defaultMaxAgeSeconds: async () => 30,
+    },
+  ) {
     this.emitter.setMaxListeners(0);
+    this.live = new LiveFanout({ ...live, log });
   }
 
   async start(db: DatabaseHandle): Promise<void> {
@@ -58,7 +72,9 @@ export class QuoteHub {
                                ORDER BY q.ts DESC LIMIT 1) q
           WHERE s.tracked) latest`,
     );
-    for (const r of rows) this.emitter.emit('quote', toQuote(r));
+    const quotes = rows.map(toQuote);
+    for (const q of quotes) this.emitter.emit('quote', q);
+    this.live.publish(quotes);
     return rows.length;
   }
 
@@ -70,6 +86,7 @@ export class QuoteHub {
       this.log?.warn({ err }, 'ignoring malformed quotes notification');
       return;
     }
+    const quotes: TQuote[] = [];
     for (const [market, symbol, ts, source, price, open, high, low, prevClose, volume] of items) {
       const quote = toQuote({
         market,
@@ -83,8 +100,10 @@ export class QuoteHub {
         prev_close: prevClose,
         volume,
       });
+      quotes.push(quote);
       this.emitter.emit('quote', quote);
     }
+    this.live.publish(quotes);
   }
 
   /** Every quote as it arrives, synchronously (the alert engine); returns the function that unsubscribes. */
@@ -100,9 +119,9 @@ export class QuoteHub {
     };
   }
 
-  /** Live subscribers (SSE streams); in-process listeners of `onQuote` are not counted. */
+  /** Live subscribers (SSE streams of both kinds); in-process listeners of `onQuote` are not counted. */
   get subscriberCount(): number {
-    return this.emitter.listenerCount('quote') - this.internalListeners;
+    return this.emitter.listenerCount('quote') - this.internalListeners + this.live.size;
   }
 
   /**
@@ -152,5 +171,6 @@ export class QuoteHub {
     await this.unlisten?.();
     this.unlisten = null;
     this.emitter.removeAllListeners();
+    this.live.stop();
   }
 }

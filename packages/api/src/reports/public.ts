@@ -1,4 +1,6 @@
 // Types of report views for clients (apps/web); no runtime code.
+
+export { REPORT_MODULES } from './module-names';
 export type { ModelTrackRecord, TrackRecord } from './track-record';
 export type {
   ForecastOutput,
@@ -14,4 +16,3 @@ export type {
   StatisticsOutput,
   TReportModule,
 } from './types';
-export { REPORT_MODULES } from './types';

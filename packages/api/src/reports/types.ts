@@ -11,19 +11,12 @@ export type { ProfileOutput } from './modules/profile';
 export type { SentimentOutput } from './modules/sentiment';
 export type { StatisticsOutput } from './modules/statistics';
 
-/**
- * The report modules, in running and display order: the one list. Each name has its descriptor in
- * `modules/index.ts` and its section component in apps/web (components/reports/sections); the compiler and
- * `modules/modules.test.ts` check both. Kept free of server code so the browser can import it.
- */
-export const REPORT_MODULES = [
-  'profile',
-  'indicators',
-  'statistics',
-  'forecast',
-  'sentiment',
-  'narrative',
-] as const;
+// The report modules, in running and display order: the one list (`module-names.ts`, zod-free so the browser
+// can import it). Each name has its descriptor in `modules/index.ts` and its section component in apps/web
+// (components/reports/sections); the compiler and `modules/modules.test.ts` check both.
+import { REPORT_MODULES } from './module-names';
+
+export { REPORT_MODULES };
 export const ZReportModule = z.enum(REPORT_MODULES, {
   error: () => `module must be one of ${REPORT_MODULES.join(', ')}`,
 });

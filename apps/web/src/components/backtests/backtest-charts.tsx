@@ -3,8 +3,7 @@ import { AreaSeries, createChart, LineSeries, type Time } from 'lightweight-char
 import { useEffect, useRef } from 'react';
 import { baseChartOptions } from '~/lib/chart-options';
 import { usePrefs } from '~/lib/i18n';
-
-export const SERIES_COLORS = { strategy: '#4f8cff', buyHold: '#d9a400', benchmark: '#8a93a6' } as const;
+import { SERIES_COLORS } from './series-colors';
 
 /** Strategy equity against buy-and-hold and the benchmark (same start value). */
 export function EquityChart(props: {

@@ -4,8 +4,9 @@ import Link from 'next/link';
 import { useDict, usePrefs } from '~/lib/i18n';
 import { backtestsDict } from '~/lib/i18n/backtests';
 import { useTRPC } from '~/lib/trpc';
-import { DrawdownChart, EquityChart, SERIES_COLORS } from './backtest-charts';
+import { DrawdownChart, EquityChart } from '../lazy-charts';
 import { fmtNum, fmtPct } from './format';
+import { SERIES_COLORS } from './series-colors';
 import './backtests.css';
 import '../reports/reports.css';
 

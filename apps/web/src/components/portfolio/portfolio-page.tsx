@@ -6,8 +6,8 @@ import { formatMarketTime } from '~/lib/format';
 import { moveColor, useDict, usePrefs } from '~/lib/i18n';
 import { portfolioDict } from '~/lib/i18n/portfolio';
 import { useTRPC } from '~/lib/trpc';
+import { ValueChart } from '../lazy-charts';
 import { type PickedSymbol, SymbolSearch } from '../symbol-search';
-import { ValueChart } from './value-chart';
 
 const CURRENCIES = ['CNY', 'HKD', 'USD'] as const;
 const TYPES = ['buy', 'sell', 'dividend', 'split', 'fee'] as const;

@@ -2,7 +2,7 @@
 import type { ForecastOutput, IndicatorsOutput, ReportView, StatisticsOutput } from '@investiq/api/reports';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '~/lib/trpc';
-import { ForecastChart } from './forecast-chart';
+import { ForecastChart } from '../lazy-charts';
 import { type D, okOutput } from './sections/section-frame';
 
 /** Stored daily closes (up to a backtest's as-of date) with the indicator overlays and both forecasts. */
