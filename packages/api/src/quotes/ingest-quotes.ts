@@ -32,7 +32,7 @@ const positive = (field: string) =>
 
 const SCALE_FACTOR = 10 ** PRICE_SCALE;
 /** True when rounding to the column's 6 decimals changes nothing but binary floating-point noise (0.1+0.2). */
-function fitsScale(v: number): boolean {
+export function fitsScale(v: number): boolean {
   // Shortcut, same answer: when v is the double nearest k / 10^6 and |v| < 10^8 (an ulp below 10^-8), v
   // rounds to exactly k / 10^6, so the rule below holds with a difference of 0 — without a string per price.
   if (Math.abs(v) < 1e8 && Math.round(v * SCALE_FACTOR) / SCALE_FACTOR === v) return true;
