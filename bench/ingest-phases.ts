@@ -58,7 +58,13 @@ async function main() {
     const copy = (target: string, body: string) =>
       pipeline(Readable.from([body]), client.query(copyFrom(`COPY ${target} FROM STDIN`)));
 
-    // 1. the whole product path, as bench/quotes.ts times it
+    const all = text(quotes);
+    const rawCopy = async (k: string) => {
+      await time(k, () => copy(`realtime_quotes (${COLS})`, all));
+      await handle.query('TRUNCATE realtime_quotes');
+    };
+    // 1. the whole product path, as bench/quotes.ts times it, between two raw COPYs (order effects)
+    await rawCopy('baseline: raw COPY (before)');
     for (let i = 0; i < quotes.length; i += BATCH) {
       const rows = await time('product: parseIngestBatch', () =>
         parseIngestBatch(quotes.slice(i, i + BATCH), { now, retentionDays: 30, defaultSource: 'demo' }),
@@ -66,27 +72,46 @@ async function main() {
       await time('product: ingestQuotes', () => ingestQuotes(handle, rows));
     }
     await handle.query('TRUNCATE realtime_quotes');
+    await rawCopy('baseline: raw COPY (after)');
 
-    // 2. the transaction's statements one by one (the SQL ingestQuotes issued before this change)
+    // 1b. ingestQuotes' statements one by one
+    for (let i = 0; i < quotes.length; i += BATCH) {
+      const rows = quotes.slice(i, i + BATCH);
+      const body = await time('new: build COPY text', () => text(rows));
+      await time('new: BEGIN + symbols + SAVEPOINT', async () => {
+        await client.query('BEGIN');
+        await client.query(
+          `INSERT INTO symbols (market, symbol, name, name_zh, currency, exchange, source)
+           SELECT DISTINCT m, s, s, s, 'USD', m, 'ingest' FROM unnest($1::text[], $2::text[]) AS t(m, s)
+           ON CONFLICT (market, symbol) DO NOTHING`,
+          [['US'], ['AAPL']],
+        );
+        await client.query('SAVEPOINT quotes_copy');
+      });
+      await time('new: COPY into realtime_quotes', () => copy(`realtime_quotes (${COLS})`, body));
+      await time('new: RELEASE + NOTIFY + COMMIT', async () => {
+        await client.query('RELEASE SAVEPOINT quotes_copy');
+        await client.query(`SELECT pg_notify('bench', p) FROM unnest($1::text[]) p`, [['x']]);
+        await client.query('COMMIT');
+      });
+    }
+    await handle.query('TRUNCATE realtime_quotes');
+
+    // 2. the statements of the former path: COPY into staging, then INSERT … SELECT … ON CONFLICT
     await client.query(
       `CREATE TEMP TABLE quotes_stage (LIKE realtime_quotes INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
     );
     for (let i = 0; i < quotes.length; i += BATCH) {
       const rows = quotes.slice(i, i + BATCH);
-      const body = await time('sql: build COPY text', () => text(rows));
+      const body = await time('old: build COPY text', () => text(rows));
       await client.query('BEGIN');
-      await time('sql: COPY into staging', () => copy(`quotes_stage (${COLS})`, body));
-      await time('sql: INSERT … SELECT ON CONFLICT', () =>
+      await time('old: COPY into staging', () => copy(`quotes_stage (${COLS})`, body));
+      await time('old: INSERT … SELECT ON CONFLICT', () =>
         client.query(`WITH ins AS (INSERT INTO realtime_quotes (${COLS}) SELECT ${COLS} FROM quotes_stage
           ON CONFLICT DO NOTHING RETURNING 1) SELECT count(*)::int AS n FROM ins`),
       );
-      await time('sql: COMMIT', () => client.query('COMMIT'));
+      await time('old: COMMIT', () => client.query('COMMIT'));
     }
-    await handle.query('TRUNCATE realtime_quotes');
-
-    // 3. baseline: raw COPY
-    const all = text(quotes);
-    await time('baseline: raw COPY', () => copy(`realtime_quotes (${COLS})`, all));
     await handle.query('TRUNCATE realtime_quotes');
 
     // 4. COPY straight into the table inside the transaction (no staging), batch by batch

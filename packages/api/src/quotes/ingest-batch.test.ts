@@ -192,6 +192,27 @@ describe(`batch ingest: validation and duplicates (${DB})`, () => {
     });
   });
 
+  it('falls back whole when the stored rows come late in the batch (COPY fails part-way), newest announced', async () => {
+    const from = Date.parse('2026-03-02T11:00:00Z');
+    const rows = batch(5000, from, 'ORCL');
+    await ingestQuotes(db, parseIngestBatch(rows.slice(4900), opts));
+    notes.length = 0;
+    expect(await ingestQuotes(db, parseIngestBatch(rows, opts))).toEqual({
+      received: 5000,
+      inserted: 4900,
+      duplicates: 100,
+    });
+    const [stored] = await db.query<{ n: number; first: string }>(
+      `SELECT count(*)::int AS n, min(ts) AS first FROM realtime_quotes WHERE symbol = 'ORCL'`,
+    );
+    expect(stored?.n).toBe(5000);
+    expect(new Date(stored!.first).toISOString()).toBe('2026-03-02T11:00:00.000Z');
+    await waitFor(() => notes.length >= 1);
+    expect(JSON.parse(notes[0]!)).toEqual([
+      ['US', 'ORCL', '2026-03-02T12:23:19.000Z', 'test', 100.99, null, null, null, null, 4999],
+    ]);
+  });
+
   it('keeps the first of a key repeated within one batch', async () => {
     const rows = [
       { ...ok, symbol: 'NVDA', ts: '2026-03-02T14:30:00Z', price: 10 },

@@ -78,45 +78,70 @@ async function ensureDays(db: DatabaseHandle, days: ReadonlySet<string>): Promis
   }
 }
 
-/** COPY text of the batch, and the newest row per symbol for the NOTIFY. */
-function prepare(rows: readonly Row[]): { text: string; newest: Row[] } {
-  const newest = new Map<string, Row>();
-  let text = '';
-  for (const r of rows) {
-    // COPY text format; market/symbol/source are validated to contain no tabs, newlines or backslashes
-    text += `${r.market}\t${r.symbol}\t${r.ts.toISOString()}\t${r.source}\t${r.price}\t${r.open ?? '\\N'}\t${r.high ?? '\\N'}\t${r.low ?? '\\N'}\t${r.prevClose ?? '\\N'}\t${r.volume ?? '\\N'}\n`;
-    const key = `${r.market}:${r.symbol}`;
-    const prev = newest.get(key);
-    if (!prev || prev.ts < r.ts) newest.set(key, r);
+/** Rows per COPY chunk: PostgreSQL parses one chunk while the next is formatted. */
+const COPY_CHUNK_ROWS = 1000;
+
+/**
+ * The batch as COPY text, chunk by chunk, each made once: it keeps the chunks (for the fallback) and the
+ * newest row per symbol (for the NOTIFY) as it goes.
+ */
+class CopyText implements Iterable<string> {
+  readonly chunks: string[] = [];
+  readonly newest = new Map<string, Row>();
+  constructor(private readonly rows: readonly Row[]) {}
+
+  *[Symbol.iterator](): Iterator<string> {
+    // a COPY that failed part-way read some chunks: the fallback's COPY sends those, then the rest
+    yield* this.chunks.slice();
+    const { rows, newest } = this;
+    for (let start = this.chunks.length * COPY_CHUNK_ROWS; start < rows.length; start += COPY_CHUNK_ROWS) {
+      let text = '';
+      const end = Math.min(rows.length, start + COPY_CHUNK_ROWS);
+      for (let i = start; i < end; i++) {
+        const r = rows[i]!;
+        // COPY text format; market/symbol/source are validated to contain no tabs, newlines or backslashes
+        text += `${r.market}\t${r.symbol}\t${r.ts.toISOString()}\t${r.source}\t${r.price}\t${r.open ?? '\\N'}\t${r.high ?? '\\N'}\t${r.low ?? '\\N'}\t${r.prevClose ?? '\\N'}\t${r.volume ?? '\\N'}\n`;
+        const key = `${r.market}:${r.symbol}`;
+        const prev = newest.get(key);
+        if (!prev || prev.ts < r.ts) newest.set(key, r);
+      }
+      this.chunks.push(text);
+      yield text;
+    }
   }
-  return { text, newest: [...newest.values()] };
 }
 
 async function writeBatch(db: DatabaseHandle, rows: readonly Row[]): Promise<IngestResult> {
-  const { text, newest } = prepare(rows);
   const inserted = await db.transaction(async (q, copyIn) => {
-    await q(
-      `INSERT INTO symbols (market, symbol, name, name_zh, currency, exchange, source)
-       SELECT DISTINCT m, s, s, s, CASE m WHEN 'CN' THEN 'CNY' WHEN 'HK' THEN 'HKD' ELSE 'USD' END, m, 'ingest'
-         FROM unnest($1::text[], $2::text[]) AS t(m, s)
-       ON CONFLICT (market, symbol) DO NOTHING`,
-      [newest.map((r) => r.market), newest.map((r) => r.symbol)],
-    );
+    const text = new CopyText(rows);
     const n = (await copyAllNew(q, copyIn, text)) ? rows.length : await insertSkippingStored(q, copyIn, text);
-    if (n > 0) {
-      // one statement for all chunks (usually one): NOTIFYs of a transaction are delivered in order
-      await q('SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, i) ORDER BY i', [
+    const newest = [...text.newest.values()];
+    // unknown symbols registered and the batch announced in one statement (no NOTIFY when nothing was new;
+    // several payloads, when the batch has many symbols, are sent in order)
+    await q(
+      `WITH reg AS (
+         INSERT INTO symbols (market, symbol, name, name_zh, currency, exchange, source)
+         SELECT DISTINCT m, s, s, s, CASE m WHEN 'CN' THEN 'CNY' WHEN 'HK' THEN 'HKD' ELSE 'USD' END, m, 'ingest'
+           FROM unnest($1::text[], $2::text[]) AS t(m, s)
+         ON CONFLICT (market, symbol) DO NOTHING)
+       SELECT pg_notify($3, p) FROM unnest($4::text[]) WITH ORDINALITY AS t(p, i) ORDER BY i`,
+      [
+        newest.map((r) => r.market),
+        newest.map((r) => r.symbol),
         QUOTES_CHANNEL,
-        notifyPayloads(newest),
-      ]);
-    }
+        n > 0 ? notifyPayloads(newest) : [],
+      ],
+    );
     return n;
   });
   return { received: rows.length, inserted, duplicates: rows.length - inserted };
 }
 
-/** COPY into realtime_quotes; false (and nothing written) when a row is already stored. */
-async function copyAllNew(q: QueryFn, copyIn: CopyInFn, text: string): Promise<boolean> {
+/**
+ * COPY into realtime_quotes under a savepoint; false (and nothing written) when a row is already stored.
+ * The savepoint is left open on success: COMMIT ends it (one round trip fewer than RELEASE).
+ */
+async function copyAllNew(q: QueryFn, copyIn: CopyInFn, text: CopyText): Promise<boolean> {
   await q('SAVEPOINT quotes_copy');
   try {
     await copyIn(`realtime_quotes (${COLUMNS})`, text);
@@ -125,12 +150,11 @@ async function copyAllNew(q: QueryFn, copyIn: CopyInFn, text: string): Promise<b
     await q('ROLLBACK TO SAVEPOINT quotes_copy');
     return false;
   }
-  await q('RELEASE SAVEPOINT quotes_copy');
   return true;
 }
 
 /** COPY into a transaction-local staging table, then one `INSERT … ON CONFLICT DO NOTHING`: rows inserted. */
-async function insertSkippingStored(q: QueryFn, copyIn: CopyInFn, text: string): Promise<number> {
+async function insertSkippingStored(q: QueryFn, copyIn: CopyInFn, text: CopyText): Promise<number> {
   await q(
     `CREATE TEMP TABLE IF NOT EXISTS quotes_stage (LIKE realtime_quotes INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
   );
