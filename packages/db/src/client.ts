@@ -25,8 +25,11 @@ export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.met
 
 export type QueryFn = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
 
-/** Inside a transaction: `COPY <target> FROM STDIN` fed with PostgreSQL text-format rows. */
-export type CopyInFn = (target: string, text: string) => Promise<void>;
+/**
+ * Inside a transaction: `COPY <target> FROM STDIN` fed with PostgreSQL text-format rows. An iterable is
+ * sent chunk by chunk as it is produced (PostgreSQL parses one chunk while the caller formats the next).
+ */
+export type CopyInFn = (target: string, text: string | Iterable<string>) => Promise<void>;
 
 export interface DatabaseHandle {
   db: Database;
@@ -147,7 +150,8 @@ async function openPglite(opts: CreateDatabaseOptions): Promise<DatabaseHandle &
             // PGlite reads COPY data from an attached blob
             async (target, text) => {
               const copy = `COPY ${target} FROM '/dev/blob'`;
-              await pgliteSpan(copy, () => tx.query(copy, [], { blob: new Blob([text]) }));
+              const blob = new Blob(typeof text === 'string' ? [text] : [...text]);
+              await pgliteSpan(copy, () => tx.query(copy, [], { blob }));
             },
           ),
         ),
@@ -216,7 +220,8 @@ async function openPostgres(
         const result = await fn(
           async <T>(sql: string, params: unknown[] = []) => (await conn.query(sql, params)).rows as T[],
           async (target, text) => {
-            await pipeline(Readable.from([text]), conn.query(copyFrom(`COPY ${target} FROM STDIN`)));
+            const chunks = typeof text === 'string' ? [text] : text;
+            await pipeline(Readable.from(chunks), conn.query(copyFrom(`COPY ${target} FROM STDIN`)));
           },
         );
         await conn.query('COMMIT');
