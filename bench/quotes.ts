@@ -6,6 +6,7 @@
  *       issued directly through pg in-process with 50 concurrent callers — throughput ratio, p50/p99.
  * Run: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/quotes.ts
  * (a throwaway database is created next to the given one and dropped afterwards).
+ * BENCH_CPU_PROF=DIR writes the HTTP server's CPU profile there; BENCH_ROWS, BENCH_SECONDS shorten a run.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -119,7 +120,11 @@ async function main() {
       { ...SRateLimits.default, tokenPerMinute: 1_000_000 },
       'system:bench',
     );
-    const child = spawn(path.join(here, '../node_modules/.bin/tsx'), [path.join(here, 'quotes-server.ts')], {
+    // BENCH_CPU_PROF=DIR: the server's V8 CPU profile goes to DIR (summarise with bench/cpuprofile-summary.ts)
+    const prof = process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`]
+      : [];
+    const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(here, 'quotes-server.ts')], {
       env: { ...process.env, BENCH_DATABASE_URL: url },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -20,6 +20,7 @@ import { planMarketRefresh } from './providers/plan-refresh';
 import { watchList } from './providers/watch-list';
 import { freshnessOptions } from './quotes/freshness-options';
 import { ingestQuotes, parseIngestBatch } from './quotes/ingest-quotes';
+import { attachLatestQuoteCache } from './quotes/latest-quote-cache';
 import { QuoteHub } from './quotes/quote-hub';
 import type { InferenceConfig, InferenceGateway } from './reports/inference-gateway';
 import type { ReportService } from './reports/report-service';
@@ -168,6 +169,8 @@ export async function createRuntime(
 
   const hub = new QuoteHub(log);
   await hub.start(db);
+  // latest-quote reads from memory, kept current by the hub's NOTIFY stream (quotes/latest-quote-cache.ts)
+  const latestCache = attachLatestQuoteCache(db, hub);
 
   const sessions = config.providers?.sessions ?? 'exchange';
   const collector = new Collector({
@@ -294,6 +297,7 @@ export async function createRuntime(
       await reporting.close();
       await leadership?.stop();
       await collector.stop();
+      latestCache.detach();
       await hub.stop();
       await stopSettings();
       if (!opts.db) await db.close();

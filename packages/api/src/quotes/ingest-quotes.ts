@@ -3,6 +3,8 @@ import { type DatabaseHandle, ensureQuotePartitions, PRICE_COLUMN } from '@inves
 import type { ProviderQuote } from '@investiq/market';
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { latestQuoteCacheOf } from './latest-quote-cache';
+import { type QuoteRow, toQuote } from './quote-row';
 
 export const QUOTES_CHANNEL = 'investiq_quotes';
 /** Largest batch accepted in one call (HTTP answers 413 above it). */
@@ -292,7 +294,17 @@ async function writeBatch(db: DatabaseHandle, rows: readonly IngestRow[]): Promi
     }
     return n;
   });
+  // this process reads its own writes at once; other processes learn of them by the NOTIFY above
+  if (inserted > 0) {
+    const cache = latestQuoteCacheOf(db);
+    if (cache) for (const r of newest.values()) cache.note(toQuote(ingestRowAsQuoteRow(r)));
+  }
   return { received: rows.length, inserted, duplicates: rows.length - inserted };
+}
+
+function ingestRowAsQuoteRow(r: IngestRow): QuoteRow {
+  const { prevClose, ...rest } = r;
+  return { ...rest, prev_close: prevClose };
 }
 
 /** Compact live-update payloads, split to stay under NOTIFY's 8000-byte limit. */

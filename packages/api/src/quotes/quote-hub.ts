@@ -25,6 +25,7 @@ type Payload = [
 export class QuoteHub {
   private internalListeners = 0;
   private readonly emitter = new EventEmitter();
+  private readonly stateListeners = new Set<(state: 'down' | 'up') => void>();
   private unlisten: (() => Promise<void>) | null = null;
   constructor(private readonly log?: Logger) {
     this.emitter.setMaxListeners(0);
@@ -33,6 +34,7 @@ export class QuoteHub {
   async start(db: DatabaseHandle): Promise<void> {
     this.unlisten = await db.listen(QUOTES_CHANNEL, (payload) => this.onPayload(payload), {
       onState: (st) => {
+        for (const l of this.stateListeners) l(st);
         if (st === 'down') {
           this.log?.warn({ channel: QUOTES_CHANNEL }, 'quotes LISTEN lost; reconnecting');
           return;
@@ -100,6 +102,14 @@ export class QuoteHub {
     };
   }
 
+  /** LISTEN lost (`down`: quotes may be missed until `up`) or restored; returns the function that unsubscribes. */
+  onState(listener: (state: 'down' | 'up') => void): () => void {
+    this.stateListeners.add(listener);
+    return () => {
+      this.stateListeners.delete(listener);
+    };
+  }
+
   /** Live subscribers (SSE streams); in-process listeners of `onQuote` are not counted. */
   get subscriberCount(): number {
     return this.emitter.listenerCount('quote') - this.internalListeners;
@@ -152,5 +162,6 @@ export class QuoteHub {
     await this.unlisten?.();
     this.unlisten = null;
     this.emitter.removeAllListeners();
+    this.stateListeners.clear();
   }
 }
