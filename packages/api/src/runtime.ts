@@ -3,6 +3,7 @@ import { createDatabase, type DatabaseHandle, maintainQuoteStorage, quotesStorag
 import { type DataProvider, isMarketOpen } from '@investiq/market';
 import { AlertEngine, leadAlertEngine } from './alerts/engine';
 import { AlertFeed } from './alerts/feed';
+import { attachCredentialCache } from './auth/credential-cache';
 import { BacktestService } from './backtests/backtest-service';
 import { Collector } from './collector/collector';
 import { leadCollector } from './collector/leader';
@@ -125,6 +126,8 @@ export async function createRuntime(
     `quotes storage: ${storage === 'hypertable' ? 'TimescaleDB hypertable' : 'native daily partitions'}`,
   );
   const stopSettings = await startSettings(db, config, log);
+  // resolved API tokens and sessions, emptied by NOTIFY investiq_auth on revoke / user change (auth/credential-cache.ts)
+  const credentials = await attachCredentialCache(db, { log });
   const live = new LiveProviders(db, config, {
     now,
     log,
@@ -299,6 +302,7 @@ export async function createRuntime(
       await collector.stop();
       latestCache.detach();
       await hub.stop();
+      await credentials.detach();
       await stopSettings();
       if (!opts.db) await db.close();
     },
