@@ -155,7 +155,8 @@ async function main() {
         .map(([code, { count }]) => `${count}× ${code}`)
         .join(', ');
       const errors = out.split('\n').filter((l) => l.includes('"level":50'));
-      if (errors.length > 0) console.error(`server errors (${errors.length}):\n${errors.slice(0, 5).join('\n')}`);
+      if (errors.length > 0)
+        console.error(`server errors (${errors.length}):\n${errors.slice(0, 5).join('\n')}`);
       throw new Error(
         `HTTP errors: ${http.non2xx} non-2xx${byStatus ? ` (${byStatus})` : ''}, ${http.errors} errors, ${http.timeouts} timeouts; every request was expected to answer 2xx`,
       );
