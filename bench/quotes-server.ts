@@ -24,9 +24,9 @@ const rt = await createRuntime(
     demo: { seed: 1, alwaysOpen: true },
     collector: { enabled: false, intervalMs: 1000 },
     quotes: { defaultMaxAgeSeconds: 3600, retentionDays: 30, historyYears: 1, maxIngestRows: 10_000 },
-    logLevel: 'silent',
+    logLevel: process.env.BENCH_LOG_LEVEL ?? 'silent',
   },
-  { log: createLogger({ level: 'silent' }), onProgress: () => {} },
+  { log: createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }), onProgress: () => {} },
 );
 const api = createApiHandler(rt);
 const server = createServer((req, res) => {
@@ -34,13 +34,21 @@ const server = createServer((req, res) => {
     (handled) => {
       if (!handled) res.writeHead(404).end();
     },
-    () => res.writeHead(500).end(),
+    (err) => {
+      console.error(err);
+      res.writeHead(500).end();
+    },
   );
 });
+let cpuAtListen = process.cpuUsage();
 server.listen(0, '127.0.0.1', () => {
+  cpuAtListen = process.cpuUsage();
   process.stdout.write(`PORT ${(server.address() as AddressInfo).port}\n`);
 });
 process.on('SIGTERM', () => {
+  // CPU this process spent serving (start-up excluded): bench/quotes.ts divides it by the requests
+  const cpu = process.cpuUsage(cpuAtListen);
+  process.stdout.write(`CPU_US ${cpu.user + cpu.system}\n`);
   server.close();
   void rt
     .close()

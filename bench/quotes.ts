@@ -7,6 +7,7 @@
  * Run: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/quotes.ts
  * (a throwaway database is created next to the given one and dropped afterwards; BENCH_ONLY=ingest stops
  * after (a)). Where the ingest time goes, statement by statement: bench/ingest-phases.ts.
+ * BENCH_CPU_PROF=DIR writes the HTTP server's CPU profile there; BENCH_ROWS, BENCH_SECONDS shorten a run.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -139,12 +140,17 @@ async function main() {
       { ...SRateLimits.default, tokenPerMinute: 1_000_000 },
       'system:bench',
     );
-    const child = spawn(path.join(here, '../node_modules/.bin/tsx'), [path.join(here, 'quotes-server.ts')], {
-      env: { ...process.env, BENCH_DATABASE_URL: url },
+    // BENCH_CPU_PROF=DIR: the server's V8 CPU profile goes to DIR (summarise with bench/cpuprofile-summary.ts)
+    const prof = process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`]
+      : [];
+    const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(here, 'quotes-server.ts')], {
+      // the server's error log lines are printed when a request fails
+      env: { BENCH_LOG_LEVEL: 'error', ...process.env, BENCH_DATABASE_URL: url },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    let out = '';
     const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
       child.stdout.on('data', (d) => {
         out += d;
         const m = /PORT (\d+)/.exec(out);
@@ -159,18 +165,25 @@ async function main() {
       duration: HTTP_SECONDS,
       headers: { authorization: `Bearer ${token}` },
     });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
+    await exited;
+    const cpuUs = Number(/CPU_US (\d+)/.exec(out)?.[1] ?? Number.NaN);
     if (http.non2xx > 0 || http.errors > 0) {
       const byStatus = Object.entries(http.statusCodeStats ?? {})
         .filter(([code]) => !code.startsWith('2'))
         .map(([code, { count }]) => `${count}× ${code}`)
         .join(', ');
+      const errors = out.split('\n').filter((l) => l.includes('"level":50'));
+      if (errors.length > 0)
+        console.error(`server errors (${errors.length}):\n${errors.slice(0, 5).join('\n')}`);
       throw new Error(
         `HTTP errors: ${http.non2xx} non-2xx${byStatus ? ` (${byStatus})` : ''}, ${http.errors} errors, ${http.timeouts} timeouts; every request was expected to answer 2xx`,
       );
     }
 
     const pool = new pg.Pool({ connectionString: url, max: CONNECTIONS });
+    pool.on('error', () => {}); // an idle client ended by the server is replaced, not a crash
     const sql = `SELECT r.market, r.symbol, (s.symbol IS NOT NULL) AS known, q.*
        FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS r(market, symbol, ord)
        LEFT JOIN symbols s ON s.market = r.market AND s.symbol = r.symbol
@@ -195,6 +208,9 @@ async function main() {
     );
     console.log(
       `  direct pg SQL:  ${directRps.toFixed(0)} q/s, p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms`,
+    );
+    console.log(
+      `  server CPU per HTTP request: ${(cpuUs / 1000 / http.requests.total).toFixed(2)} ms (${(cpuUs / 1e6).toFixed(1)} s of CPU over ${http.requests.total} requests; the load-independent figure)`,
     );
     console.log(`  ratio HTTP/direct throughput: ${(http.requests.average / directRps).toFixed(2)}`);
   } finally {

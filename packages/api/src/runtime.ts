@@ -3,6 +3,7 @@ import { createDatabase, type DatabaseHandle, maintainQuoteStorage, quotesStorag
 import { type DataProvider, isMarketOpen } from '@investiq/market';
 import { AlertEngine, leadAlertEngine } from './alerts/engine';
 import { AlertFeed } from './alerts/feed';
+import { attachCredentialCache } from './auth/credential-cache';
 import { BacktestService } from './backtests/backtest-service';
 import { Collector } from './collector/collector';
 import { leadCollector } from './collector/leader';
@@ -20,6 +21,7 @@ import { planMarketRefresh } from './providers/plan-refresh';
 import { watchList } from './providers/watch-list';
 import { freshnessOptions } from './quotes/freshness-options';
 import { ingestQuotes, parseIngestBatch } from './quotes/ingest-quotes';
+import { attachLatestQuoteCache } from './quotes/latest-quote-cache';
 import { QuoteHub } from './quotes/quote-hub';
 import type { InferenceConfig, InferenceGateway } from './reports/inference-gateway';
 import type { ReportService } from './reports/report-service';
@@ -134,6 +136,8 @@ export async function createRuntime(
     `quotes storage: ${storage === 'hypertable' ? 'TimescaleDB hypertable' : 'native daily partitions'}`,
   );
   const stopSettings = await startSettings(db, config, log);
+  // resolved API tokens and sessions, emptied by NOTIFY investiq_auth on revoke / user change (auth/credential-cache.ts)
+  const credentials = await attachCredentialCache(db, { log });
   const live = new LiveProviders(db, config, {
     now,
     log,
@@ -182,6 +186,8 @@ export async function createRuntime(
     defaultMaxAgeSeconds: async () => (await getQuoteSettings({ db })).defaultMaxAgeSeconds,
   });
   await hub.start(db);
+  // latest-quote reads from memory, kept current by the hub's NOTIFY stream (quotes/latest-quote-cache.ts)
+  const latestCache = attachLatestQuoteCache(db, hub);
 
   const sessions = config.providers?.sessions ?? 'exchange';
   const collector = new Collector({
@@ -321,7 +327,9 @@ export async function createRuntime(
       await reporting.close();
       await leadership?.stop();
       await collector.stop();
+      latestCache.detach();
       await hub.stop();
+      await credentials.detach();
       await stopSettings();
       if (!opts.db) await db.close();
     },

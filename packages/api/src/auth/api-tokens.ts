@@ -3,6 +3,7 @@ import type { DatabaseHandle } from '@investiq/db';
 import { AppError } from '../errors';
 import { SApiTokens } from '../settings/keys';
 import { getSetting } from '../settings/service';
+import { AUTH_CHANNEL, credentialCacheOf, forgetCredentials } from './credential-cache';
 import { ROLES, type Role, roleAtLeast } from './roles';
 
 const PREFIX = 'iq_';
@@ -79,9 +80,17 @@ export interface TTokenPrincipal {
   ownerId: string | null;
 }
 
+/** What the token cache keeps of a resolved token (auth/credential-cache.ts). */
+interface CachedToken {
+  principal: TTokenPrincipal;
+  /** last_used_at as this process last knew it (ms); written again once it is a minute old */
+  lastUsedAt: number;
+}
+
 /**
  * Resolve a presented token to its principal, or null when unknown, revoked, expired, or its owner is
- * disabled (a deleted owner's tokens are gone with them).
+ * disabled (a deleted owner's tokens are gone with them). Answered from the process's credential cache when
+ * one is attached (emptied by NOTIFY on every revoke and user change; expiry is checked at each use).
  */
 export async function verifyApiToken(
   db: DatabaseHandle,
@@ -89,39 +98,66 @@ export async function verifyApiToken(
   now: Date = new Date(),
 ): Promise<TTokenPrincipal | null> {
   if (!token.startsWith(PREFIX) || token.length > 128) return null;
+  const hash = hashToken(token);
+  const cache = credentialCacheOf(db);
+  const hit = cache?.get<CachedToken>('token', hash, now);
+  if (hit) {
+    if (hit.lastUsedAt < now.getTime() - USE_RECORD_MS) {
+      hit.lastUsedAt = now.getTime();
+      recordUse(db, hit.principal.id, now);
+    }
+    return hit.principal;
+  }
+  const generation = cache?.generation() ?? 0;
   const rows = await db.query<{
     id: string;
     name: string;
     role: Role;
     owner_id: string | null;
     owner_role: Role | null;
-    stale_use: boolean;
+    expires_at: Date | string | null;
+    last_used_at: Date | string | null;
   }>(
-    `SELECT t.id, t.name, t.role, t.owner_id, u.role AS owner_role,
-            (t.last_used_at IS NULL OR t.last_used_at < $2::timestamptz - interval '60 seconds') AS stale_use
+    `SELECT t.id, t.name, t.role, t.owner_id, u.role AS owner_role, t.expires_at, t.last_used_at
        FROM api_tokens t LEFT JOIN users u ON u.id = t.owner_id
       WHERE t.token_hash = $1 AND t.revoked_at IS NULL
         AND (t.expires_at IS NULL OR t.expires_at > $2::timestamptz)
         AND (t.owner_id IS NULL OR u.disabled_at IS NULL)`,
-    [hashToken(token), now.toISOString()],
+    [hash, now.toISOString()],
   );
   const row = rows[0];
   if (!row) return null;
+  const lastUsedAt = row.last_used_at === null ? 0 : new Date(row.last_used_at).getTime();
   // Record use at most once a minute per token: a write per request would dominate busy API clients.
-  if (row.stale_use) {
-    db.query('UPDATE api_tokens SET last_used_at = $2 WHERE id = $1', [row.id, now.toISOString()]).catch(
-      () => {},
-    );
-  }
+  const stale = lastUsedAt < now.getTime() - USE_RECORD_MS;
+  if (stale) recordUse(db, row.id, now);
   const role = row.owner_role && !roleAtLeast(row.owner_role, row.role) ? row.owner_role : row.role;
-  return { id: row.id, name: row.name, role, ownerId: row.owner_id };
+  const principal = { id: row.id, name: row.name, role, ownerId: row.owner_id };
+  const expiresAt = row.expires_at === null ? null : new Date(row.expires_at).getTime();
+  cache?.set<CachedToken>(
+    'token',
+    hash,
+    { principal, lastUsedAt: stale ? now.getTime() : lastUsedAt },
+    expiresAt,
+    generation,
+  );
+  return principal;
 }
 
+const USE_RECORD_MS = 60_000;
+
+function recordUse(db: DatabaseHandle, id: string, now: Date): void {
+  db.query('UPDATE api_tokens SET last_used_at = $2 WHERE id = $1', [id, now.toISOString()]).catch(() => {});
+}
+
+/** Revoke a token; every process stops accepting it once the NOTIFY arrives (this one at once). */
 export async function revokeApiToken(db: DatabaseHandle, id: string): Promise<boolean> {
   const rows = await db.query(
-    'UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id',
-    [id],
+    `WITH r AS (UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id)
+     SELECT r.id, pg_notify($2, 'token:' || r.id) FROM r`,
+    [id, AUTH_CHANNEL],
   );
+  forgetCredentials(db);
   return rows.length > 0;
 }
 

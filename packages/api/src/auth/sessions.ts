@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DatabaseHandle } from '@investiq/db';
+import { AUTH_CHANNEL, credentialCacheOf, forgetCredentials } from './credential-cache';
 import type { Role } from './roles';
 
 export const SESSION_COOKIE = 'iq_session';
@@ -35,13 +36,21 @@ export async function createSession(
   return { token, expiresAt };
 }
 
-/** The signed-in user behind a cookie token, or null when unknown, expired or the user is disabled. */
+/**
+ * The signed-in user behind a cookie token, or null when unknown, expired or the user is disabled. Answered
+ * from the process's credential cache when one is attached (emptied by NOTIFY on sign-out and user changes).
+ */
 export async function resolveSession(
   db: DatabaseHandle,
   token: string,
   now: Date,
 ): Promise<SessionPrincipal | null> {
   if (token.length < 20 || token.length > 128) return null;
+  const hash = hashToken(token);
+  const cache = credentialCacheOf(db);
+  const hit = cache?.get<SessionPrincipal>('session', hash, now);
+  if (hit) return hit;
+  const generation = cache?.generation() ?? 0;
   const rows = await db.query<{
     id: string;
     user_id: string;
@@ -52,21 +61,29 @@ export async function resolveSession(
     `SELECT s.id, s.user_id, u.username, u.role, s.expires_at
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.id = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL`,
-    [hashToken(token), now.toISOString()],
+    [hash, now.toISOString()],
   );
   const r = rows[0];
   if (!r) return null;
-  return {
+  const session = {
     sessionId: r.id,
     userId: r.user_id,
     username: r.username,
     role: r.role,
     expiresAt: new Date(r.expires_at),
   };
+  cache?.set('session', hash, session, session.expiresAt.getTime(), generation);
+  return session;
 }
 
+/** Sign-out: the session ends in every process once the NOTIFY arrives (this one at once). */
 export async function deleteSession(db: DatabaseHandle, token: string): Promise<void> {
-  await db.query('DELETE FROM sessions WHERE id = $1', [hashToken(token)]);
+  await db.query(
+    `WITH d AS (DELETE FROM sessions WHERE id = $1 RETURNING 1)
+     SELECT pg_notify($2, 'session') FROM d`,
+    [hashToken(token), AUTH_CHANNEL],
+  );
+  forgetCredentials(db);
 }
 
 export function parseCookies(header: string | undefined | null): Record<string, string> {

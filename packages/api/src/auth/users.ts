@@ -1,6 +1,7 @@
 import type { DatabaseHandle, QueryFn } from '@investiq/db';
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { announceCredentialChange, forgetCredentials } from './credential-cache';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { ROLES, type Role } from './roles';
 
@@ -102,7 +103,7 @@ export async function updateUser(
   patch: { role?: Role; disabled?: boolean; password?: string },
 ): Promise<{ before: TUser; after: TUser }> {
   const passwordHash = patch.password === undefined ? null : await hashPassword(patch.password);
-  return db.transaction(async (q) => {
+  const changed = await db.transaction(async (q) => {
     const cur = await q<UserRow>(`SELECT ${COLS} FROM users WHERE id = $1 FOR UPDATE`, [id]);
     if (!cur[0]) throw new AppError('NOT_FOUND', 'no user with that id');
     const before = toUser(cur[0]);
@@ -116,17 +117,24 @@ export async function updateUser(
     await assertAnAdminRemains(q);
     // a role change, a disable or a new password ends the user's sessions
     await q('DELETE FROM sessions WHERE user_id = $1', [id]);
+    // … and every process forgets the user's cached sessions and tokens (their role may be capped now)
+    await announceCredentialChange(q, `user:${id}`);
     return { before, after: toUser(rows[0]!) };
   });
+  forgetCredentials(db);
+  return changed;
 }
 
 export async function deleteUser(db: DatabaseHandle, id: string): Promise<TUser> {
-  return db.transaction(async (q) => {
+  const deleted = await db.transaction(async (q) => {
     const rows = await q<UserRow>(`DELETE FROM users WHERE id = $1 RETURNING ${COLS}`, [id]);
     if (!rows[0]) throw new AppError('NOT_FOUND', 'no user with that id');
     await assertAnAdminRemains(q);
+    await announceCredentialChange(q, `user:${id}`); // their sessions and tokens are gone with them
     return toUser(rows[0]);
   });
+  forgetCredentials(db);
+  return deleted;
 }
 
 async function assertAnAdminRemains(q: QueryFn): Promise<void> {

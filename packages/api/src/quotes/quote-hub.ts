@@ -28,6 +28,7 @@ type Payload = [
 export class QuoteHub {
   private internalListeners = 0;
   private readonly emitter = new EventEmitter();
+  private readonly stateListeners = new Set<(state: 'down' | 'up') => void>();
   private unlisten: (() => Promise<void>) | null = null;
   /** Broadcast to SSE readers, judged under the freshness contract. */
   readonly live: LiveFanout;
@@ -47,6 +48,7 @@ export class QuoteHub {
   async start(db: DatabaseHandle): Promise<void> {
     this.unlisten = await db.listen(QUOTES_CHANNEL, (payload) => this.onPayload(payload), {
       onState: (st) => {
+        for (const l of this.stateListeners) l(st);
         if (st === 'down') {
           this.log?.warn({ channel: QUOTES_CHANNEL }, 'quotes LISTEN lost; reconnecting');
           return;
@@ -119,6 +121,14 @@ export class QuoteHub {
     };
   }
 
+  /** LISTEN lost (`down`: quotes may be missed until `up`) or restored; returns the function that unsubscribes. */
+  onState(listener: (state: 'down' | 'up') => void): () => void {
+    this.stateListeners.add(listener);
+    return () => {
+      this.stateListeners.delete(listener);
+    };
+  }
+
   /** Live subscribers (SSE streams of both kinds); in-process listeners of `onQuote` are not counted. */
   get subscriberCount(): number {
     return this.emitter.listenerCount('quote') - this.internalListeners + this.live.size;
@@ -172,5 +182,6 @@ export class QuoteHub {
     this.unlisten = null;
     this.emitter.removeAllListeners();
     this.live.stop();
+    this.stateListeners.clear();
   }
 }

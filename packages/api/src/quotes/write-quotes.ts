@@ -1,5 +1,7 @@
 import { type CopyInFn, type DatabaseHandle, ensureQuotePartitions, type QueryFn } from '@investiq/db';
 import type { ProviderQuote } from '@investiq/market';
+import { latestQuoteCacheOf } from './latest-quote-cache';
+import { type QuoteRow, toQuote } from './quote-row';
 
 export const QUOTES_CHANNEL = 'investiq_quotes';
 /** pg_notify payloads must stay under 8000 bytes. */
@@ -112,8 +114,8 @@ class CopyText implements Iterable<string> {
 }
 
 async function writeBatch(db: DatabaseHandle, rows: readonly Row[]): Promise<IngestResult> {
+  const text = new CopyText(rows);
   const inserted = await db.transaction(async (q, copyIn) => {
-    const text = new CopyText(rows);
     const n = (await copyAllNew(q, copyIn, text)) ? rows.length : await insertSkippingStored(q, copyIn, text);
     const newest = [...text.newest.values()];
     // unknown symbols registered and the batch announced in one statement (no NOTIFY when nothing was new;
@@ -134,6 +136,11 @@ async function writeBatch(db: DatabaseHandle, rows: readonly Row[]): Promise<Ing
     );
     return n;
   });
+  // this process reads its own writes at once; other processes learn of them by the NOTIFY
+  if (inserted > 0) {
+    const cache = latestQuoteCacheOf(db);
+    if (cache) for (const r of text.newest.values()) cache.note(toQuote(ingestRowAsQuoteRow(r)));
+  }
   return { received: rows.length, inserted, duplicates: rows.length - inserted };
 }
 
@@ -198,4 +205,9 @@ export function notifyPayloads(rows: readonly Row[]): string[] {
   }
   if (chunk.length > 0) out.push(JSON.stringify(chunk));
   return out;
+}
+
+function ingestRowAsQuoteRow(r: Row): QuoteRow {
+  const { prevClose, ...rest } = r;
+  return { ...rest, prev_close: prevClose };
 }

@@ -3,6 +3,7 @@ import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible'
 import { AppError } from '../errors';
 import { SRateLimits } from '../settings/keys';
 import { getSetting } from '../settings/service';
+import { LeasedLimiter } from './leased-limiter';
 import { createLimiter } from './limiter-store';
 
 type LimitsSetting = (typeof SRateLimits)['default'];
@@ -11,15 +12,21 @@ type LimitsSetting = (typeof SRateLimits)['default'];
  * Every named rate limit, in one place. Points come from the `security.rateLimits` setting (changeable
  * at run time); the store is PostgreSQL when the database is (shared by all processes), memory on the
  * embedded PGlite default (one process). The limiter fails closed: if its store errors, the request is
- * refused (503), never let through unmetered.
+ * refused (503), never let through unmetered. The per-request limits (`leased: true`) take points from the
+ * store in leases of 1 % of the limit (security/leased-limiter.ts: no overshoot across processes; bounded
+ * undershoot), so a busy client costs one store round trip per lease, not per request.
  */
 export const RATE_LIMITS = {
   /** every API call of an anonymous client, by IP */
-  anonymous: { points: (s: LimitsSetting) => s.anonymousPerIpPerMinute, durationSeconds: 60 },
+  anonymous: {
+    points: (s: LimitsSetting) => s.anonymousPerIpPerMinute,
+    durationSeconds: 60,
+    leased: true,
+  },
   /** every API call of a signed-in user, by user id */
-  user: { points: (s: LimitsSetting) => s.userPerMinute, durationSeconds: 60 },
+  user: { points: (s: LimitsSetting) => s.userPerMinute, durationSeconds: 60, leased: true },
   /** every API call with an API token, by token id */
-  token: { points: (s: LimitsSetting) => s.tokenPerMinute, durationSeconds: 60 },
+  token: { points: (s: LimitsSetting) => s.tokenPerMinute, durationSeconds: 60, leased: true },
   /** sign-in attempts by IP */
   loginIp: { points: (s: LimitsSetting) => s.loginPerIpPer15Minutes, durationSeconds: 900 },
   /** failed sign-ins by (username, IP): brute force from one place; blocks only that pair */
@@ -35,17 +42,34 @@ export type RateLimitName = keyof typeof RATE_LIMITS;
 interface Store {
   /** The promise, not the limiter: concurrent first requests share one construction (one CREATE TABLE). */
   limiters: Map<string, Promise<RateLimiterAbstract>>;
+  /** The per-process lease fronts of the leased limits, by the same id (`name:points`). */
+  leased: Map<string, Promise<LeasedLimiter>>;
 }
 const stores = new WeakMap<DatabaseHandle, Store>();
 
-async function limiter(db: DatabaseHandle, name: RateLimitName): Promise<RateLimiterAbstract> {
+function storeOf(db: DatabaseHandle): Store {
   let store = stores.get(db);
   if (!store) {
-    store = { limiters: new Map() };
+    store = { limiters: new Map(), leased: new Map() };
     stores.set(db, store);
   }
+  return store;
+}
+
+async function limiter(db: DatabaseHandle, name: RateLimitName): Promise<RateLimiterAbstract> {
+  const store = storeOf(db);
   const spec = RATE_LIMITS[name];
   const points = spec.points(await getSetting(db, SRateLimits));
+  return limiterFor(db, store, name, points);
+}
+
+function limiterFor(
+  db: DatabaseHandle,
+  store: Store,
+  name: RateLimitName,
+  points: number,
+): Promise<RateLimiterAbstract> {
+  const spec = RATE_LIMITS[name];
   const id = `${name}:${points}`;
   const found = store.limiters.get(id);
   if (found) return found;
@@ -72,8 +96,38 @@ function unavailable(name: RateLimitName, cause: unknown): AppError {
   });
 }
 
+/** The lease front of a per-request limit (one per process and limit value). */
+async function leasedLimiter(db: DatabaseHandle, name: RateLimitName): Promise<LeasedLimiter> {
+  const store = storeOf(db);
+  const points = RATE_LIMITS[name].points(await getSetting(db, SRateLimits));
+  const id = `${name}:${points}`;
+  const found = store.leased.get(id);
+  if (found) return found;
+  const made = limiterFor(db, store, name, points).then((l) => new LeasedLimiter(l, points));
+  store.leased.set(id, made);
+  made.catch(() => {
+    if (store.leased.get(id) === made) store.leased.delete(id);
+  });
+  return made;
+}
+
 /** Count one request against `name` for `key`; throws 429 when over the limit, 503 when the store fails. */
 export async function consumeRateLimit(db: DatabaseHandle, name: RateLimitName, key: string, points = 1) {
+  if ('leased' in RATE_LIMITS[name] && points === 1) {
+    let leased: LeasedLimiter;
+    try {
+      leased = await leasedLimiter(db, name);
+    } catch (err) {
+      throw unavailable(name, err);
+    }
+    try {
+      await leased.consume(key);
+    } catch (err) {
+      if (err instanceof RateLimiterRes) throw tooMany(name, err);
+      throw unavailable(name, err);
+    }
+    return;
+  }
   let l: RateLimiterAbstract;
   try {
     l = await limiter(db, name);
