@@ -69,7 +69,7 @@ export interface RuntimeConfig {
   /** Notification delivery (notifications/): outbound policy, worker, queue tuning. */
   notifications?: NotificationsConfig;
   /** Alert evaluation (alerts/): digest window for firings of one user (default 2000 ms). */
-  alerts?: { groupWindowMs?: number };
+  alerts?: { groupWindowMs?: number; sweepIntervalMs?: number };
 }
 
 export interface Runtime {
@@ -261,6 +261,9 @@ export async function createRuntime(
     log,
     now,
     groupWindowMs: config.alerts?.groupWindowMs,
+    sweepIntervalMs: config.alerts?.sweepIntervalMs,
+    quoteMaxAgeSeconds: config.quotes.defaultMaxAgeSeconds,
+    freshness: freshnessOptions({ config }),
   });
   // One evaluating process per database (PostgreSQL advisory lock; alone on PGlite).
   const alertLeadership = leadAlertEngine(db, alerts, log, config.collector.leaderRetryMs);
