@@ -70,6 +70,11 @@ describe(`alert conditions fired by the engine on ingest and on its sweep (${DB}
         volume: extra.volume ?? null,
       },
     ]);
+  /** Wait until the engine has evaluated `n` more quotes (NOTIFY reaches it asynchronously on PostgreSQL). */
+  const evaluated = async (n: number, from: number) => {
+    await waitFor(() => api.rt.alerts.quotesEvaluated >= from + n, 15_000, `${n} quotes evaluated`);
+    await api.rt.alerts.idle();
+  };
   const events = (alertId: string) =>
     api.rt.db.query<{ condition_type: string; observed: number; message: string }>(
       'SELECT condition_type, observed, message FROM alert_events WHERE alert_id = $1',
@@ -99,12 +104,13 @@ describe(`alert conditions fired by the engine on ingest and on its sweep (${DB}
     const win = await mk({ type: 'change_pct_window', windowMinutes: 5, value: -20 });
 
     const t = Date.now();
+    const n0 = api.rt.alerts.quotesEvaluated;
     await quote(symbol, 159, new Date(t - 6 * 60_000), { volume: 2000 }); // nothing holds
-    await api.rt.alerts.idle();
+    await evaluated(1, n0);
     for (const a of [rsi, cross, crossUp, vol, win]) expect(await events(a.id)).toEqual([]);
     // live 100: RSI(14) = 100 − 100/(1 + 13/59) ≈ 18.06; SMA5 146 < SMA20 147.5 (was above); −37 % in 6 min
     await quote(symbol, 100, new Date(t - 1_000), { volume: 3001 }); // 3001 > 3 × 1000
-    await api.rt.alerts.idle();
+    await evaluated(2, n0);
     const [r] = await events(rsi.id);
     expect(r).toMatchObject({ condition_type: 'rsi_below' });
     expect(r!.observed).toBeCloseTo(100 - 100 / (1 + 13 / 59), 9);
@@ -114,7 +120,7 @@ describe(`alert conditions fired by the engine on ingest and on its sweep (${DB}
     expect((await events(win.id))[0]).toMatchObject({ observed: -37.106918 }); // (100 − 159) / 159
     // still crossed a second later: no new firing (transition only)
     await quote(symbol, 99, new Date(t - 500), { volume: 3100 });
-    await api.rt.alerts.idle();
+    await evaluated(3, n0);
     for (const a of [rsi, cross, vol, win]) expect(await events(a.id)).toHaveLength(1);
 
     // the four firings of one quote: one digest to the webhook; history shows each with its delivery state
@@ -163,10 +169,11 @@ describe(`alert conditions fired by the engine on ingest and on its sweep (${DB}
       channelIds: [channelId],
     });
     const before = rx.requests.length;
+    const n0 = api.rt.alerts.quotesEvaluated;
     await quote(symbol, 205, new Date(Date.now() - 2_000));
     await quote(symbol, 190, new Date(Date.now() - 1_500)); // re-arms a1
     await quote(symbol, 215, new Date(Date.now() - 1_000)); // a2 fires; a1 crosses again within its cooldown
-    await api.rt.alerts.idle();
+    await evaluated(3, n0);
     const held = await caller.alerts.history({ symbol, deliveryState: 'held' });
     expect(held.map((h) => h.alertId).sort()).toEqual([a1.id, a2.id].sort());
     expect((await caller.alerts.unreadCount()).count).toBeGreaterThanOrEqual(2); // the bell is not held
@@ -194,6 +201,7 @@ describe(`alert conditions fired by the engine on ingest and on its sweep (${DB}
   });
 
   it('sweep conditions: a quote going stale in session, a report signal change', async () => {
+    offsetMs = 0;
     const stale = await caller.alerts.create({
       market: 'US',
       symbol: 'ALRTC',

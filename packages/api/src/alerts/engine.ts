@@ -380,7 +380,8 @@ export class AlertEngine {
       open.fired.push(f);
       return;
     }
-    const timer = setTimeout(() => this.flush(f.userId), this.groupWindowMs);
+    // the window closes after the steps already queued (all firings of one quote land in one group, even slowed)
+    const timer = setTimeout(() => void this.chain.then(() => this.flush(f.userId)), this.groupWindowMs);
     this.groups.set(f.userId, { timer, fired: [f] });
   }
 
