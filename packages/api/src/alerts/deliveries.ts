@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { QueryFn } from '@investiq/db';
 import { enqueueNotification, type NotificationDeps } from '../notifications/service';
 
 /** One firing's message to one channel (a row of `alert_deliveries`). */
@@ -19,24 +18,6 @@ export interface OutgoingAlert {
 
 /** Messages held or not handed over this long are picked up by the sweep (a process stopped in between). */
 export const PENDING_GRACE_MS = 60_000;
-
-/** In the firing's transaction: one row per channel, held until `holdUntil` in quiet hours, else pending. */
-export async function recordDeliveries(
-  q: QueryFn,
-  eventId: string,
-  userId: string,
-  channelIds: readonly string[],
-  holdUntil: Date | null,
-): Promise<{ id: string; channelId: string }[]> {
-  if (channelIds.length === 0) return [];
-  const rows = await q<{ id: string; channel_id: string }>(
-    `INSERT INTO alert_deliveries (event_id, user_id, channel_id, state, hold_until)
-     SELECT $1, $2, c.id, $4, $5 FROM notification_channels c WHERE c.id = ANY($3::uuid[])
-     RETURNING id, channel_id`,
-    [eventId, userId, channelIds, holdUntil ? 'held' : 'pending', holdUntil],
-  );
-  return rows.map((r) => ({ id: r.id, channelId: r.channel_id }));
-}
 
 /**
  * Hand one channel's messages of one user to the notification queue: one message, or one digest for several

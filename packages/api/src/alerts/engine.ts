@@ -5,6 +5,7 @@ import type { NotificationDeps } from '../notifications/service';
 import type { Logger } from '../observability/logger';
 import type { FreshnessOptions } from '../quotes/decide-freshness';
 import type { QuoteHub } from '../quotes/quote-hub';
+import { commitBatch, type Firing, newEventId } from './commit-firings';
 import {
   describeCondition,
   isSweepCondition,
@@ -15,11 +16,11 @@ import {
   transition,
   ZAlertCondition,
 } from './condition';
-import { type OutgoingAlert, recordDeliveries, releaseHeld, sendToChannel } from './deliveries';
+import { type OutgoingAlert, releaseHeld, sendToChannel } from './deliveries';
 import { judgeQuote, type QuoteFacts } from './judge-quote';
 import { judgeSweep, type SweepJudgement } from './judge-sweep';
 import { loadQuietHours, type QuietWindow, quietUntil } from './quiet-hours';
-import { ALERT_EVENTS_CHANNEL, ALERTS_CHANNEL } from './service';
+import { ALERTS_CHANNEL } from './service';
 import { SymbolMemory } from './symbol-memory';
 
 /** The advisory lock of the one evaluating process per database. */
@@ -40,6 +41,11 @@ interface LoadedAlert {
   lastState: TAlertState;
   lastFiredAt: Date | null;
   memo: unknown;
+}
+
+interface Batch {
+  states: Map<string, { state: TAlertState; lastFiredAt: Date | null }>;
+  firings: Firing[];
 }
 
 /** One firing, waiting in its user's group until the window closes. */
@@ -97,6 +103,8 @@ export class AlertEngine {
   private unlisten: (() => Promise<void>) | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private sweeping = false;
+  private pending: TQuote[] = [];
+  private drainQueued = false;
   private running = false;
   /** Quotes evaluated (status, benchmark). */
   quotesEvaluated = 0;
@@ -123,7 +131,13 @@ export class AlertEngine {
     if (this.running) return;
     this.running = true;
     this.unsubscribe = this.o.hub.onQuote((q) => {
-      if (this.index.has(`${q.market}:${q.symbol}`)) void this.enqueue(() => this.onQuote(q));
+      if (!this.index.has(`${q.market}:${q.symbol}`)) return;
+      this.pending.push(q);
+      // one drain step evaluates every quote that arrived meanwhile (batched writes under load)
+      if (!this.drainQueued) {
+        this.drainQueued = true;
+        void this.enqueue(() => this.drain());
+      }
     });
     this.unlisten = await this.o.db.listen(ALERTS_CHANNEL, () => void this.changed());
     await this.changed();
@@ -242,7 +256,17 @@ export class AlertEngine {
     this.quiet = await loadQuietHours(this.o.db);
   }
 
-  private async onQuote(quote: TQuote): Promise<void> {
+  /** Evaluate the quotes that arrived, in arrival order, then store all state changes and firings at once. */
+  private async drain(): Promise<void> {
+    this.drainQueued = false;
+    const quotes = this.pending;
+    this.pending = [];
+    const batch: Batch = { states: new Map(), firings: [] };
+    for (const quote of quotes) await this.onQuote(quote, batch);
+    await this.commit(batch);
+  }
+
+  private async onQuote(quote: TQuote, batch: Batch): Promise<void> {
     const key = `${quote.market}:${quote.symbol}`;
     const w = this.index.get(key);
     if (!w) return;
@@ -260,9 +284,10 @@ export class AlertEngine {
       daily: m && w.bars ? await m.dailyIndicators(this.o.db, new Date(ts)) : null,
       priceAtOrBefore: (t) => m?.priceAtOrBefore(t) ?? null,
     };
+    const now = this.o.now();
     for (const alert of w.alerts) {
       const j = judgeQuote(alert.condition as TQuoteCondition, facts);
-      await this.apply(alert, j, { price: quote.price, quoteTs: quote.ts });
+      this.judge(alert, j, { price: quote.price, quoteTs: quote.ts }, now, batch);
     }
   }
 
@@ -274,6 +299,7 @@ export class AlertEngine {
       maxAgeSeconds: this.o.quoteMaxAgeSeconds ?? 60,
       freshness: this.o.freshness ?? {},
     };
+    const batch: Batch = { states: new Map(), firings: [] };
     for (const alert of this.sweepAlerts) {
       if (!isSweepCondition(alert.condition)) continue;
       try {
@@ -285,12 +311,13 @@ export class AlertEngine {
           ]);
           alert.memo = j.memo;
         }
-        await this.apply(alert, j, { price: j.price ?? null, quoteTs: j.quoteTs ?? null });
+        this.judge(alert, j, { price: j.price ?? null, quoteTs: j.quoteTs ?? null }, now, batch);
       } catch (err) {
         // a deleted portfolio or a failing read must not stop the other alerts
         this.o.log.warn({ err: String(err), alert: alert.id }, 'alert sweep condition not judged');
       }
     }
+    await this.commit(batch);
     try {
       const released = await releaseHeld(this.o.notifications, now);
       if (released > 0) this.o.log.info({ released }, 'held alert messages sent');
@@ -299,79 +326,74 @@ export class AlertEngine {
     }
   }
 
-  /** Store the judgement's state change; on a crossing, store the firing and group its messages. */
-  private async apply(
+  /** Apply the crossing rule in memory; record the state change or the firing in the batch. */
+  private judge(
     alert: LoadedAlert,
     j: SweepJudgement,
     at: { price: number | null; quoteTs: string | null },
-  ): Promise<void> {
-    const now = this.o.now();
+    now: Date,
+    batch: Batch,
+  ): void {
     const ev = j.edge
       ? transition(j.holds, { ...alert, lastState: 'armed' }, now)
       : transition(j.holds, alert, now);
     const state = j.edge ? 'armed' : ev.state;
     if (!ev.fire) {
       if (state !== alert.lastState) {
-        await this.o.db.query('UPDATE alerts SET last_state = $2 WHERE id = $1', [alert.id, state]);
         alert.lastState = state;
+        batch.states.set(alert.id, { state, lastFiredAt: alert.lastFiredAt });
       }
       return;
     }
+    alert.lastState = state;
+    alert.lastFiredAt = now;
+    batch.states.set(alert.id, { state, lastFiredAt: now });
     const desc = describeCondition(alert.condition);
     const where = alert.symbol ? `${alert.symbol} (${alert.market})` : 'Portfolio';
     const observed =
       j.observed === null || alert.condition.type.startsWith('price_') ? '' : ` [${fmtObserved(j.observed)}]`;
-    const message = `${where} ${desc}${observed}${at.price === null ? '' : `: last ${fmtPrice(at.price)}`}${
-      j.detail ? ` (${j.detail})` : ''
-    }${at.quoteTs ? ` at ${at.quoteTs}` : ''} — alert ${alert.id}`;
     const quiet = this.quiet.get(alert.userId);
-    const holdUntil = quiet ? quietUntil(quiet, now) : null;
-    const stored = await this.o.db.transaction(async (q) => {
-      const upd = await q<{ id: string }>(
-        `UPDATE alerts SET last_state = $3, last_fired_at = $2
-          WHERE id = $1 AND enabled AND (last_state = 'armed' OR $4) RETURNING id`,
-        [alert.id, now, state, j.edge === true],
-      );
-      if (!upd[0]) return null; // deleted, disabled or fired by another evaluator meanwhile
-      const [row] = await q<{ id: string }>(
-        `INSERT INTO alert_events (alert_id, user_id, fired_at, price, quote_ts, message, condition, condition_type, observed)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [
-          alert.id,
-          alert.userId,
-          now,
-          at.price,
-          at.quoteTs,
-          message,
-          JSON.stringify(alert.condition),
-          alert.condition.type,
-          j.observed,
-        ],
-      );
-      const rows = await recordDeliveries(q, row!.id, alert.userId, alert.channelIds, holdUntil);
-      await q('SELECT pg_notify($1, $2)', [ALERT_EVENTS_CHANNEL, alert.userId]);
-      return { eventId: row!.id, rows };
-    });
-    alert.lastState = state;
-    alert.lastFiredAt = now;
-    if (!stored) return;
-    this.o.log.info({ alert: alert.id, symbol: alert.symbol, held: holdUntil !== null }, 'alert fired');
-    if (holdUntil || stored.rows.length === 0) return;
-    this.group({
+    batch.firings.push({
+      eventId: newEventId(),
+      alertId: alert.id,
       userId: alert.userId,
-      outgoing: stored.rows.map((r) => ({
-        rowId: r.id,
-        channelId: r.channelId,
-        eventId: stored.eventId,
-        alertId: alert.id,
-        market: alert.market,
-        symbol: alert.symbol,
-        condition: desc,
-        price: at.price,
-        firedAt: now,
-        message,
-      })),
+      market: alert.market,
+      symbol: alert.symbol,
+      condition: alert.condition,
+      channelIds: alert.channelIds,
+      firedAt: now,
+      price: at.price,
+      quoteTs: at.quoteTs,
+      observed: j.observed,
+      holdUntil: quiet ? quietUntil(quiet, now) : null,
+      message: `${where} ${desc}${observed}${at.price === null ? '' : `: last ${fmtPrice(at.price)}`}${
+        j.detail ? ` (${j.detail})` : ''
+      }${at.quoteTs ? ` at ${at.quoteTs}` : ''} — alert ${alert.id}`,
     });
+  }
+
+  /** Store a batch; group the stored firings' channel messages that are not held. */
+  private async commit(batch: Batch): Promise<void> {
+    const stored = await commitBatch(this.o.db, batch.states, batch.firings);
+    if (stored.length > 0) this.o.log.info({ fired: stored.length }, 'alerts fired');
+    for (const { firing: f, rows } of stored) {
+      if (f.holdUntil || rows.length === 0) continue;
+      this.group({
+        userId: f.userId,
+        outgoing: rows.map((r) => ({
+          rowId: r.id,
+          channelId: r.channelId,
+          eventId: f.eventId,
+          alertId: f.alertId,
+          market: f.market,
+          symbol: f.symbol,
+          condition: describeCondition(f.condition),
+          price: f.price,
+          firedAt: f.firedAt,
+          message: f.message,
+        })),
+      });
+    }
   }
 
   private group(f: FiredAlert): void {
