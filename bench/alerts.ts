@@ -251,9 +251,6 @@ async function run(rt: Runtime, hook: Awaited<ReturnType<typeof receiver>>) {
       await ingestQuotes(rt.db, batch(Math.min(SYMBOLS, BURST - done)));
     const burstIngest = (performance.now() - t2) / 1000;
     await until(e2 + BURST, 300_000);
-    if (process.env.BENCH_DEBUG)
-      console.log('burst evaluated', rt.alerts.quotesEvaluated - e2, 'hub', hubCount);
-    offHub();
     const burstEval = (performance.now() - t2) / 1000;
     const ingestRate = BURST / burstIngest;
     const evalRate = (rt.alerts.quotesEvaluated - e2) / burstEval;
