@@ -93,6 +93,8 @@ const DECISIONS: Record<string, 'public' | Role> = {
   'alerts.markRead': 'viewer',
   'alerts.unreadCount': 'viewer',
   'alerts.unread': 'viewer',
+  'alerts.quietHours': 'viewer',
+  'alerts.setQuietHours': 'viewer',
 };
 
 const RANK = { public: -1, viewer: 0, analyst: 1, admin: 2 } as const;
