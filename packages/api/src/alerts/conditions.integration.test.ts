@@ -47,7 +47,7 @@ describe(`alert conditions fired by the engine on ingest and on its sweep (${DB}
     await api.rt.db.query(
       `INSERT INTO symbols (market, symbol, name, name_zh, currency, exchange, source, tracked)
        SELECT 'US', s, s, s, 'USD', 'NASDAQ', 'test', false FROM unnest($1::text[]) s`,
-      [['ALRTA', 'ALRTB', 'ALRTC', 'ALRTD']],
+      [['ALRTA', 'ALRTB', 'ALRTC', 'ALRTD', 'ALRTE']],
     );
   });
   afterAll(async () => {
@@ -255,6 +255,42 @@ describe(`alert conditions fired by the engine on ingest and on its sweep (${DB}
     expect(ev).toMatchObject({ condition_type: 'report_signal_change', observed: -2 });
     expect(ev!.message).toContain(`report ${bearish}: bullish → bearish`);
     void userId;
+  });
+
+  it('portfolio drawdown: value now against the peak of its daily values, on the sweep', async () => {
+    offsetMs = 0;
+    const p = await caller.portfolio.create({ name: 'dd', baseCurrency: 'USD' });
+    const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+    await caller.portfolio.addTransaction({
+      id: p.id,
+      transaction: {
+        type: 'buy',
+        market: 'US',
+        symbol: 'ALRTE',
+        tradeDate: day(30),
+        quantity: 10,
+        price: 100,
+      },
+    });
+    // daily closes: 100 … a peak of 200 ten days ago … 180 yesterday
+    await api.rt.db.query(
+      `INSERT INTO daily_bars (market, symbol, date, source, open, high, low, close, volume)
+       VALUES ('US', 'ALRTE', $1, 't', 100, 100, 100, 100, 1), ('US', 'ALRTE', $2, 't', 200, 200, 200, 200, 1),
+              ('US', 'ALRTE', $3, 't', 180, 180, 180, 180, 1)`,
+      [day(29), day(10), day(1)],
+    );
+    const dd = await caller.alerts.create({
+      condition: { type: 'portfolio_drawdown', portfolioId: p.id, limitPct: 20 },
+    });
+    expect(dd).toMatchObject({ market: null, symbol: null, portfolioId: p.id });
+    await quote('ALRTE', 170, new Date(Date.now() - 1_000), { source: 'demo' }); // 1 700 vs 2 000: −15 %
+    await api.rt.alerts.sweep();
+    expect(await events(dd.id)).toEqual([]);
+    await quote('ALRTE', 150, new Date(Date.now() - 500), { source: 'demo' }); // 1 500 vs 2 000: −25 %
+    await api.rt.alerts.sweep();
+    const [ev] = await events(dd.id);
+    expect(ev).toMatchObject({ condition_type: 'portfolio_drawdown', observed: 25 });
+    expect(ev!.message).toContain('value 1500.00 USD, peak 2000.00');
   });
 
   it('REST and tRPC name the field of a bad condition (400) and write nothing', async () => {
