@@ -8,6 +8,7 @@ npm run models:build --silent
 echo "== quotes (PostgreSQL) =="; npx tsx bench/quotes.ts
 echo "== tracing cost (PostgreSQL) =="; npx tsx bench/tracing.ts
 echo "== symbol search (PostgreSQL) =="; npx tsx bench/symbol-search.ts
+echo "== alert evaluation, 10 000 alerts (PostgreSQL) =="; npx tsx bench/alerts.ts
 echo "== providers: failover and budgets (PostgreSQL, ≈ 2 min) =="; npx tsx bench/providers.ts
 echo "== live-quote SSE fan-out, 2 000 subscribers (PostgreSQL) =="; npx tsx bench/sse-fanout.ts --subscribers 2000 --seconds 20
 echo "== inference batching =="; npx tsx bench/inference-batching.ts --requests 60

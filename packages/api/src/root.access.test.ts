@@ -100,6 +100,8 @@ const DECISIONS: Record<string, 'public' | Role> = {
   'schedules.runs': 'viewer',
   'schedules.unreadCount': 'viewer',
   'schedules.markRead': 'viewer',
+  'alerts.quietHours': 'viewer',
+  'alerts.setQuietHours': 'viewer',
 };
 
 const RANK = { public: -1, viewer: 0, analyst: 1, admin: 2 } as const;

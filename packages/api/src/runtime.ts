@@ -75,7 +75,7 @@ export interface RuntimeConfig {
   /** Notification delivery (notifications/): outbound policy, worker, queue tuning. */
   notifications?: NotificationsConfig;
   /** Alert evaluation (alerts/): digest window for firings of one user (default 2000 ms). */
-  alerts?: { groupWindowMs?: number };
+  alerts?: { groupWindowMs?: number; sweepIntervalMs?: number };
   /** Where users reach the web app: links in scheduled report summaries (default http://127.0.0.1:3000). */
   publicUrl?: string;
   /** Scheduled reports (schedules/): how often due slots are looked for (default 30 s). */
@@ -281,6 +281,9 @@ export async function createRuntime(
     log,
     now,
     groupWindowMs: config.alerts?.groupWindowMs,
+    sweepIntervalMs: config.alerts?.sweepIntervalMs,
+    quoteMaxAgeSeconds: config.quotes.defaultMaxAgeSeconds,
+    freshness: freshnessOptions({ config }),
   });
   // One evaluating process per database (PostgreSQL advisory lock; alone on PGlite).
   const alertLeadership = leadAlertEngine(db, alerts, log, config.collector.leaderRetryMs);

@@ -1,5 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { type AlertRuntimeState, describeCondition, evaluate, ZAlertCondition } from './condition';
+import {
+  type AlertRuntimeState,
+  dayChangePct,
+  describeCondition,
+  type TQuoteCondition,
+  transition,
+  ZAlertCondition,
+} from './condition';
+import { judgeQuote } from './judge-quote';
+
+/** A quote condition judged on a quote, then the crossing rule: what the engine does per alert. */
+const evaluate = (
+  c: TQuoteCondition,
+  quote: { price: number; prevClose: number | null },
+  state: AlertRuntimeState,
+  now: Date,
+) => {
+  const j = judgeQuote(c, {
+    quote: { ...quote, volume: null, ts: now.toISOString() },
+    daily: null,
+    priceAtOrBefore: () => null,
+  });
+  return { ...transition(j.holds, state, now), changePct: dayChangePct(quote) };
+};
 
 const at = (s: number) => new Date(Date.UTC(2026, 11, 3, 15, 0, s));
 const q = (price: number, prevClose: number | null = 100) => ({ price, prevClose });
@@ -66,7 +89,11 @@ describe('ZAlertCondition', () => {
     const bad = (v: unknown) => {
       const r = ZAlertCondition.safeParse(v);
       expect(r.success).toBe(false);
-      return r.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      return r
+        .error!.issues.map(
+          (i: { path: PropertyKey[]; message: string }) => `${i.path.join('.')}: ${i.message}`,
+        )
+        .join('; ');
     };
     expect(bad({ type: 'price_sideways', value: 1 })).toMatch(/^type: type must be one of/);
     expect(bad({ type: 'price_above' })).toMatch(/^value: value is required/);

@@ -2,7 +2,13 @@ import { symbolFormatError, type TMarket, ZMarket, ZSymbol } from '@investiq/con
 import type { DatabaseHandle } from '@investiq/db';
 import { z } from 'zod';
 import { AppError } from '../errors';
-import { describeCondition, type TAlertCondition, type TAlertState, ZAlertCondition } from './condition';
+import {
+  ALERT_CONDITION_TYPES,
+  describeCondition,
+  type TAlertCondition,
+  type TAlertState,
+  ZAlertCondition,
+} from './condition';
 
 /** A user's alert events changed (fired, read): the bell's SSE re-reads the unread count. */
 export const ALERT_EVENTS_CHANNEL = 'investiq_alert_events';
@@ -12,8 +18,9 @@ export const DEFAULT_COOLDOWN_SECONDS = 900;
 export const MAX_ALERTS_PER_USER = 500;
 
 export const ZAlertInput = z.strictObject({
-  market: ZMarket,
-  symbol: ZSymbol,
+  /** Required for every condition but `portfolio_drawdown` (which names its portfolio instead). */
+  market: ZMarket.optional(),
+  symbol: ZSymbol.optional(),
   condition: ZAlertCondition,
   channelIds: z.array(z.uuid('each channel id must be a UUID')).max(10, 'at most 10 channels').default([]),
   cooldownSeconds: z
@@ -27,8 +34,9 @@ export type TAlertInput = z.input<typeof ZAlertInput>;
 
 export interface TAlert {
   id: string;
-  market: TMarket;
-  symbol: string;
+  market: TMarket | null;
+  symbol: string | null;
+  portfolioId: string | null;
   condition: TAlertCondition;
   description: string;
   channelIds: string[];
@@ -42,19 +50,34 @@ export interface TAlert {
 export interface TAlertEvent {
   id: string;
   alertId: string;
-  market: TMarket;
-  symbol: string;
+  market: TMarket | null;
+  symbol: string | null;
   firedAt: string;
-  price: number;
-  quoteTs: string;
+  /** The condition as it fired, its description and kind. */
+  condition: TAlertCondition | null;
+  conditionType: string | null;
+  description: string;
+  /** The compared value (price, move %, RSI, volume multiple, drawdown %, quote age s…). */
+  observed: number | null;
+  price: number | null;
+  quoteTs: string | null;
   message: string;
   readAt: string | null;
+  /** One entry per channel: held (quiet hours), pending, queued/sending/delivered/dead (the queue), failed. */
+  deliveries: {
+    channelId: string;
+    channelName: string | null;
+    state: string;
+    error: string | null;
+    at: string | null;
+  }[];
 }
 
 interface AlertRow {
   id: string;
-  market: TMarket;
-  symbol: string;
+  market: TMarket | null;
+  symbol: string | null;
+  portfolio_id: string | null;
   condition: TAlertCondition;
   channel_ids: string[];
   cooldown_seconds: number;
@@ -71,6 +94,7 @@ function toAlert(r: AlertRow): TAlert {
     id: r.id,
     market: r.market,
     symbol: r.symbol,
+    portfolioId: r.portfolio_id,
     condition: r.condition,
     description: describeCondition(r.condition),
     channelIds: r.channel_ids,
@@ -103,16 +127,31 @@ export async function createAlert(db: DatabaseHandle, userId: string, body: unkn
   const parsed = ZAlertInput.safeParse(body);
   if (!parsed.success) throw alertBadRequest(parsed.error);
   const input = parsed.data;
-  const fmt = symbolFormatError(input.market, input.symbol);
-  if (fmt) throw new AppError('BAD_REQUEST', `symbol: ${fmt}`);
+  const c = input.condition;
+  const portfolioId = c.type === 'portfolio_drawdown' ? c.portfolioId : null;
+  if (portfolioId) {
+    if (input.market !== undefined || input.symbol !== undefined)
+      throw new AppError('BAD_REQUEST', 'market: a portfolio condition names its portfolio, not a symbol');
+  } else {
+    if (input.market === undefined) throw new AppError('BAD_REQUEST', 'market: required');
+    if (input.symbol === undefined) throw new AppError('BAD_REQUEST', 'symbol: required');
+    const fmt = symbolFormatError(input.market, input.symbol);
+    if (fmt) throw new AppError('BAD_REQUEST', `symbol: ${fmt}`);
+  }
   const channelIds = [...new Set(input.channelIds)];
   return db.transaction(async (q) => {
-    const sym = await q('SELECT 1 FROM symbols WHERE market = $1 AND symbol = $2', [
-      input.market,
-      input.symbol,
-    ]);
-    if (!sym[0])
-      throw new AppError('BAD_REQUEST', `symbol: ${input.symbol} is not in the ${input.market} universe`);
+    if (portfolioId) {
+      const own = await q('SELECT 1 FROM portfolios WHERE id = $1 AND user_id = $2', [portfolioId, userId]);
+      if (!own[0])
+        throw new AppError('BAD_REQUEST', `condition.portfolioId: no portfolio ${portfolioId} of yours`);
+    } else {
+      const sym = await q('SELECT 1 FROM symbols WHERE market = $1 AND symbol = $2', [
+        input.market,
+        input.symbol,
+      ]);
+      if (!sym[0])
+        throw new AppError('BAD_REQUEST', `symbol: ${input.symbol} is not in the ${input.market} universe`);
+    }
     if (channelIds.length > 0) {
       const own = await q<{ id: string }>(
         'SELECT id FROM notification_channels WHERE id = ANY($1::uuid[]) AND owner_id = $2',
@@ -132,13 +171,14 @@ export async function createAlert(db: DatabaseHandle, userId: string, body: unkn
     if ((count?.n ?? 0) >= MAX_ALERTS_PER_USER)
       throw new AppError('CONFLICT', `at most ${MAX_ALERTS_PER_USER} alerts per user`);
     const [row] = await q<AlertRow>(
-      `INSERT INTO alerts (user_id, market, symbol, condition, channel_ids, cooldown_seconds)
-       VALUES ($1, $2, $3, $4, $5::uuid[], $6) RETURNING *`,
+      `INSERT INTO alerts (user_id, market, symbol, portfolio_id, condition, channel_ids, cooldown_seconds)
+       VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7) RETURNING *`,
       [
         userId,
-        input.market,
-        input.symbol,
-        JSON.stringify(input.condition),
+        portfolioId ? null : input.market,
+        portfolioId ? null : input.symbol,
+        portfolioId,
+        JSON.stringify(c),
         channelIds,
         input.cooldownSeconds,
       ],
@@ -174,40 +214,120 @@ export async function deleteAlert(db: DatabaseHandle, userId: string, id: string
   if (!done) throw new AppError('NOT_FOUND', `no alert ${id}`);
 }
 
-/** The user's alert history (the notification centre), newest first. */
+export const ZAlertHistoryFilter = z.strictObject({
+  limit: z.number().int().min(1).max(500).optional(),
+  unreadOnly: z.boolean().optional(),
+  symbol: z.string().trim().min(1).max(32).optional(),
+  conditionType: z
+    .enum(ALERT_CONDITION_TYPES, { error: 'conditionType must be a condition type' })
+    .optional(),
+  /** Firings with at least one channel message in this state. */
+  deliveryState: z
+    .enum(['held', 'pending', 'queued', 'sending', 'delivered', 'dead', 'failed', 'discarded'], {
+      error: 'deliveryState must be held, pending, queued, sending, delivered, dead, failed or discarded',
+    })
+    .optional(),
+  from: z.iso.datetime({ offset: true, error: 'from must be an ISO date-time' }).optional(),
+  to: z.iso.datetime({ offset: true, error: 'to must be an ISO date-time' }).optional(),
+});
+export type TAlertHistoryFilter = z.infer<typeof ZAlertHistoryFilter>;
+
+/** Per channel message: the queue's state once handed over, else our own (held, pending, failed). */
+const DELIVERY_STATE_SQL = `coalesce(nd.state, d.state)`;
+
+/** The user's alert history (the notification centre), newest first, with each channel's delivery state. */
 export async function alertHistory(
   db: DatabaseHandle,
   userId: string,
-  opts: { limit?: number; unreadOnly?: boolean } = {},
+  filter: TAlertHistoryFilter = {},
 ): Promise<TAlertEvent[]> {
+  const params: unknown[] = [userId];
+  const where = ['e.user_id = $1'];
+  const add = (sql: (p: string) => string, v: unknown) => {
+    params.push(v);
+    where.push(sql(`$${params.length}`));
+  };
+  if (filter.unreadOnly) where.push('e.read_at IS NULL');
+  if (filter.symbol) add((p) => `a.symbol = upper(${p})`, filter.symbol);
+  if (filter.conditionType)
+    add((p) => `coalesce(e.condition_type, a.condition->>'type') = ${p}`, filter.conditionType);
+  if (filter.from) add((p) => `e.fired_at >= ${p}`, new Date(filter.from));
+  if (filter.to) add((p) => `e.fired_at <= ${p}`, new Date(filter.to));
+  if (filter.deliveryState)
+    add(
+      (
+        p,
+      ) => `EXISTS (SELECT 1 FROM alert_deliveries d LEFT JOIN notification_deliveries nd ON nd.id = d.delivery_id
+                WHERE d.event_id = e.id AND ${DELIVERY_STATE_SQL} = ${p})`,
+      filter.deliveryState,
+    );
+  params.push(Math.min(Math.max(filter.limit ?? 100, 1), 500));
   const rows = await db.query<{
     id: string;
     alert_id: string;
-    market: TMarket;
-    symbol: string;
+    market: TMarket | null;
+    symbol: string | null;
     fired_at: Date | string;
-    price: string;
-    quote_ts: Date | string;
+    price: string | null;
+    quote_ts: Date | string | null;
     message: string;
     read_at: Date | string | null;
+    condition: TAlertCondition | null;
+    condition_type: string | null;
+    observed: number | null;
   }>(
-    `SELECT e.id, e.alert_id, a.market, a.symbol, e.fired_at, e.price, e.quote_ts, e.message, e.read_at
+    `SELECT e.id, e.alert_id, a.market, a.symbol, e.fired_at, e.price, e.quote_ts, e.message, e.read_at,
+            coalesce(e.condition, a.condition) AS condition, coalesce(e.condition_type, a.condition->>'type') AS condition_type,
+            e.observed
        FROM alert_events e JOIN alerts a ON a.id = e.alert_id
-      WHERE e.user_id = $1 ${opts.unreadOnly ? 'AND e.read_at IS NULL' : ''}
-      ORDER BY e.fired_at DESC, e.id LIMIT $2`,
-    [userId, Math.min(Math.max(opts.limit ?? 100, 1), 500)],
+      WHERE ${where.join(' AND ')}
+      ORDER BY e.fired_at DESC, e.id LIMIT $${params.length}`,
+    params,
   );
-  return rows.map((r) => ({
-    id: r.id,
-    alertId: r.alert_id,
-    market: r.market,
-    symbol: r.symbol,
-    firedAt: iso(r.fired_at),
-    price: Number(r.price),
-    quoteTs: iso(r.quote_ts),
-    message: r.message,
-    readAt: r.read_at === null ? null : iso(r.read_at),
-  }));
+  const deliveries = rows.length
+    ? await db.query<{
+        event_id: string;
+        channel_id: string;
+        name: string | null;
+        state: string;
+        error: string | null;
+        at: Date | string | null;
+      }>(
+        `SELECT d.event_id, d.channel_id, c.name, ${DELIVERY_STATE_SQL} AS state, coalesce(nd.last_error, d.error) AS error,
+                coalesce(nd.delivered_at, d.hold_until) AS at
+           FROM alert_deliveries d LEFT JOIN notification_deliveries nd ON nd.id = d.delivery_id
+           LEFT JOIN notification_channels c ON c.id = d.channel_id
+          WHERE d.event_id = ANY($1::uuid[]) ORDER BY c.name, d.channel_id`,
+        [rows.map((r) => r.id)],
+      )
+    : [];
+  return rows.map((r) => {
+    const condition = r.condition ? ZAlertCondition.safeParse(r.condition) : null;
+    return {
+      id: r.id,
+      alertId: r.alert_id,
+      market: r.market,
+      symbol: r.symbol,
+      firedAt: iso(r.fired_at),
+      condition: condition?.success ? condition.data : null,
+      conditionType: r.condition_type,
+      description: condition?.success ? describeCondition(condition.data) : '',
+      observed: r.observed === null ? null : Number(r.observed),
+      price: r.price === null ? null : Number(r.price),
+      quoteTs: r.quote_ts === null ? null : iso(r.quote_ts),
+      message: r.message,
+      readAt: r.read_at === null ? null : iso(r.read_at),
+      deliveries: deliveries
+        .filter((d) => d.event_id === r.id)
+        .map((d) => ({
+          channelId: d.channel_id,
+          channelName: d.name,
+          state: d.state,
+          error: d.error,
+          at: d.at === null ? null : iso(d.at),
+        })),
+    };
+  });
 }
 
 export async function unreadAlertCount(db: DatabaseHandle, userId: string): Promise<number> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { getQuietHours, setQuietHours, ZQuietHours } from '../alerts/quiet-hours';
 import {
   alertHistory,
   createAlert,
@@ -6,6 +7,7 @@ import {
   listAlerts,
   markAlertEventsRead,
   unreadAlertCount,
+  ZAlertHistoryFilter,
   ZAlertInput,
 } from '../alerts/service';
 import { ownerIdOf } from '../owner';
@@ -32,14 +34,7 @@ export const alertsRouter = createTRPCRouter({
     return { ok: true as const };
   }),
   history: authedProcedure
-    .input(
-      z
-        .object({
-          limit: z.number().int().min(1).max(500).optional(),
-          unreadOnly: z.boolean().optional(),
-        })
-        .optional(),
-    )
+    .input(ZAlertHistoryFilter.optional())
     .query(({ ctx, input }) => alertHistory(ctx.rt.db, ownerIdOf(ctx.principal), input ?? {})),
   markRead: authedProcedure
     .input(z.object({ ids: z.array(z.uuid('each id must be an alert event id (UUID)')).max(500).optional() }))
@@ -53,6 +48,15 @@ export const alertsRouter = createTRPCRouter({
       ownerIdOf(ctx.principal),
       signal ?? new AbortController().signal,
     );
+  }),
+  /** The user's quiet hours (null: none set). */
+  quietHours: authedProcedure
+    .input(z.object({}).optional())
+    .query(({ ctx }) => getQuietHours(ctx.rt.db, ownerIdOf(ctx.principal))),
+  setQuietHours: authedProcedure.input(ZQuietHours).mutation(async ({ ctx, input }) => {
+    const q = await setQuietHours(ctx.rt.db, ownerIdOf(ctx.principal), input);
+    await ctx.rt.alerts.changed();
+    return q;
   }),
   unreadCount: authedProcedure
     .input(z.object({}).optional())

@@ -6,22 +6,28 @@ import { useDict, usePrefs } from '~/lib/i18n';
 import { alertsDict } from '~/lib/i18n/alerts';
 import { useTRPC } from '~/lib/trpc';
 import { type PickedSymbol, SymbolSearch } from '../symbol-search';
+import { AlertHistory } from './alert-history';
+import {
+  buildCondition,
+  CONDITION_TYPES,
+  ConditionFields,
+  type ConditionType,
+  defaultsOf,
+} from './condition-fields';
 
-const TYPES = ['price_above', 'price_below', 'change_pct_above', 'change_pct_below'] as const;
-type ConditionType = (typeof TYPES)[number];
-
-/** /alerts: the user's alerts (create for a symbol, delete) and their history (the notification centre). */
+/** /alerts: the user's alerts (create any condition kind, delete) and their history (the notification centre). */
 export function AlertsPage() {
   const trpc = useTRPC();
   const d = useDict(alertsDict);
   const { lang } = usePrefs();
   const qc = useQueryClient();
   const list = useQuery(trpc.alerts.list.queryOptions());
-  const history = useQuery(trpc.alerts.history.queryOptions({ limit: 100 }, { refetchInterval: 10_000 }));
   const channels = useQuery(trpc.notifications.list.queryOptions());
+  const portfolios = useQuery(trpc.portfolio.list.queryOptions());
   const [picked, setPicked] = useState<PickedSymbol | null>(null);
   const [type, setType] = useState<ConditionType>('price_above');
-  const [value, setValue] = useState('');
+  const [values, setValues] = useState<Record<string, string>>(defaultsOf('price_above'));
+  const [cooldown, setCooldown] = useState('15');
   const [channelIds, setChannelIds] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const refresh = () =>
@@ -33,7 +39,7 @@ export function AlertsPage() {
   const create = useMutation(
     trpc.alerts.create.mutationOptions({
       onSuccess: () => {
-        setValue('');
+        setValues(defaultsOf(type));
         setError(null);
         return refresh();
       },
@@ -41,19 +47,23 @@ export function AlertsPage() {
     }),
   );
   const remove = useMutation(trpc.alerts.delete.mutationOptions({ onSuccess: refresh }));
-  const markRead = useMutation(trpc.alerts.markRead.mutationOptions({ onSuccess: refresh }));
+  const forPortfolio = type === 'portfolio_drawdown';
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!picked) return setError(d.pickSymbol);
+    if (!forPortfolio && !picked) return setError(d.pickSymbol);
+    const built = buildCondition(d, type, values);
+    if ('error' in built) return setError(built.error);
+    const minutes = Number(cooldown);
+    if (cooldown.trim() === '' || !Number.isFinite(minutes) || minutes < 0)
+      return setError(d.errNumber(d.cooldown));
     create.mutate({
-      market: picked.market,
-      symbol: picked.symbol,
-      condition: { type, value: Number(value) },
+      ...(forPortfolio || !picked ? {} : { market: picked.market, symbol: picked.symbol }),
+      condition: built.condition as never,
       channelIds,
+      cooldownSeconds: Math.round(minutes * 60),
     });
   };
-  const unread = (history.data ?? []).filter((h) => !h.readAt).length;
 
   return (
     <main className="page" data-testid="alerts-page">
@@ -66,7 +76,9 @@ export function AlertsPage() {
             {(list.data ?? []).map((a) => (
               <tr key={a.id}>
                 <td>
-                  {a.symbol} ({a.market})
+                  {a.symbol
+                    ? `${a.symbol} (${a.market})`
+                    : (portfolios.data?.find((p) => p.id === a.portfolioId)?.name ?? d.portfolio_drawdown)}
                 </td>
                 <td>{a.description}</td>
                 <td>{a.lastState === 'armed' ? d.armed : d.triggered}</td>
@@ -83,42 +95,58 @@ export function AlertsPage() {
       </section>
       <section>
         <h2>{d.create}</h2>
-        <form onSubmit={submit} data-testid="alert-form">
-          <SymbolSearch
-            label={d.symbol}
-            placeholder={d.searchPlaceholder}
-            noMatches={d.noMatches}
-            onPick={setPicked}
-            testId="alert-symbol"
-          />
-          {picked ? (
-            <span className="picked" data-testid="alert-picked">
-              {picked.symbol} ({picked.market})
-            </span>
-          ) : null}
+        <form onSubmit={submit} data-testid="alert-form" noValidate>
           <label>
             {d.condition}{' '}
             <select
               data-testid="alert-type"
               value={type}
-              onChange={(e) => setType(e.target.value as ConditionType)}
+              onChange={(e) => {
+                const t = e.target.value as ConditionType;
+                setType(t);
+                setValues(defaultsOf(t));
+                setError(null);
+              }}
             >
-              {TYPES.map((t) => (
+              {CONDITION_TYPES.map((t) => (
                 <option key={t} value={t}>
                   {d[t]}
                 </option>
               ))}
             </select>
           </label>
+          {forPortfolio ? null : (
+            <>
+              <SymbolSearch
+                label={d.symbol}
+                placeholder={d.searchPlaceholder}
+                noMatches={d.noMatches}
+                onPick={setPicked}
+                testId="alert-symbol"
+              />
+              {picked ? (
+                <span className="picked" data-testid="alert-picked">
+                  {picked.symbol} ({picked.market})
+                </span>
+              ) : null}
+            </>
+          )}
+          <ConditionFields
+            d={d}
+            type={type}
+            values={values}
+            onChange={(name, v) => setValues((old) => ({ ...old, [name]: v }))}
+            portfolios={portfolios.data ?? []}
+          />
           <label>
-            {d.value}{' '}
+            {d.cooldown}{' '}
             <input
-              data-testid="alert-value"
               type="number"
-              step="any"
-              required
-              value={value}
-              onChange={(e) => setValue(e.target.value)}
+              min="0"
+              step="1"
+              value={cooldown}
+              onChange={(e) => setCooldown(e.target.value)}
+              data-testid="alert-cooldown"
             />
           </label>
           <fieldset>
@@ -149,24 +177,7 @@ export function AlertsPage() {
           ) : null}
         </form>
       </section>
-      <section>
-        <h2>
-          {d.history} {unread > 0 ? `(${unread} ${d.unread})` : ''}
-        </h2>
-        {unread > 0 ? (
-          <button type="button" onClick={() => markRead.mutate({})} data-testid="alerts-mark-read">
-            {d.markAllRead}
-          </button>
-        ) : null}
-        {history.data?.length === 0 ? <p>{d.noHistory}</p> : null}
-        <ul data-testid="alerts-history">
-          {(history.data ?? []).map((h) => (
-            <li key={h.id} className={h.readAt ? undefined : 'unread'}>
-              <time dateTime={h.firedAt}>{formatDateTime(h.firedAt, lang)}</time> {h.message}
-            </li>
-          ))}
-        </ul>
-      </section>
+      <AlertHistory d={d} />
     </main>
   );
 }

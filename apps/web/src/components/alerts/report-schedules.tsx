@@ -2,7 +2,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { type FormEvent, useState } from 'react';
-import { useDict } from '~/lib/i18n';
+import { formatDateTime } from '~/lib/format';
+import { useDict, usePrefs } from '~/lib/i18n';
 import { schedulesDict } from '~/lib/i18n/schedules';
 import { useTRPC } from '~/lib/trpc';
 
@@ -15,6 +16,7 @@ const DEFAULT_TIME: Record<(typeof MARKETS)[number], string> = { CN: '15:30', HK
  */
 export function ReportSchedules() {
   const trpc = useTRPC();
+  const { lang } = usePrefs();
   const d = useDict(schedulesDict);
   const qc = useQueryClient();
   const schedules = useQuery(trpc.schedules.list.queryOptions());
@@ -73,7 +75,7 @@ export function ReportSchedules() {
               <td>
                 {s.next ? (
                   <>
-                    {d.next}: <time dateTime={s.next.at}>{new Date(s.next.at).toLocaleString()}</time>
+                    {d.next}: <time dateTime={s.next.at}>{formatDateTime(s.next.at, lang)}</time>
                   </>
                 ) : (
                   d.disabled

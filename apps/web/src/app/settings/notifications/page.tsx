@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import '~/components/admin/admin.css';
+import { QuietHoursForm } from '~/components/alerts/quiet-hours-form';
 import { useDict } from '~/lib/i18n';
 import { notificationsDict } from '~/lib/i18n/notifications';
 import { useTRPC } from '~/lib/trpc';
@@ -186,6 +187,7 @@ export default function NotificationSettingsPage() {
           </button>
         </form>
       </section>
+      <QuietHoursForm />
     </div>
   );
 }
