@@ -212,15 +212,14 @@ describe(`alert conditions fired by the engine on ingest and on its sweep (${DB}
     await api.rt.alerts.sweep();
     expect(await events(stale.id)).toEqual([]);
     await quote('ALRTC', 150, new Date(Date.now() - 1_000 + 1), { source: 'demo' });
-    await api.rt.db.query(
-      "UPDATE realtime_quotes SET ts = ts - interval '60 seconds' WHERE symbol = 'ALRTC'",
-    );
+    offsetMs = 60_000; // a minute passes without a new quote
     await api.rt.alerts.sweep();
     const [st] = await events(stale.id);
     expect(st).toMatchObject({ condition_type: 'quote_stale' });
     expect(st!.observed).toBeGreaterThanOrEqual(59);
     await api.rt.alerts.sweep();
     expect(await events(stale.id)).toHaveLength(1); // stays stale: no repeat
+    offsetMs = 0;
 
     const report = async (macdHist: number, p50End: number) => {
       const [r] = await api.rt.db.query<{ id: string }>(
