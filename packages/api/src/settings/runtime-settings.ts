@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { DatabaseHandle } from '@investiq/db';
+import type { RuntimeConfig } from '../config';
 import type { Logger } from '../observability/logger';
-import type { Runtime, RuntimeConfig } from '../runtime';
 import './all';
 import { MARKETS } from '@investiq/contracts';
 import { SProviderChains } from '../providers/settings';
@@ -61,6 +61,6 @@ export async function startSettings(db: DatabaseHandle, config: RuntimeConfig, l
 }
 
 /** Quote TTL default and retention as currently configured (admin setting, else the environment). */
-export function getQuoteSettings(rt: Pick<Runtime, 'db'>) {
+export function getQuoteSettings(rt: { db: DatabaseHandle }) {
   return getSetting(rt.db, SQuoteFreshness);
 }
