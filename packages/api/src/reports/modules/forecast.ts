@@ -15,10 +15,8 @@ export async function runForecast(
 ): Promise<ModuleResult<ForecastOutput>> {
   requireHistory(ctx, MIN_BARS);
   const closes = ctx.bars.map((b) => b.close);
-  const api = ctx.inference;
-  const res = await api.call(
-    'timeseries',
-    (s) => api.client.forecast({ series: [closes], horizon: ctx.params.forecast.horizon }, { signal: s }),
+  const res = await ctx.inference.forecast(
+    { series: [closes], horizon: ctx.params.forecast.horizon },
     signal,
   );
   const f = res.forecasts[0];
