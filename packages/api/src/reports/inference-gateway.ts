@@ -1,11 +1,13 @@
-import type {
-  TArimaRequest,
-  TForecastRequest,
-  TGarchRequest,
-  TIndicatorsRequest,
-  TInferenceServiceName,
-  TSentimentRequest,
-  TServiceHealth,
+import {
+  INFERENCE_ENDPOINT_DEFAULTS,
+  INFERENCE_SERVICES,
+  type TArimaRequest,
+  type TForecastRequest,
+  type TGarchRequest,
+  type TIndicatorsRequest,
+  type TInferenceServiceName,
+  type TSentimentRequest,
+  type TServiceHealth,
 } from '@investiq/contracts/inference';
 import {
   createInferenceClient,
@@ -31,21 +33,11 @@ export interface InferenceConfig {
 }
 
 export const INFERENCE_DEFAULTS: InferenceConfig = {
-  urls: {
-    llm: 'http://127.0.0.1:8001',
-    sentiment: 'http://127.0.0.1:8002',
-    timeseries: 'http://127.0.0.1:8003',
-    'cpu-timeseries': 'http://127.0.0.1:8004',
-  },
-  timeoutMs: { llm: 60_000, sentiment: 5_000, timeseries: 5_000, 'cpu-timeseries': 15_000 },
+  urls: { ...INFERENCE_ENDPOINT_DEFAULTS.urls },
+  timeoutMs: { ...INFERENCE_ENDPOINT_DEFAULTS.timeoutMs },
 };
 
-export const SERVICES: readonly TInferenceServiceName[] = [
-  'llm',
-  'sentiment',
-  'timeseries',
-  'cpu-timeseries',
-];
+export const SERVICES: readonly TInferenceServiceName[] = INFERENCE_SERVICES;
 
 /** A service call that failed in a way that makes its section unavailable (down, slow, garbage, open breaker). */
 export class ServiceUnavailableError extends Error {
