@@ -8,7 +8,7 @@ import type { Principal } from './auth/types';
 import { AppError } from './errors';
 import type { Logger } from './observability/logger';
 import type { Runtime } from './runtime';
-import { consumeRateLimit } from './security/rate-limits';
+import { consumeCallerLimit } from './security/caller-limit';
 
 export type { Principal } from './auth/types';
 
@@ -100,10 +100,7 @@ const appErrors = t.middleware(async ({ next, ctx, path }) => {
 
 /** Per-user / per-token / per-IP (anonymous) request limits; see security/rate-limits.ts. */
 const rateLimited = t.middleware(async ({ ctx, next }) => {
-  const p = ctx.principal;
-  if (p.kind === 'session') await consumeRateLimit(ctx.rt.db, 'user', p.userId);
-  else if (p.kind === 'token') await consumeRateLimit(ctx.rt.db, 'token', p.id);
-  else await consumeRateLimit(ctx.rt.db, 'anonymous', ctx.ip);
+  await consumeCallerLimit(ctx.rt.db, ctx.principal, ctx.ip);
   return next();
 });
 
