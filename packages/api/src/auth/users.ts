@@ -1,5 +1,6 @@
 import type { DatabaseHandle, QueryFn } from '@investiq/db';
 import { z } from 'zod';
+import { type AuditEntry, writeAudit } from '../audit/audit-log';
 import { AppError } from '../errors';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { ROLES, type Role } from './roles';
@@ -50,22 +51,38 @@ export async function countUsers(db: DatabaseHandle): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
+/** Who made a change, for its audit row (written in the change's transaction). */
+export type WriteMeta = Pick<AuditEntry, 'actor' | 'ip'>;
+
 export async function createUser(
   db: DatabaseHandle | { query: QueryFn },
   input: { username: string; password: string; role: Role },
+  meta?: WriteMeta,
 ): Promise<TUser> {
   const username = ZUsername.safeParse(input.username);
   if (!username.success) throw new AppError('BAD_REQUEST', username.error.issues[0]!.message);
   if (!ROLES.includes(input.role))
     throw new AppError('BAD_REQUEST', `role must be one of ${ROLES.join(', ')}`);
   const passwordHash = await hashPassword(input.password);
-  const rows = await db.query<UserRow>(
-    `INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3)
-     ON CONFLICT (username) DO NOTHING RETURNING ${COLS}`,
-    [username.data, passwordHash, input.role],
-  );
-  if (!rows[0]) throw new AppError('CONFLICT', `user '${username.data}' already exists`);
-  return toUser(rows[0]);
+  const insert = async (q: QueryFn): Promise<TUser> => {
+    const rows = await q<UserRow>(
+      `INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3)
+       ON CONFLICT (username) DO NOTHING RETURNING ${COLS}`,
+      [username.data, passwordHash, input.role],
+    );
+    if (!rows[0]) throw new AppError('CONFLICT', `user '${username.data}' already exists`);
+    const user = toUser(rows[0]);
+    if (meta)
+      await writeAudit(q, {
+        ...meta,
+        action: 'user.create',
+        target: `user:${user.username}`,
+        newValue: { username: user.username, role: user.role },
+      });
+    return user;
+  };
+  // a bare query function is already inside its caller's transaction (first-run setup)
+  return 'transaction' in db ? db.transaction(insert) : insert(db.query.bind(db));
 }
 
 export async function listUsers(db: DatabaseHandle): Promise<TUser[]> {
@@ -100,6 +117,7 @@ export async function updateUser(
   db: DatabaseHandle,
   id: string,
   patch: { role?: Role; disabled?: boolean; password?: string },
+  meta?: WriteMeta,
 ): Promise<{ before: TUser; after: TUser }> {
   const passwordHash = patch.password === undefined ? null : await hashPassword(patch.password);
   return db.transaction(async (q) => {
@@ -116,16 +134,34 @@ export async function updateUser(
     await assertAnAdminRemains(q);
     // a role change, a disable or a new password ends the user's sessions
     await q('DELETE FROM sessions WHERE user_id = $1', [id]);
-    return { before, after: toUser(rows[0]!) };
+    const after = toUser(rows[0]!);
+    const view = (u: TUser) => ({ role: u.role, disabled: u.disabled });
+    if (meta)
+      await writeAudit(q, {
+        ...meta,
+        action: patch.password ? 'user.update+password' : 'user.update',
+        target: `user:${after.username}`,
+        oldValue: view(before),
+        newValue: view(after),
+      });
+    return { before, after };
   });
 }
 
-export async function deleteUser(db: DatabaseHandle, id: string): Promise<TUser> {
+export async function deleteUser(db: DatabaseHandle, id: string, meta?: WriteMeta): Promise<TUser> {
   return db.transaction(async (q) => {
     const rows = await q<UserRow>(`DELETE FROM users WHERE id = $1 RETURNING ${COLS}`, [id]);
     if (!rows[0]) throw new AppError('NOT_FOUND', 'no user with that id');
     await assertAnAdminRemains(q);
-    return toUser(rows[0]);
+    const user = toUser(rows[0]);
+    if (meta)
+      await writeAudit(q, {
+        ...meta,
+        action: 'user.delete',
+        target: `user:${user.username}`,
+        oldValue: { username: user.username, role: user.role },
+      });
+    return user;
   });
 }
 
