@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DatabaseHandle } from '@investiq/db';
+import { writeAudit } from '../audit/audit-log';
 import { AppError } from '../errors';
 import { SApiTokens } from '../settings/keys';
 import { getSetting } from '../settings/service';
 import { ROLES, type Role, roleAtLeast } from './roles';
+import type { WriteMeta } from './users';
 
 const PREFIX = 'iq_';
 const DAY_MS = 86_400_000;
@@ -30,6 +32,7 @@ export interface TCreatedApiToken {
 export async function createApiToken(
   db: DatabaseHandle,
   input: { name: string; role: Role; ownerId?: string | null; expiresInDays?: number | null; now?: Date },
+  meta?: WriteMeta,
 ): Promise<TCreatedApiToken> {
   if (!ROLES.includes(input.role))
     throw new AppError('BAD_REQUEST', `role must be one of ${ROLES.join(', ')}`);
@@ -63,12 +66,22 @@ export async function createApiToken(
   const now = input.now ?? new Date();
   const expiresAt = days === null ? null : new Date(now.getTime() + days * DAY_MS).toISOString();
   const token = PREFIX + randomBytes(24).toString('base64url');
-  const rows = await db.query<{ id: string }>(
-    `INSERT INTO api_tokens (name, token_hash, role, owner_id, expires_at)
-     VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [name, hashToken(token), input.role, ownerId, expiresAt],
-  );
-  return { id: rows[0]!.id, token, name, role: input.role, ownerId, expiresAt };
+  return db.transaction(async (q) => {
+    const rows = await q<{ id: string }>(
+      `INSERT INTO api_tokens (name, token_hash, role, owner_id, expires_at)
+       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [name, hashToken(token), input.role, ownerId, expiresAt],
+    );
+    const id = rows[0]!.id;
+    if (meta)
+      await writeAudit(q, {
+        ...meta,
+        action: 'token.create',
+        target: `token:${name}`,
+        newValue: { id, name, role: input.role, ownerId, expiresAt },
+      });
+    return { id, token, name, role: input.role, ownerId, expiresAt };
+  });
 }
 
 export interface TTokenPrincipal {
@@ -117,12 +130,16 @@ export async function verifyApiToken(
   return { id: row.id, name: row.name, role, ownerId: row.owner_id };
 }
 
-export async function revokeApiToken(db: DatabaseHandle, id: string): Promise<boolean> {
-  const rows = await db.query(
-    'UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id',
-    [id],
-  );
-  return rows.length > 0;
+export async function revokeApiToken(db: DatabaseHandle, id: string, meta?: WriteMeta): Promise<boolean> {
+  return db.transaction(async (q) => {
+    const rows = await q(
+      'UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id',
+      [id],
+    );
+    if (rows.length > 0 && meta)
+      await writeAudit(q, { ...meta, action: 'token.revoke', target: `token:${id}` });
+    return rows.length > 0;
+  });
 }
 
 export function bearerToken(header: string | undefined | null): string | null {
