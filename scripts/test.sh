@@ -31,6 +31,9 @@ fi
 section "Lint and format (Biome)"
 npx biome ci .
 
+section "Import cycles (dependency-cruiser; type-only imports count)"
+npm run -s check:cycles
+
 section "Type-check"
 npx turbo run typecheck --output-logs=errors-only
 

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { INFERENCE_DEFAULT_PORTS, INFERENCE_SERVICES } from '@investiq/contracts/inference';
 import { telemetryEnvShape } from '@investiq/telemetry/env';
 import { z } from 'zod';
 
 /** apps/inference — the default home of built models (`models/`, gitignored). */
 export const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const SERVICE_MODES = ['all', 'llm', 'sentiment', 'timeseries', 'cpu-timeseries'] as const;
+const SERVICE_MODES = ['all', ...INFERENCE_SERVICES] as const;
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -40,10 +41,10 @@ export const ZInferenceEnv = z.object({
   /** ARIMA work budget: longest series (reports send ≤ 3000), largest (maxP+1)·(maxQ+1)·(maxD+1) order grid. */
   ARIMA_MAX_POINTS: positiveInt(3_000),
   ARIMA_MAX_GRID: positiveInt(48),
-  LLM_PORT: port(8001),
-  SENTIMENT_PORT: port(8002),
-  TIMESERIES_PORT: port(8003),
-  CPU_TIMESERIES_PORT: port(8004),
+  LLM_PORT: port(INFERENCE_DEFAULT_PORTS.llm),
+  SENTIMENT_PORT: port(INFERENCE_DEFAULT_PORTS.sentiment),
+  TIMESERIES_PORT: port(INFERENCE_DEFAULT_PORTS.timeseries),
+  CPU_TIMESERIES_PORT: port(INFERENCE_DEFAULT_PORTS['cpu-timeseries']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: positiveInt(1_048_576),
   SHUTDOWN_TIMEOUT_MS: positiveInt(15_000),

@@ -1,3 +1,4 @@
+import { INFERENCE_SERVICES } from '@investiq/contracts/inference';
 import type { FastifyInstance } from 'fastify';
 import { type InferenceConfig, resolveConfig, type ServiceName, type StartOptions } from './config';
 import { createApp } from './http/app';
@@ -8,7 +9,7 @@ import { createSentimentService } from './services/sentiment';
 import { createTimeseriesService } from './services/timeseries';
 import type { ServiceContext, ServiceRuntime } from './services/types';
 
-export const SERVICE_NAMES: readonly ServiceName[] = ['llm', 'sentiment', 'timeseries', 'cpu-timeseries'];
+export const SERVICE_NAMES: readonly ServiceName[] = INFERENCE_SERVICES;
 
 export interface RunningService {
   name: ServiceName;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { chainListProblem, chainsFromList, parseTrustProxy, providerDescriptors } from '@investiq/api';
 import { MARKETS, type TMarket } from '@investiq/contracts';
-import { ZInferenceEndpointUrl } from '@investiq/contracts/inference';
+import { INFERENCE_ENDPOINT_DEFAULTS, ZInferenceEndpointUrl } from '@investiq/contracts/inference';
 import { telemetryEnvShape } from '@investiq/telemetry/env';
 import { z } from 'zod';
 
@@ -23,6 +23,10 @@ const providerList = (market: TMarket) =>
       }
       return ids;
     });
+
+/** A per-call inference timeout in ms (INFERENCE_*_TIMEOUT_MS). */
+const inferenceTimeout = (fallback: number) =>
+  z.coerce.number().int().min(100).max(600_000).default(fallback);
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -104,14 +108,14 @@ export const ZEnv = z.object({
   REPORT_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Inference services the reports call (see docs/reports.md); per-attempt timeouts in ms.
-  INFERENCE_LLM_URL: ZInferenceEndpointUrl.default('http://127.0.0.1:8001'),
-  INFERENCE_SENTIMENT_URL: ZInferenceEndpointUrl.default('http://127.0.0.1:8002'),
-  INFERENCE_TIMESERIES_URL: ZInferenceEndpointUrl.default('http://127.0.0.1:8003'),
-  INFERENCE_CPU_URL: ZInferenceEndpointUrl.default('http://127.0.0.1:8004'),
-  INFERENCE_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
-  INFERENCE_SENTIMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
-  INFERENCE_TIMESERIES_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
-  INFERENCE_CPU_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  INFERENCE_LLM_URL: ZInferenceEndpointUrl.default(INFERENCE_ENDPOINT_DEFAULTS.urls.llm),
+  INFERENCE_SENTIMENT_URL: ZInferenceEndpointUrl.default(INFERENCE_ENDPOINT_DEFAULTS.urls.sentiment),
+  INFERENCE_TIMESERIES_URL: ZInferenceEndpointUrl.default(INFERENCE_ENDPOINT_DEFAULTS.urls.timeseries),
+  INFERENCE_CPU_URL: ZInferenceEndpointUrl.default(INFERENCE_ENDPOINT_DEFAULTS.urls['cpu-timeseries']),
+  INFERENCE_LLM_TIMEOUT_MS: inferenceTimeout(INFERENCE_ENDPOINT_DEFAULTS.timeoutMs.llm),
+  INFERENCE_SENTIMENT_TIMEOUT_MS: inferenceTimeout(INFERENCE_ENDPOINT_DEFAULTS.timeoutMs.sentiment),
+  INFERENCE_TIMESERIES_TIMEOUT_MS: inferenceTimeout(INFERENCE_ENDPOINT_DEFAULTS.timeoutMs.timeseries),
+  INFERENCE_CPU_TIMEOUT_MS: inferenceTimeout(INFERENCE_ENDPOINT_DEFAULTS.timeoutMs['cpu-timeseries']),
   INFERENCE_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
   INFERENCE_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** The inference services' shared bearer secret (the same INFERENCE_TOKEN they run with). */

@@ -1,5 +1,5 @@
+import type { Principal } from './auth/types';
 import { AppError } from './errors';
-import type { Principal } from './trpc';
 
 /**
  * The user whose own data (watchlists, portfolios) a caller works on: a signed-in user, or the owner of an

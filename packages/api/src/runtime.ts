@@ -7,80 +7,34 @@ import { attachCredentialCache } from './auth/credential-cache';
 import { BacktestService } from './backtests/backtest-service';
 import { Collector } from './collector/collector';
 import { leadCollector } from './collector/leader';
-import type { StreamLimits } from './http/stream-guard';
+import type { RuntimeConfig } from './config';
 import { syncDailyBars, syncSymbols } from './market/sync-market';
-import { type NotificationsConfig, startNotifications } from './notifications/runtime';
+import { startNotifications } from './notifications/runtime';
 import type { NotificationDeps } from './notifications/service';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { type RecentLogs, recentLogsOf } from './observability/recent-errors';
 import { effectiveBudget } from './providers/budget';
 import { fetchCrossCheckBars } from './providers/cross-check';
-import { DynamicProvider, LiveProviders, type ProvidersConfig } from './providers/live-providers';
+import { DynamicProvider, LiveProviders } from './providers/live-providers';
 import { planMarketRefresh } from './providers/plan-refresh';
 import { watchList } from './providers/watch-list';
 import { freshnessOptions } from './quotes/freshness-options';
 import { ingestQuotes, parseIngestBatch } from './quotes/ingest-quotes';
 import { attachLatestQuoteCache } from './quotes/latest-quote-cache';
 import { QuoteHub } from './quotes/quote-hub';
-import type { InferenceConfig, InferenceGateway } from './reports/inference-gateway';
+import type { InferenceGateway } from './reports/inference-gateway';
 import type { ReportService } from './reports/report-service';
 import { attachReports } from './reports/runtime';
 import { leadSchedules } from './schedules/leader';
 import { ScheduleRunner } from './schedules/runner';
-import type { TrustProxy } from './security/client-ip';
 import { startRateLimitPurge } from './security/rate-limits';
 import { getQuoteSettings, startSettings } from './settings/runtime-settings';
 // registers every domain's settings before the settings service starts (settings/ imports no domain)
 import './all-settings';
 import { watchedSymbols } from './watchlists/watchlists';
 
-export interface RuntimeConfig {
-  databaseUrl?: string | undefined;
-  dataDir: string;
-  /** PostgreSQL pool limits (defaults: connect 5 s, statement 30 s; 0 disables either). */
-  database?: { connectTimeoutMs?: number; statementTimeoutMs?: number };
-  provider: 'demo';
-  demo: { seed: number; alwaysOpen: boolean };
-  /** Provider chains, keys and base URLs from the environment (admin settings override them; docs/providers.md). */
-  providers?: ProvidersConfig;
-  /** leaderRetryMs: how often a standby collector retries the cluster lock (collector/leader.ts, default 5 s). */
-  collector: { enabled: boolean; intervalMs: number; leaderRetryMs?: number };
-  quotes: {
-    defaultMaxAgeSeconds: number;
-    retentionDays: number;
-    historyYears: number;
-    maxIngestRows: number;
-  };
-  logLevel: string;
-  /** How long a running report stays claimed by this process without a heartbeat (default 30 s). */
-  reportLeaseMs?: number;
-  /** Inference service URLs and timeouts (defaults: 127.0.0.1:8001–8004). */
-  inference?: InferenceConfig;
-  /** How long one /api/health answer is reused (ms, default 5000). */
-  healthCacheMs?: number;
-  /** Limits of SSE streams (see http/stream-guard.ts). */
-  streams?: Partial<StreamLimits>;
-  /** Accounts and secrets (docs/admin.md). */
-  security?: {
-    /** Which reverse proxies in front of us to believe (X-Forwarded-For/-Host): see security/client-ip.ts. */
-    trustProxy?: TrustProxy;
-    /** Bearer credential for /api/metrics and detailed /api/health (besides admin sessions and tokens). */
-    metricsToken?: string | undefined;
-    /** 32 random bytes, base64: encrypts secret settings (AES-256-GCM). */
-    secretsKey?: string | undefined;
-    /** The previous key during a rotation: secrets under it are re-encrypted at start-up. */
-    secretsKeyPrevious?: string | undefined;
-  };
-  /** Notification delivery (notifications/): outbound policy, worker, queue tuning. */
-  notifications?: NotificationsConfig;
-  /** Alert evaluation (alerts/): digest window for firings of one user (default 2000 ms). */
-  alerts?: { groupWindowMs?: number; sweepIntervalMs?: number };
-  /** Where users reach the web app: links in scheduled report summaries (default http://127.0.0.1:3000). */
-  publicUrl?: string;
-  /** Scheduled reports (schedules/): how often due slots are looked for (default 30 s). */
-  schedules?: { tickMs?: number };
-}
+export type { RuntimeConfig } from './config';
 
 export interface Runtime {
   config: RuntimeConfig;

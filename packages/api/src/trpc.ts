@@ -2,17 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { withSpan } from '@investiq/telemetry';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import { resolvePrincipal } from './auth/principal';
-import { type Role, roleAtLeast } from './auth/roles';
+import { requireRole, resolvePrincipal } from './auth/principal';
+import type { Role } from './auth/roles';
+import type { Principal } from './auth/types';
 import { AppError } from './errors';
 import type { Logger } from './observability/logger';
 import type { Runtime } from './runtime';
-import { consumeRateLimit } from './security/rate-limits';
+import { consumeCallerLimit } from './security/caller-limit';
 
-export type Principal =
-  | { kind: 'anonymous' }
-  | { kind: 'token'; id: string; name: string; role: Role; ownerId: string | null }
-  | { kind: 'session'; userId: string; username: string; role: Role };
+export type { Principal } from './auth/types';
 
 export interface Context {
   rt: Runtime;
@@ -102,27 +100,19 @@ const appErrors = t.middleware(async ({ next, ctx, path }) => {
 
 /** Per-user / per-token / per-IP (anonymous) request limits; see security/rate-limits.ts. */
 const rateLimited = t.middleware(async ({ ctx, next }) => {
-  const p = ctx.principal;
-  if (p.kind === 'session') await consumeRateLimit(ctx.rt.db, 'user', p.userId);
-  else if (p.kind === 'token') await consumeRateLimit(ctx.rt.db, 'token', p.id);
-  else await consumeRateLimit(ctx.rt.db, 'anonymous', ctx.ip);
+  await consumeCallerLimit(ctx.rt.db, ctx.principal, ctx.ip);
   return next();
 });
 
 export const publicProcedure = t.procedure.use(traced).use(appErrors).use(rateLimited);
 
-function requireRole(role: Role) {
-  return t.middleware(({ ctx, next }) => {
-    if (ctx.principal.kind === 'anonymous') {
-      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in or send an API token' });
-    }
-    if (!roleAtLeast(ctx.principal.role, role)) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: `requires the ${role} role` });
-    }
-    return next({ ctx: { ...ctx, principal: ctx.principal } });
-  });
+/** Procedure tier: narrows `ctx.principal` to a signed-in caller with at least `role` (401/403 otherwise). */
+function roleTier(role: Role) {
+  return t.middleware(({ ctx, next }) =>
+    next({ ctx: { ...ctx, principal: requireRole(ctx.principal, role) } }),
+  );
 }
 
-export const authedProcedure = publicProcedure.use(requireRole('viewer'));
-export const analystProcedure = publicProcedure.use(requireRole('analyst'));
-export const adminProcedure = publicProcedure.use(requireRole('admin'));
+export const authedProcedure = publicProcedure.use(roleTier('viewer'));
+export const analystProcedure = publicProcedure.use(roleTier('analyst'));
+export const adminProcedure = publicProcedure.use(roleTier('admin'));

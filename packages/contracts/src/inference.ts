@@ -22,6 +22,24 @@ export const INFERENCE_SERVICES = ['llm', 'sentiment', 'timeseries', 'cpu-timese
 export const ZInferenceServiceName = z.enum(INFERENCE_SERVICES);
 export type TInferenceServiceName = z.infer<typeof ZInferenceServiceName>;
 
+/** Where each service listens by default (apps/inference's *_PORT), and the web's default per-call timeouts. */
+export const INFERENCE_DEFAULT_PORTS: Readonly<Record<TInferenceServiceName, number>> = {
+  llm: 8001,
+  sentiment: 8002,
+  timeseries: 8003,
+  'cpu-timeseries': 8004,
+};
+/** The one default of the endpoints setting, the web's INFERENCE_*_URL/_TIMEOUT_MS and the reports gateway. */
+export const INFERENCE_ENDPOINT_DEFAULTS: {
+  readonly urls: Readonly<Record<TInferenceServiceName, string>>;
+  readonly timeoutMs: Readonly<Record<TInferenceServiceName, number>>;
+} = {
+  urls: Object.fromEntries(
+    INFERENCE_SERVICES.map((s) => [s, `http://127.0.0.1:${INFERENCE_DEFAULT_PORTS[s]}`]),
+  ) as Record<TInferenceServiceName, string>,
+  timeoutMs: { llm: 60_000, sentiment: 5_000, timeseries: 5_000, 'cpu-timeseries': 15_000 },
+};
+
 export const ZFiniteNumber = z.number(typeError('must be a finite number'));
 
 // ---------------------------------------------------------------------------------------------------------

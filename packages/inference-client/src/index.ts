@@ -23,6 +23,9 @@ import {
   ZServiceHealth,
 } from '@investiq/contracts/inference';
 import type { z } from 'zod';
+import { createChatStreamReader } from './chat-stream';
+
+export { type ChatStreamHandlers, type ChatStreamProblem, createChatStreamReader } from './chat-stream';
 
 /** An error answer of an inference service (or a transport failure: status 0). */
 export class InferenceClientError extends Error {
@@ -75,14 +78,16 @@ export function redactUrl(url: string): string {
 export function createInferenceClient(options: InferenceClientOptions) {
   const doFetch = options.fetch ?? fetch;
 
-  async function call<S extends z.ZodType>(
+  type CallOpts = { signal?: AbortSignal; timeoutMs?: number; caller?: string };
+
+  /** One HTTP exchange: the response when it is a success (or /health's 503); typed errors otherwise. */
+  async function send(
     service: TInferenceServiceName,
     method: 'GET' | 'POST',
     path: string,
-    schema: S,
-    body?: unknown,
-    opts: { signal?: AbortSignal; timeoutMs?: number; caller?: string } = {},
-  ): Promise<z.output<S>> {
+    body: unknown,
+    opts: CallOpts & { accept?: string },
+  ): Promise<Response> {
     const base = options.urls[service];
     if (!base)
       throw new InferenceClientError(service, 0, 'not_configured', 'no URL configured for this service');
@@ -94,7 +99,10 @@ export function createInferenceClient(options: InferenceClientOptions) {
         method,
         headers: inferenceHeaders(
           { token: options.token, caller: opts.caller ?? options.caller },
-          body === undefined ? {} : { 'content-type': 'application/json' },
+          {
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...(opts.accept ? { accept: opts.accept } : {}),
+          },
         ),
         body: body === undefined ? undefined : JSON.stringify(body),
         // a service never redirects; a redirect is someone else answering (and would carry our token along)
@@ -123,8 +131,8 @@ export function createInferenceClient(options: InferenceClientOptions) {
         `${method} ${path} answered a redirect (${res.status}); inference services do not redirect, so it is not followed`,
       );
     }
-    const json: unknown = await res.json().catch(() => undefined);
     if (!res.ok && !(path === '/health' && res.status === 503)) {
+      const json: unknown = await res.json().catch(() => undefined);
       const parsed = ZInferenceError.safeParse(json);
       if (parsed.success) {
         const e = parsed.data.error;
@@ -137,6 +145,19 @@ export function createInferenceClient(options: InferenceClientOptions) {
         `${method} ${path} answered ${res.status}`,
       );
     }
+    return res;
+  }
+
+  async function call<S extends z.ZodType>(
+    service: TInferenceServiceName,
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    body?: unknown,
+    opts: CallOpts = {},
+  ): Promise<z.output<S>> {
+    const res = await send(service, method, path, body, opts);
+    const json: unknown = await res.json().catch(() => undefined);
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw new InferenceClientError(
@@ -149,8 +170,63 @@ export function createInferenceClient(options: InferenceClientOptions) {
     return parsed.data;
   }
 
+  /**
+   * Streaming chat completion (SSE, OpenAI chunk format): `onDelta` gets each piece of text. A payload that
+   * is not a chunk is an `invalid_response`; the stream ends at `[DONE]` or when the body ends.
+   */
+  async function chatStream(
+    req: Omit<TChatCompletionRequest, 'stream'>,
+    onDelta: (text: string) => void,
+    o: CallOpts = {},
+  ): Promise<{ text: string; model: string | undefined }> {
+    const path = '/v1/chat/completions';
+    const res = await send(
+      'llm',
+      'POST',
+      path,
+      { ...req, stream: true },
+      { timeoutMs: options.llmTimeoutMs ?? 120_000, ...o, accept: 'text/event-stream' },
+    );
+    if (!res.body) throw new InferenceClientError('llm', res.status, 'invalid_response', 'empty stream');
+    let text = '';
+    let model: string | undefined;
+    const reader = createChatStreamReader({
+      onChunk(chunk, json) {
+        if (typeof json.model === 'string') model = json.model;
+        const piece = chunk.choices[0]?.delta?.content ?? '';
+        if (piece) {
+          text += piece;
+          onDelta(piece);
+        }
+      },
+      onInvalid(problem) {
+        const what = problem === 'not_json' ? 'is not JSON' : 'does not match the contract';
+        throw new InferenceClientError('llm', res.status, 'invalid_response', `stream chunk ${what}`);
+      },
+    });
+    try {
+      for await (const bytes of res.body as unknown as AsyncIterable<Uint8Array>) {
+        reader.feed(bytes);
+        if (reader.done) break; // leaving the loop cancels the body
+      }
+      if (!reader.done) reader.end();
+    } catch (err) {
+      if (err instanceof InferenceClientError) throw err;
+      throw new InferenceClientError(
+        'llm',
+        0,
+        o.signal?.aborted ? 'timeout' : 'unreachable',
+        `POST ${path} stream failed: ${redactText((err as Error).message)}`,
+        undefined,
+        { cause: err },
+      );
+    }
+    return { text, model };
+  }
+
   type Opts = { signal?: AbortSignal; caller?: string };
   return {
+    chatStream,
     health: (service: TInferenceServiceName, o: Opts = {}): Promise<TServiceHealth> =>
       call(service, 'GET', '/health', ZServiceHealth, undefined, o),
     sentiment: (req: TSentimentRequest, o: Opts = {}): Promise<TSentimentResponse> =>

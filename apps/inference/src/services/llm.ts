@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
-import { ZChatCompletionChunk, ZChatCompletionRequest, ZChatUsage } from '@investiq/contracts/inference';
+import { ZChatCompletionRequest, ZChatUsage } from '@investiq/contracts/inference';
+import { createChatStreamReader } from '@investiq/inference-client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FairQueue } from '../batching/fair-queue';
 import { QueueFullError } from '../batching/micro-batcher';
@@ -176,37 +177,20 @@ export function createLlmService(ctx: ServiceContext): ServiceRuntime {
 
     let usageSeen = false;
     let contentChunks = 0;
-    let pending = '';
-    const onLine = (line: string) => {
-      if (!line.startsWith('data:')) return;
-      const data = line.slice(5).trim();
-      if (data === '' || data === '[DONE]') return;
-      let json: unknown;
-      try {
-        json = JSON.parse(data);
-      } catch {
-        return;
-      }
-      const chunk = ZChatCompletionChunk.safeParse(json);
-      if (!chunk.success) return;
-      if (chunk.data.usage && countUsage(chunk.data.usage)) usageSeen = true;
-      if (
-        chunk.data.choices.some((c) => typeof c.delta?.content === 'string' && c.delta.content.length > 0)
-      ) {
-        contentChunks += 1;
-      }
-    };
-
-    const decoder = new TextDecoder();
+    // the relay forwards bytes as they come and reads them with the shared chat-stream reader to count tokens
+    const reader = createChatStreamReader({
+      onChunk(chunk) {
+        if (chunk.usage && countUsage(chunk.usage)) usageSeen = true;
+        if (chunk.choices.some((c) => typeof c.delta?.content === 'string' && c.delta.content.length > 0))
+          contentChunks += 1;
+      },
+    });
     try {
       for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
         if (!out.write(part)) await new Promise<void>((r) => out.once('drain', r));
-        pending += decoder.decode(part, { stream: true });
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const l of lines) onLine(l.replace(/\r$/, ''));
+        reader.feed(part);
       }
-      onLine(pending);
+      reader.end();
     } catch (err) {
       const failure = upstreamFailure(err, controller.signal);
       if (failure.code !== 'client_closed') {

@@ -1,7 +1,7 @@
 import type { TMarket } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
 import { isMarketOpen } from '@investiq/market';
-import { getPortfolioHistory, getPortfolioView } from '../portfolio/portfolios';
+import { getPortfolioHistory, getPortfolioView } from '../portfolio/portfolio-view';
 import type { FreshnessOptions } from '../quotes/decide-freshness';
 import { getLatestQuotes } from '../quotes/get-latest-quotes';
 import { latestReportSignals } from '../reports/report-signal';

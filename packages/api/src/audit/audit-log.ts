@@ -1,5 +1,5 @@
 import type { DatabaseHandle, QueryFn } from '@investiq/db';
-import type { Principal } from '../trpc';
+import type { Principal } from '../auth/types';
 
 /** 'user:<name>' | 'token:<name>' | 'system' | 'anonymous' — how the audit log names who acted. */
 export type Actor = string;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAudit } from '../audit/audit-log';
 import { setSetting } from '../settings/service';
 import { type ApiServer, cookieFrom, startApiServer } from '../test-support/api-server';
 import { waitFor } from '../test-support/runtime';
@@ -106,5 +107,19 @@ describe(`API tokens have an owner, an expiry and a last use (${DB})`, () => {
     expect((await post('users.update', { id: vic.id, role: 'viewer' })).status).toBe(200);
     expect((await use(t.token, 'users.list')).status).toBe(403);
     expect((await use(t.token, 'quotes.limits')).status).toBe(200);
+  });
+
+  it('creating and revoking a token each write one audit row in the same transaction', async () => {
+    const t = await j(await post('tokens.create', { name: 'audited', role: 'viewer' }));
+    const id = t.result.data.id as string;
+    expect((await post('tokens.revoke', { id })).status).toBe(200);
+    expect((await post('tokens.revoke', { id })).status).toBe(404);
+    const rows = await listAudit(s.rt.db, { limit: 10, target: 'token:' });
+    const mine = rows.filter((r) => r.target === 'token:audited' || r.target === `token:${id}`);
+    expect(mine.map((r) => `${r.action} ${r.actor}`)).toEqual([
+      'token.revoke user:boss',
+      'token.create user:boss',
+    ]);
+    expect(mine[1]?.newValue).toMatchObject({ id, name: 'audited', role: 'viewer', ownerId: bossId });
   });
 });

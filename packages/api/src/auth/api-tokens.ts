@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DatabaseHandle } from '@investiq/db';
+import { writeAudit } from '../audit/audit-log';
 import { AppError } from '../errors';
 import { SApiTokens } from '../settings/keys';
 import { getSetting } from '../settings/service';
 import { AUTH_CHANNEL, credentialCacheOf, forgetCredentials } from './credential-cache';
 import { ROLES, type Role, roleAtLeast } from './roles';
+import type { WriteMeta } from './users';
 
 const PREFIX = 'iq_';
 const DAY_MS = 86_400_000;
@@ -31,6 +33,7 @@ export interface TCreatedApiToken {
 export async function createApiToken(
   db: DatabaseHandle,
   input: { name: string; role: Role; ownerId?: string | null; expiresInDays?: number | null; now?: Date },
+  meta?: WriteMeta,
 ): Promise<TCreatedApiToken> {
   if (!ROLES.includes(input.role))
     throw new AppError('BAD_REQUEST', `role must be one of ${ROLES.join(', ')}`);
@@ -64,12 +67,22 @@ export async function createApiToken(
   const now = input.now ?? new Date();
   const expiresAt = days === null ? null : new Date(now.getTime() + days * DAY_MS).toISOString();
   const token = PREFIX + randomBytes(24).toString('base64url');
-  const rows = await db.query<{ id: string }>(
-    `INSERT INTO api_tokens (name, token_hash, role, owner_id, expires_at)
-     VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [name, hashToken(token), input.role, ownerId, expiresAt],
-  );
-  return { id: rows[0]!.id, token, name, role: input.role, ownerId, expiresAt };
+  return db.transaction(async (q) => {
+    const rows = await q<{ id: string }>(
+      `INSERT INTO api_tokens (name, token_hash, role, owner_id, expires_at)
+       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [name, hashToken(token), input.role, ownerId, expiresAt],
+    );
+    const id = rows[0]!.id;
+    if (meta)
+      await writeAudit(q, {
+        ...meta,
+        action: 'token.create',
+        target: `token:${name}`,
+        newValue: { id, name, role: input.role, ownerId, expiresAt },
+      });
+    return { id, token, name, role: input.role, ownerId, expiresAt };
+  });
 }
 
 export interface TTokenPrincipal {
@@ -150,15 +163,23 @@ function recordUse(db: DatabaseHandle, id: string, now: Date): void {
   db.query('UPDATE api_tokens SET last_used_at = $2 WHERE id = $1', [id, now.toISOString()]).catch(() => {});
 }
 
-/** Revoke a token; every process stops accepting it once the NOTIFY arrives (this one at once). */
-export async function revokeApiToken(db: DatabaseHandle, id: string): Promise<boolean> {
-  const rows = await db.query(
-    `WITH r AS (UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id)
-     SELECT r.id, pg_notify($2, 'token:' || r.id) FROM r`,
-    [id, AUTH_CHANNEL],
-  );
+/**
+ * Revoke a token (audited in the same transaction); every process stops accepting it once the NOTIFY
+ * arrives (this one at once).
+ */
+export async function revokeApiToken(db: DatabaseHandle, id: string, meta?: WriteMeta): Promise<boolean> {
+  const revoked = await db.transaction(async (q) => {
+    const rows = await q(
+      `WITH r AS (UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id)
+       SELECT r.id, pg_notify($2, 'token:' || r.id) FROM r`,
+      [id, AUTH_CHANNEL],
+    );
+    if (rows.length > 0 && meta)
+      await writeAudit(q, { ...meta, action: 'token.revoke', target: `token:${id}` });
+    return rows.length > 0;
+  });
   forgetCredentials(db);
-  return rows.length > 0;
+  return revoked;
 }
 
 export function bearerToken(header: string | undefined | null): string | null {

@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
+import type { DatabaseHandle } from '@investiq/db';
 import { AppError } from '../errors';
-import type { Runtime } from '../runtime';
 import { consumeRateLimit } from '../security/rate-limits';
-import type { Principal } from '../trpc';
 import { bearerToken, verifyApiToken } from './api-tokens';
 import { type Role, roleAtLeast } from './roles';
 import { parseCookies, resolveSession, SESSION_COOKIE } from './sessions';
+import type { AuthedPrincipal, Principal } from './types';
 
 type HeaderBag = Headers | Record<string, string | string[] | undefined>;
 
@@ -21,7 +21,7 @@ export function headerOf(headers: HeaderBag, k: string): string | undefined {
  * With `ip`, invalid tokens count against the `authFailIp` limit; past it that IP's invalid tokens get 429.
  */
 export async function resolvePrincipal(
-  rt: Runtime,
+  rt: { db: DatabaseHandle; now: () => Date },
   headers: HeaderBag,
   opts: { ip?: string } = {},
 ): Promise<Principal> {
@@ -43,7 +43,8 @@ export async function resolvePrincipal(
   return { kind: 'anonymous' };
 }
 
-export function requireRole(principal: Principal, role: Role): Exclude<Principal, { kind: 'anonymous' }> {
+/** The one role check (tRPC procedure tiers and the REST routes): 401 when anonymous, 403 below `role`. */
+export function requireRole(principal: Principal, role: Role): AuthedPrincipal {
   if (principal.kind === 'anonymous')
     throw new AppError('UNAUTHORIZED', 'sign in or send "Authorization: Bearer <API token>"');
   if (!roleAtLeast(principal.role, role)) throw new AppError('FORBIDDEN', `this requires the ${role} role`);

@@ -1,5 +1,6 @@
 import type { DatabaseHandle, QueryFn } from '@investiq/db';
 import { z } from 'zod';
+import { type AuditEntry, writeAudit } from '../audit/audit-log';
 import { AppError } from '../errors';
 import { announceCredentialChange, forgetCredentials } from './credential-cache';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
@@ -51,22 +52,38 @@ export async function countUsers(db: DatabaseHandle): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
+/** Who made a change, for its audit row (written in the change's transaction). */
+export type WriteMeta = Pick<AuditEntry, 'actor' | 'ip'>;
+
 export async function createUser(
   db: DatabaseHandle | { query: QueryFn },
   input: { username: string; password: string; role: Role },
+  meta?: WriteMeta,
 ): Promise<TUser> {
   const username = ZUsername.safeParse(input.username);
   if (!username.success) throw new AppError('BAD_REQUEST', username.error.issues[0]!.message);
   if (!ROLES.includes(input.role))
     throw new AppError('BAD_REQUEST', `role must be one of ${ROLES.join(', ')}`);
   const passwordHash = await hashPassword(input.password);
-  const rows = await db.query<UserRow>(
-    `INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3)
-     ON CONFLICT (username) DO NOTHING RETURNING ${COLS}`,
-    [username.data, passwordHash, input.role],
-  );
-  if (!rows[0]) throw new AppError('CONFLICT', `user '${username.data}' already exists`);
-  return toUser(rows[0]);
+  const insert = async (q: QueryFn): Promise<TUser> => {
+    const rows = await q<UserRow>(
+      `INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3)
+       ON CONFLICT (username) DO NOTHING RETURNING ${COLS}`,
+      [username.data, passwordHash, input.role],
+    );
+    if (!rows[0]) throw new AppError('CONFLICT', `user '${username.data}' already exists`);
+    const user = toUser(rows[0]);
+    if (meta)
+      await writeAudit(q, {
+        ...meta,
+        action: 'user.create',
+        target: `user:${user.username}`,
+        newValue: { username: user.username, role: user.role },
+      });
+    return user;
+  };
+  // a bare query function is already inside its caller's transaction (first-run setup)
+  return 'transaction' in db ? db.transaction(insert) : insert(db.query.bind(db));
 }
 
 export async function listUsers(db: DatabaseHandle): Promise<TUser[]> {
@@ -101,6 +118,7 @@ export async function updateUser(
   db: DatabaseHandle,
   id: string,
   patch: { role?: Role; disabled?: boolean; password?: string },
+  meta?: WriteMeta,
 ): Promise<{ before: TUser; after: TUser }> {
   const passwordHash = patch.password === undefined ? null : await hashPassword(patch.password);
   const changed = await db.transaction(async (q) => {
@@ -119,19 +137,37 @@ export async function updateUser(
     await q('DELETE FROM sessions WHERE user_id = $1', [id]);
     // … and every process forgets the user's cached sessions and tokens (their role may be capped now)
     await announceCredentialChange(q, `user:${id}`);
-    return { before, after: toUser(rows[0]!) };
+    const after = toUser(rows[0]!);
+    const view = (u: TUser) => ({ role: u.role, disabled: u.disabled });
+    if (meta)
+      await writeAudit(q, {
+        ...meta,
+        action: patch.password ? 'user.update+password' : 'user.update',
+        target: `user:${after.username}`,
+        oldValue: view(before),
+        newValue: view(after),
+      });
+    return { before, after };
   });
   forgetCredentials(db);
   return changed;
 }
 
-export async function deleteUser(db: DatabaseHandle, id: string): Promise<TUser> {
+export async function deleteUser(db: DatabaseHandle, id: string, meta?: WriteMeta): Promise<TUser> {
   const deleted = await db.transaction(async (q) => {
     const rows = await q<UserRow>(`DELETE FROM users WHERE id = $1 RETURNING ${COLS}`, [id]);
     if (!rows[0]) throw new AppError('NOT_FOUND', 'no user with that id');
     await assertAnAdminRemains(q);
     await announceCredentialChange(q, `user:${id}`); // their sessions and tokens are gone with them
-    return toUser(rows[0]);
+    const user = toUser(rows[0]);
+    if (meta)
+      await writeAudit(q, {
+        ...meta,
+        action: 'user.delete',
+        target: `user:${user.username}`,
+        oldValue: { username: user.username, role: user.role },
+      });
+    return user;
   });
   forgetCredentials(db);
   return deleted;

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createAlert, deleteAlert, getAlert, listAlerts } from '../alerts/service';
+import type { Principal } from '../auth/types';
 import { AppError } from '../errors';
 import type { Runtime } from '../runtime';
-import type { Principal } from '../trpc';
 import type { ApiRoute } from './auth-routes';
 import { readJsonBody } from './read-body';
 

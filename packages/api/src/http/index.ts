@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
-import { symbolFormatError, ZMarket } from '@investiq/contracts';
+import { ZMarketSymbol } from '@investiq/contracts';
 import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { bearerToken } from '../auth/api-tokens';
@@ -15,9 +15,9 @@ import { getLatestQuote } from '../quotes/get-latest-quotes';
 import { apiSourceError, ingestQuotes, parseIngestBatch } from '../quotes/ingest-quotes';
 import { appRouter } from '../root';
 import type { Runtime } from '../runtime';
+import { consumeCallerLimit } from '../security/caller-limit';
 import { fromTrustedProxy } from '../security/client-ip';
 import { assertCsv, assertJson, assertSameOrigin } from '../security/csrf';
-import { consumeRateLimit } from '../security/rate-limits';
 import { getQuoteSettings } from '../settings/runtime-settings';
 import { createContext } from '../trpc';
 import { alertRoutes } from './alert-routes';
@@ -76,16 +76,17 @@ function sendError(res: ServerResponse, err: AppError): void {
   });
 }
 
-/** API token or session cookie with at least `role`, counted against the caller's rate limit. */
+/**
+ * The one REST gate: API token or session cookie with at least `role` (auth's requireRole), counted against
+ * the caller's rate limit exactly as a tRPC call is (security/caller-limit.ts).
+ */
 async function requireToken(rt: Runtime, req: IncomingMessage, role: 'viewer' | 'analyst' | 'admin') {
-  const found = await resolvePrincipal(rt, req.headers, {
-    ip: clientIp(req, rt.config.security?.trustProxy),
-  });
+  const ip = clientIp(req, rt.config.security?.trustProxy);
+  const found = await resolvePrincipal(rt, req.headers, { ip });
   if (found.kind === 'anonymous')
     throw new AppError('UNAUTHORIZED', 'missing API token: send "Authorization: Bearer <token>"');
   const principal = requireRole(found, role);
-  if (principal.kind === 'token') await consumeRateLimit(rt.db, 'token', principal.id);
-  else if (principal.kind === 'session') await consumeRateLimit(rt.db, 'user', principal.userId);
+  await consumeCallerLimit(rt.db, principal, ip);
   return { ...principal, name: principal.kind === 'token' ? principal.name : `user:${principal.username}` };
 }
 
@@ -235,32 +236,21 @@ export function createApiHandler(rt: Runtime): Handler {
         await requireToken(rt, req, 'viewer');
         let symbol: string;
         try {
-          symbol = decodeURIComponent(m[1]!).trim().toUpperCase();
+          symbol = decodeURIComponent(m[1]!);
         } catch {
           throw new AppError('BAD_REQUEST', 'symbol: malformed percent-encoding in the path');
         }
-        const market = ZMarket.safeParse(url.searchParams.get('market') ?? undefined);
-        if (!market.success)
-          throw new AppError(
-            'BAD_REQUEST',
-            `query parameter ${market.error.issues[0]?.message ?? 'market is invalid'}`,
-          );
-        const fmt = symbolFormatError(market.data, symbol);
-        if (fmt) throw new AppError('BAD_REQUEST', fmt);
+        // the same schema as tRPC's inputs: market, then the symbol's per-market format
+        const ref = ZMarketSymbol.safeParse({ market: url.searchParams.get('market') ?? undefined, symbol });
+        if (!ref.success) {
+          const issue = ref.error.issues[0];
+          const where = issue?.path[0] === 'market' ? 'query parameter ' : '';
+          throw new AppError('BAD_REQUEST', `${where}${issue?.message ?? 'market or symbol is invalid'}`);
+        }
         const maxAge =
           parseMaxAgeParam(url.searchParams.get('max_age_seconds')) ??
           (await getQuoteSettings(rt)).defaultMaxAgeSeconds;
-        sendJson(
-          res,
-          200,
-          await getLatestQuote(
-            rt.db,
-            { market: market.data, symbol },
-            maxAge,
-            rt.now(),
-            freshnessOptions(rt),
-          ),
-        );
+        sendJson(res, 200, await getLatestQuote(rt.db, ref.data, maxAge, rt.now(), freshnessOptions(rt)));
       },
     },
     {

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Principal } from '../auth/types';
 import { AppError } from '../errors';
 import { channelScope } from '../notifications/scope';
 import { createChannel, deleteChannel, getChannel, listChannels, sendTest } from '../notifications/service';
 import type { Runtime } from '../runtime';
-import type { Principal } from '../trpc';
 import type { ApiRoute } from './auth-routes';
 import { readJsonBody } from './read-body';
 

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DatabaseHandle } from '@investiq/db';
 import { resolvePrincipal } from '../auth/principal';
+import type { Principal } from '../auth/types';
 import { AppError } from '../errors';
-import type { Runtime } from '../runtime';
-import type { Principal } from '../trpc';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
 
 /** Limits of long-lived responses (tRPC subscriptions and the quote stream, over SSE). */
 export interface StreamLimits {
@@ -34,7 +36,10 @@ const identity = (p: Authed) => (p.kind === 'session' ? `user:${p.userId}` : `to
  * duration, the credential re-checked every few seconds, and a bound on what may queue for a slow reader.
  * A stream that must end is closed at the socket; tRPC then aborts the subscription (its finally blocks run).
  */
-export function createStreamGuard(rt: Runtime, limits: StreamLimits) {
+export function createStreamGuard(
+  rt: { db: DatabaseHandle; now: () => Date; metrics: Pick<Metrics, 'sseStreams'>; log: Logger },
+  limits: StreamLimits,
+) {
   const open = new Map<string, number>();
 
   const release = (key: string) => {

@@ -3,17 +3,8 @@ import type { Runtime } from '../runtime';
 import { startReceiver } from '../test-support/http-receiver';
 import { createTestRuntime, waitFor } from '../test-support/runtime';
 import { signWebhookBody } from './channels/webhook';
-import {
-  type ChannelScope,
-  createChannel,
-  discardDeadLetter,
-  enqueueNotification,
-  listChannels,
-  listDeadLetters,
-  retryDeadLetter,
-  sendTest,
-  sweepOrphanedDeliveries,
-} from './service';
+import { discardDeadLetter, listDeadLetters, retryDeadLetter, sweepOrphanedDeliveries } from './dead-letters';
+import { type ChannelScope, createChannel, enqueueNotification, listChannels, sendTest } from './service';
 
 const DB = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const SECRET = 'webhook-secret-0123456789';

@@ -1,7 +1,8 @@
 import type { DatabaseHandle } from '@investiq/db';
 import type { Logger } from '../observability/logger';
+import { sweepOrphanedDeliveries } from './dead-letters';
 import { DEFAULT_QUEUE_OPTIONS, DeliveryQueue, type QueueOptions } from './queue';
-import { type NotificationDeps, runDelivery, sweepOrphanedDeliveries } from './service';
+import { type NotificationDeps, runDelivery } from './service';
 
 export interface NotificationsConfig {
   /** OUTBOUND_ALLOW_PRIVATE=true */

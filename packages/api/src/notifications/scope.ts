@@ -1,6 +1,6 @@
 import { actorOf } from '../audit/audit-log';
 import { roleAtLeast } from '../auth/roles';
-import type { Principal } from '../trpc';
+import type { Principal } from '../auth/types';
 import type { ChannelScope } from './service';
 
 /** Whose channels a caller sees: a session's user, or the token's owner; admins see all. */

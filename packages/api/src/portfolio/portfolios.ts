@@ -1,22 +1,18 @@
 import { CURRENCY, type TMarket } from '@investiq/contracts';
 import type { DatabaseHandle, Transaction } from '@investiq/db';
-import { dailyBars, fxRates, portfolios, portfolioTransactions, symbols } from '@investiq/db/schema';
-import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { portfolios, portfolioTransactions, symbols } from '@investiq/db/schema';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { auditInTx } from '../audit/audit-in-tx';
 import type { Actor } from '../audit/audit-log';
 import { AppError } from '../errors';
-import type { FreshnessOptions } from '../quotes/decide-freshness';
-import { getLatestQuotes } from '../quotes/get-latest-quotes';
-import { fxHistoryConverter, listFxHistory } from './fx-history';
-import { computeLedger, type TCurrency, type TLedgerTx, type TPosition } from './ledger';
+import { computeLedger, type TCurrency, type TLedgerTx } from './ledger';
 import { csvFieldOf, parseTransactionsCsv, type TCsvRowError } from './transactions-csv';
-import { findFxRate, type TFxRate, valuePortfolio, valueSeries } from './value-portfolio';
 
 export const DEFAULT_PORTFOLIO_NAME = 'Portfolio';
 export const DEFAULT_BASE_CURRENCY: TCurrency = 'CNY';
 export const MAX_PORTFOLIOS_PER_USER = 10;
 
-interface WriteMeta {
+export interface WriteMeta {
   actor: Actor;
   ip?: string | null;
 }
@@ -68,7 +64,7 @@ export async function listPortfolios(db: DatabaseHandle, userId: string): Promis
   return read();
 }
 
-async function ownedPortfolio(
+export async function ownedPortfolio(
   h: DatabaseHandle['db'] | Transaction,
   userId: string,
   id: string,
@@ -134,7 +130,7 @@ export async function setBaseCurrency(
   });
 }
 
-async function readTransactions(
+export async function readTransactions(
   h: DatabaseHandle['db'] | Transaction,
   portfolioId: string,
 ): Promise<TTransactionRow[]> {
@@ -351,174 +347,4 @@ export async function deleteTransaction(
       oldValue: gone,
     });
   });
-}
-
-// ---- FX ----
-
-export async function listFxRates(db: DatabaseHandle): Promise<TFxRate[]> {
-  const rows = await db.db
-    .selectDistinctOn([fxRates.base, fxRates.quote], {
-      base: fxRates.base,
-      quote: fxRates.quote,
-      rate: fxRates.rate,
-      asOf: fxRates.asOf,
-      source: fxRates.source,
-    })
-    .from(fxRates)
-    .orderBy(asc(fxRates.base), asc(fxRates.quote), desc(fxRates.asOf));
-  return rows.map((r) => ({ ...r, rate: Number(r.rate), asOf: r.asOf.toISOString() }));
-}
-
-export async function setFxRate(
-  db: DatabaseHandle,
-  r: { base: TCurrency; quote: TCurrency; rate: number; asOf: Date },
-  meta: WriteMeta,
-) {
-  if (r.base === r.quote) throw new AppError('BAD_REQUEST', 'quote: base and quote currencies must differ');
-  await db.db.transaction(async (tx) => {
-    await tx
-      .insert(fxRates)
-      .values({ base: r.base, quote: r.quote, rate: String(r.rate), asOf: r.asOf, source: 'admin' })
-      .onConflictDoUpdate({
-        target: [fxRates.base, fxRates.quote, fxRates.asOf, fxRates.source],
-        set: { rate: String(r.rate) },
-      });
-    await auditInTx(tx, {
-      ...meta,
-      action: 'fx.set',
-      target: `${r.base}/${r.quote}`,
-      newValue: { ...r, asOf: r.asOf.toISOString() },
-    });
-  });
-}
-
-/** Demo reference rates (roughly 2026 levels); the demo market's FX moves a little each day, deterministically. */
-const DEMO_FX: [string, string, number][] = [
-  ['USD', 'CNY', 7.1],
-  ['HKD', 'CNY', 0.91],
-  ['USD', 'HKD', 7.8],
-];
-
-/** With the demo market: today's demo FX rates (source `demo`, as of 00:00 UTC), written once per day. */
-export async function ensureDemoFxRates(db: DatabaseHandle, now: Date): Promise<void> {
-  const day = now.toISOString().slice(0, 10);
-  const asOf = new Date(`${day}T00:00:00Z`);
-  const dayNo = Math.floor(asOf.getTime() / 86_400_000);
-  await db.db
-    .insert(fxRates)
-    .values(
-      DEMO_FX.map(([base, quote, mid], i) => ({
-        base,
-        quote,
-        // ±0.5 % wobble from the day number: the same day always gives the same rate
-        rate: (mid * (1 + 0.005 * Math.sin(dayNo * 0.7 + i))).toFixed(6),
-        asOf,
-        source: 'demo',
-      })),
-    )
-    .onConflictDoNothing();
-}
-
-// ---- views ----
-
-export async function getPortfolioView(
-  db: DatabaseHandle,
-  userId: string,
-  id: string,
-  opts: { maxAgeSeconds: number; now: Date; freshness?: FreshnessOptions },
-) {
-  const p = await ownedPortfolio(db.db, userId, id);
-  const txs = await readTransactions(db.db, id);
-  const ledger = computeLedger(txs);
-  const open = ledger.positions.filter((x) => x.quantity > 0);
-  const refs = open.map((x) => ({ market: x.market, symbol: x.symbol }));
-  const latest = await getLatestQuotes(db, refs, opts.maxAgeSeconds, opts.now, opts.freshness);
-  const stale = latest.filter((l) => l.status === 'stale');
-  const lastPrices = new Map<string, { price: number; ts: string }>();
-  if (stale.length > 0) {
-    // the newest price whatever its age, for showing a stale holding as "last seen", never as current
-    const any = await getLatestQuotes(db, stale, 10 * 365 * 24 * 3600, opts.now, opts.freshness);
-    for (const a of any)
-      if (a.status === 'fresh' || a.status === 'delayed' || a.status === 'closed')
-        lastPrices.set(`${a.market}:${a.symbol}`, { price: a.quote.price, ts: a.quote.ts });
-  }
-  const rates = await listFxRates(db);
-  const { holdings, totals } = valuePortfolio(ledger.positions, latest, lastPrices, rates, p.baseCurrency);
-  const currencies = [...new Set(ledger.positions.map((x) => x.currency))].filter(
-    (c) => c !== p.baseCurrency,
-  );
-  return {
-    portfolio: p,
-    holdings,
-    closed: ledger.positions.filter((x) => x.quantity <= 0),
-    totals,
-    fx: currencies.map((c) => findFxRate(rates, c, p.baseCurrency)),
-    notes: ledger.notes,
-    checkedAt: opts.now.toISOString(),
-  };
-}
-
-/** Daily portfolio value in the base currency from stored daily closes (see valueSeries). */
-export async function getPortfolioHistory(
-  db: DatabaseHandle,
-  userId: string,
-  id: string,
-  opts: { days: number; now: Date },
-) {
-  const p = await ownedPortfolio(db.db, userId, id);
-  const txs = await readTransactions(db.db, id);
-  if (txs.length === 0)
-    return {
-      baseCurrency: p.baseCurrency,
-      points: [],
-      fxAsOf: null as string | null,
-      missingFx: [] as string[],
-      fxLaterRateUntil: null as string | null,
-    };
-  const first = txs[0]!.tradeDate;
-  const from = new Date(opts.now.getTime() - opts.days * 86_400_000).toISOString().slice(0, 10);
-  const start = first > from ? first : from;
-  const keys = [...new Set(txs.map((t) => `${t.market}:${t.symbol}`))];
-  const bars = await db.db
-    .select({
-      market: dailyBars.market,
-      symbol: dailyBars.symbol,
-      date: dailyBars.date,
-      close: dailyBars.close,
-    })
-    .from(dailyBars)
-    .where(
-      and(inArray(sql`${dailyBars.market} || ':' || ${dailyBars.symbol}`, keys), gte(dailyBars.date, start)),
-    )
-    .orderBy(asc(dailyBars.date));
-  const closes = new Map<string, [string, number][]>();
-  const dates = new Set<string>();
-  for (const b of bars) {
-    const k = `${b.market}:${b.symbol}`;
-    const d = String(b.date).slice(0, 10);
-    dates.add(d);
-    let list = closes.get(k);
-    if (!list) {
-      list = [];
-      closes.set(k, list);
-    }
-    list.push([d, Number(b.close)]);
-  }
-  // each day at that day's FX rate (fx_rates keeps every as-of)
-  const fx = fxHistoryConverter(await listFxHistory(db), p.baseCurrency);
-  const sortedDates = [...dates].sort();
-  const positionsAt = (d: string): TPosition[] =>
-    computeLedger(txs.filter((t) => t.tradeDate <= d)).positions;
-  const closeOnOrBefore = (k: string, d: string) => {
-    const list = closes.get(k);
-    if (!list) return null;
-    let c: number | null = null;
-    for (const [x, v] of list) {
-      if (x > d) break;
-      c = v;
-    }
-    return c;
-  };
-  const points = valueSeries(sortedDates, positionsAt, closeOnOrBefore, fx.rate);
-  return { baseCurrency: p.baseCurrency, points, ...fx.summary() };
 }

@@ -1,4 +1,4 @@
-import type { RuntimeConfig } from '../runtime';
+import type { RuntimeConfig } from '../config';
 import type { FreshnessOptions } from './decide-freshness';
 
 /**

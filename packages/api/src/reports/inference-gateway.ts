@@ -1,13 +1,18 @@
 import {
+  INFERENCE_ENDPOINT_DEFAULTS,
+  INFERENCE_SERVICES,
+  type TArimaRequest,
+  type TForecastRequest,
+  type TGarchRequest,
+  type TIndicatorsRequest,
   type TInferenceServiceName,
+  type TSentimentRequest,
   type TServiceHealth,
-  ZChatCompletionChunk,
 } from '@investiq/contracts/inference';
 import {
   createInferenceClient,
   type InferenceClient,
   InferenceClientError,
-  inferenceHeaders,
   redactText,
   redactUrl,
 } from '@investiq/inference-client';
@@ -28,21 +33,11 @@ export interface InferenceConfig {
 }
 
 export const INFERENCE_DEFAULTS: InferenceConfig = {
-  urls: {
-    llm: 'http://127.0.0.1:8001',
-    sentiment: 'http://127.0.0.1:8002',
-    timeseries: 'http://127.0.0.1:8003',
-    'cpu-timeseries': 'http://127.0.0.1:8004',
-  },
-  timeoutMs: { llm: 60_000, sentiment: 5_000, timeseries: 5_000, 'cpu-timeseries': 15_000 },
+  urls: { ...INFERENCE_ENDPOINT_DEFAULTS.urls },
+  timeoutMs: { ...INFERENCE_ENDPOINT_DEFAULTS.timeoutMs },
 };
 
-export const SERVICES: readonly TInferenceServiceName[] = [
-  'llm',
-  'sentiment',
-  'timeseries',
-  'cpu-timeseries',
-];
+export const SERVICES: readonly TInferenceServiceName[] = INFERENCE_SERVICES;
 
 /** A service call that failed in a way that makes its section unavailable (down, slow, garbage, open breaker). */
 export class ServiceUnavailableError extends Error {
@@ -187,10 +182,10 @@ export function createInferenceGateway(given: InferenceConfig) {
   }
 
   /**
-   * Streaming chat completion through the llm service (SSE, OpenAI chunk format); `onDelta` gets each
-   * piece of text. Under the llm policy (no retries: a completion is not idempotent).
+   * Streaming chat completion through the llm service (the client's SSE reader); `onDelta` gets each piece
+   * of text. Under the llm policy (no retries: a completion is not idempotent).
    */
-  async function streamChat(
+  function streamChat(
     body: {
       messages: { role: 'system' | 'user'; content: string }[];
       max_tokens: number;
@@ -201,82 +196,27 @@ export function createInferenceGateway(given: InferenceConfig) {
   ): Promise<{ text: string; model: string | undefined }> {
     return call(
       'llm',
-      async (signal) => {
-        const res = await fetch(`${config.urls.llm.replace(/\/+$/, '')}/v1/chat/completions`, {
-          method: 'POST',
-          headers: inferenceHeaders(identity, {
-            'content-type': 'application/json',
-            accept: 'text/event-stream',
-          }),
-          body: JSON.stringify({ ...body, stream: true }),
-          redirect: 'manual',
-          signal,
-        }).catch((err: unknown) => {
-          throw new InferenceClientError(
-            'llm',
-            0,
-            signal.aborted ? 'timeout' : 'unreachable',
-            redactText(String(err)),
-          );
-        });
-        if (!res.ok || !res.body) {
-          const text = await res.text().catch(() => '');
-          throw new InferenceClientError(
-            'llm',
-            res.status,
-            'http_error',
-            `answered ${res.status}: ${text.slice(0, 300)}`,
-          );
-        }
-        let text = '';
-        let model: string | undefined;
-        let buffer = '';
-        const decoder = new TextDecoder();
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          buffer += decoder.decode(chunk, { stream: true });
-          let nl = buffer.indexOf('\n');
-          while (nl >= 0) {
-            const line = buffer.slice(0, nl).trim();
-            buffer = buffer.slice(nl + 1);
-            nl = buffer.indexOf('\n');
-            if (!line.startsWith('data:')) continue;
-            const data = line.slice(5).trim();
-            if (data === '[DONE]') return { text, model };
-            let json: unknown;
-            try {
-              json = JSON.parse(data);
-            } catch {
-              throw new InferenceClientError(
-                'llm',
-                res.status,
-                'invalid_response',
-                'stream chunk is not JSON',
-              );
-            }
-            const parsed = ZChatCompletionChunk.safeParse(json);
-            if (!parsed.success)
-              throw new InferenceClientError(
-                'llm',
-                res.status,
-                'invalid_response',
-                'stream chunk does not match the contract',
-              );
-            if (typeof (json as { model?: unknown }).model === 'string')
-              model = (json as { model: string }).model;
-            const piece = parsed.data.choices[0]?.delta?.content ?? '';
-            if (piece) {
-              text += piece;
-              onDelta(piece);
-            }
-          }
-        }
-        return { text, model };
-      },
+      (signal) => client.chatStream(body, onDelta, { signal, timeoutMs: config.timeoutMs.llm }),
       outer,
     );
   }
 
+  /** Each service call under its policy, so a module names the operation once (the service follows). */
+  const typed = {
+    sentiment: (req: TSentimentRequest, outer?: AbortSignal) =>
+      call('sentiment', (signal) => client.sentiment(req, { signal }), outer),
+    forecast: (req: TForecastRequest, outer?: AbortSignal) =>
+      call('timeseries', (signal) => client.forecast(req, { signal }), outer),
+    indicators: (req: TIndicatorsRequest, outer?: AbortSignal) =>
+      call('cpu-timeseries', (signal) => client.indicators(req, { signal }), outer),
+    arima: (req: TArimaRequest, outer?: AbortSignal) =>
+      call('cpu-timeseries', (signal) => client.arima(req, { signal }), outer),
+    garch: (req: TGarchRequest, outer?: AbortSignal) =>
+      call('cpu-timeseries', (signal) => client.garch(req, { signal }), outer),
+  };
+
   return {
+    ...typed,
     config,
     client,
     policies,

@@ -1,16 +1,9 @@
 import { z } from 'zod';
 import { actorOf } from '../audit/audit-log';
 import { CHANNELS } from '../notifications/channels/index';
+import { discardDeadLetter, listDeadLetters, retryDeadLetter } from '../notifications/dead-letters';
 import { channelScope } from '../notifications/scope';
-import {
-  createChannel,
-  deleteChannel,
-  discardDeadLetter,
-  listChannels,
-  listDeadLetters,
-  retryDeadLetter,
-  sendTest,
-} from '../notifications/service';
+import { createChannel, deleteChannel, listChannels, sendTest } from '../notifications/service';
 import { adminProcedure, analystProcedure, authedProcedure, createTRPCRouter } from '../trpc';
 
 const ZId = z.object({ id: z.uuid({ error: 'id must be a UUID' }) });

@@ -2,20 +2,17 @@ import { ZMarket, ZSymbol } from '@investiq/contracts';
 import { z } from 'zod';
 import { actorOf } from '../audit/audit-log';
 import { ownerIdOf } from '../owner';
+import { ensureDemoFxRates, listFxRates, setFxRate } from '../portfolio/fx-rates';
 import { CURRENCIES, TRANSACTION_TYPES } from '../portfolio/ledger';
+import { getPortfolioHistory, getPortfolioView } from '../portfolio/portfolio-view';
 import {
   addTransaction,
   createPortfolio,
   deleteTransaction,
-  ensureDemoFxRates,
-  getPortfolioHistory,
-  getPortfolioView,
   importTransactionsCsv,
-  listFxRates,
   listPortfolios,
   listTransactions,
   setBaseCurrency,
-  setFxRate,
 } from '../portfolio/portfolios';
 import { freshnessOptions } from '../quotes/freshness-options';
 import { getQuoteSettings } from '../settings/runtime-settings';

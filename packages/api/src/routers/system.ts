@@ -1,6 +1,6 @@
 import { quotesStorage } from '@investiq/db';
 import { z } from 'zod';
-import { actorOf, writeAudit } from '../audit/audit-log';
+import { actorOf } from '../audit/audit-log';
 import { createApiToken, revokeApiToken } from '../auth/api-tokens';
 import { ROLES } from '../auth/roles';
 import { listApiTokens } from '../auth/token-admin';
@@ -50,32 +50,18 @@ export const tokensRouter = createTRPCRouter({
       const ownerId = input.ownerId ?? (p.kind === 'session' ? p.userId : p.ownerId);
       if (!ownerId)
         throw new AppError('BAD_REQUEST', 'ownerId is required when the caller is an ownerless token');
-      const created = await createApiToken(ctx.rt.db, { ...input, ownerId, now: ctx.rt.now() });
-      await writeAudit(ctx.rt.db, {
-        actor: actorOf(ctx.principal),
-        action: 'token.create',
-        target: `token:${created.name}`,
-        newValue: {
-          id: created.id,
-          name: created.name,
-          role: created.role,
-          ownerId: created.ownerId,
-          expiresAt: created.expiresAt,
-        },
-        ip: ctx.ip,
-      });
+      // the audit row is written in the token's transaction
+      const created = await createApiToken(
+        ctx.rt.db,
+        { ...input, ownerId, now: ctx.rt.now() },
+        { actor: actorOf(ctx.principal), ip: ctx.ip },
+      );
       return created; // the only time the plain token leaves the server
     }),
   list: adminProcedure.input(z.object({}).optional()).query(({ ctx }) => listApiTokens(ctx.rt.db)),
   revoke: adminProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
-    if (!(await revokeApiToken(ctx.rt.db, input.id)))
+    if (!(await revokeApiToken(ctx.rt.db, input.id, { actor: actorOf(ctx.principal), ip: ctx.ip })))
       throw new AppError('NOT_FOUND', 'no active token with that id');
-    await writeAudit(ctx.rt.db, {
-      actor: actorOf(ctx.principal),
-      action: 'token.revoke',
-      target: `token:${input.id}`,
-      ip: ctx.ip,
-    });
     return { revoked: true };
   }),
 });

@@ -1,26 +1,18 @@
 import { z } from 'zod';
-import { actorOf, writeAudit } from '../audit/audit-log';
+import { actorOf } from '../audit/audit-log';
 import { ROLES } from '../auth/roles';
 import { createUser, deleteUser, listUsers, updateUser, ZUsername } from '../auth/users';
-import { adminProcedure, createTRPCRouter } from '../trpc';
+import { adminProcedure, type Context, createTRPCRouter } from '../trpc';
 
 const ZPassword = z.string().min(1, 'password is required').max(256);
+/** The audit row is written by the domain function, in the change's transaction. */
+const by = (ctx: Context) => ({ actor: actorOf(ctx.principal), ip: ctx.ip });
 
 export const usersRouter = createTRPCRouter({
   list: adminProcedure.input(z.object({}).optional()).query(({ ctx }) => listUsers(ctx.rt.db)),
   create: adminProcedure
     .input(z.object({ username: ZUsername, password: ZPassword, role: z.enum(ROLES) }))
-    .mutation(async ({ ctx, input }) => {
-      const user = await createUser(ctx.rt.db, input);
-      await writeAudit(ctx.rt.db, {
-        actor: actorOf(ctx.principal),
-        action: 'user.create',
-        target: `user:${user.username}`,
-        newValue: { username: user.username, role: user.role },
-        ip: ctx.ip,
-      });
-      return user;
-    }),
+    .mutation(({ ctx, input }) => createUser(ctx.rt.db, input, by(ctx))),
   update: adminProcedure
     .input(
       z.object({
@@ -30,28 +22,9 @@ export const usersRouter = createTRPCRouter({
         password: ZPassword.optional(),
       }),
     )
-    .mutation(async ({ ctx, input }) => {
-      const { before, after } = await updateUser(ctx.rt.db, input.id, input);
-      const view = (u: typeof before) => ({ role: u.role, disabled: u.disabled });
-      await writeAudit(ctx.rt.db, {
-        actor: actorOf(ctx.principal),
-        action: input.password ? 'user.update+password' : 'user.update',
-        target: `user:${after.username}`,
-        oldValue: view(before),
-        newValue: view(after),
-        ip: ctx.ip,
-      });
-      return after;
-    }),
+    .mutation(async ({ ctx, input }) => (await updateUser(ctx.rt.db, input.id, input, by(ctx))).after),
   delete: adminProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
-    const user = await deleteUser(ctx.rt.db, input.id);
-    await writeAudit(ctx.rt.db, {
-      actor: actorOf(ctx.principal),
-      action: 'user.delete',
-      target: `user:${user.username}`,
-      oldValue: { username: user.username, role: user.role },
-      ip: ctx.ip,
-    });
+    await deleteUser(ctx.rt.db, input.id, by(ctx));
     return { deleted: true };
   }),
 });

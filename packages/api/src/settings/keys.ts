@@ -1,4 +1,4 @@
-import { ZInferenceEndpointUrl } from '@investiq/contracts/inference';
+import { INFERENCE_ENDPOINT_DEFAULTS, ZInferenceEndpointUrl } from '@investiq/contracts/inference';
 import { z } from 'zod';
 import { registerSetting } from './registry';
 
@@ -29,13 +29,8 @@ export const SInferenceEndpoints = registerSetting({
   description: 'Where the inference services listen, and how long one call may take (ms).',
   schema: z.strictObject({ urls: services(url), timeoutMs: services(timeoutMs) }),
   default: {
-    urls: {
-      llm: 'http://127.0.0.1:8001',
-      sentiment: 'http://127.0.0.1:8002',
-      timeseries: 'http://127.0.0.1:8003',
-      'cpu-timeseries': 'http://127.0.0.1:8004',
-    },
-    timeoutMs: { llm: 60_000, sentiment: 5_000, timeseries: 5_000, 'cpu-timeseries': 15_000 },
+    urls: { ...INFERENCE_ENDPOINT_DEFAULTS.urls },
+    timeoutMs: { ...INFERENCE_ENDPOINT_DEFAULTS.timeoutMs },
   },
 });
 

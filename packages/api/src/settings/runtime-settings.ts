@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { MARKETS } from '@investiq/contracts';
 import type { DatabaseHandle } from '@investiq/db';
+import type { RuntimeConfig } from '../config';
 import type { Logger } from '../observability/logger';
 import { SProviderChains } from '../providers/settings';
-import type { Runtime, RuntimeConfig } from '../runtime';
 import { loadOrCreateKeyFile, parseSecretsKey, type SecretsKeyring } from './crypto';
 import { SInferenceEndpoints, SQuoteFreshness } from './keys';
 import { attachSettings, getSetting, seedSetting } from './service';
@@ -60,6 +60,6 @@ export async function startSettings(db: DatabaseHandle, config: RuntimeConfig, l
 }
 
 /** Quote TTL default and retention as currently configured (admin setting, else the environment). */
-export function getQuoteSettings(rt: Pick<Runtime, 'db'>) {
+export function getQuoteSettings(rt: { db: DatabaseHandle }) {
   return getSetting(rt.db, SQuoteFreshness);
 }

@@ -35,12 +35,7 @@ async function runForecast(
 ): Promise<ModuleResult<ForecastOutput>> {
   requireHistory(ctx, MIN_BARS);
   const closes = ctx.bars.map((b) => b.close);
-  const api = ctx.inference;
-  const res = await api.call(
-    'timeseries',
-    (s) => api.client.forecast({ series: [closes], horizon: ctx.params.horizon }, { signal: s }),
-    signal,
-  );
+  const res = await ctx.inference.forecast({ series: [closes], horizon: ctx.params.horizon }, signal);
   const f = res.forecasts[0];
   if (!f || f.point.length === 0) throw new Error('timeseries answered without a forecast');
   const lastDate = lastBarDate(ctx)!;

@@ -57,11 +57,7 @@ async function runIndicators(
     { kind: 'atr', period: p.atrPeriod },
   ];
   const bars = ctx.bars.map(({ open, high, low, close, volume }) => ({ open, high, low, close, volume }));
-  const res = await ctx.inference.call(
-    'cpu-timeseries',
-    (s) => ctx.inference.client.indicators({ bars, specs }, { signal: s }),
-    signal,
-  );
+  const res = await ctx.inference.indicators({ bars, specs }, signal);
   const ind = res.indicators;
   const series = (key: string, sub?: string): Series => {
     const v = ind[key];

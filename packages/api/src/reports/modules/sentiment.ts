@@ -63,11 +63,7 @@ async function runSentiment(
   }
   if (news.length === 0) throw new SectionSkipped('no recent headlines for this symbol');
   const api = ctx.inference;
-  const res = await api.call(
-    'sentiment',
-    (s) => api.client.sentiment({ texts: news.map((n) => n.headline), lang: 'auto' }, { signal: s }),
-    signal,
-  );
+  const res = await api.sentiment({ texts: news.map((n) => n.headline), lang: 'auto' }, signal);
   if (res.results.length !== news.length)
     throw new Error(`sentiment answered ${res.results.length} results for ${news.length} headlines`);
   const headlines = news.map((n, i) => {

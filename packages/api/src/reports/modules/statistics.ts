@@ -76,20 +76,11 @@ async function runStatistics(
   const returns = closes.slice(1).map((c, i) => Math.log(c / closes[i]!) * 100);
   const api = ctx.inference;
   const [arima, garch] = await Promise.allSettled([
-    api.call(
-      'cpu-timeseries',
-      (s) =>
-        api.client.arima(
-          { series: closes.slice(-p.arimaPoints), horizon: p.arimaHorizon, levels: p.arimaLevels },
-          { signal: s },
-        ),
+    api.arima(
+      { series: closes.slice(-p.arimaPoints), horizon: p.arimaHorizon, levels: p.arimaLevels },
       signal,
     ),
-    api.call(
-      'cpu-timeseries',
-      (s) => api.client.garch({ returns, horizon: p.garchHorizon, varLevels: p.varLevels }, { signal: s }),
-      signal,
-    ),
+    api.garch({ returns, horizon: p.garchHorizon, varLevels: p.varLevels }, signal),
   ]);
   if (arima.status === 'rejected' && garch.status === 'rejected') {
     throw arima.reason instanceof ServiceUnavailableError

@@ -10,7 +10,7 @@ import {
   parseColorMode,
   parseLang,
   prefCookie,
-} from './prefs/negotiate';
+} from '../prefs/negotiate';
 
 /** `market`: red-up/green-down for CN/HK, green-up for US. The others force one convention everywhere. */
 export type { ColorMode, Lang };
