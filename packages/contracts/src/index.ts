@@ -1,4 +1,5 @@
 export * from './inference';
 export * from './market';
 export * from './messages';
+export * from './quote-status';
 export * from './type-checks';

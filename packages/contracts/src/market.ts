@@ -122,8 +122,6 @@ export type TLatestQuote =
 
 export type TClosedReason = 'break' | 'pre_open' | 'after_close' | 'non_trading_day';
 
-export { hasPrice, type TPricedLatestQuote } from './quote-status';
-
 export interface TBar {
   /** Start of the bar: `YYYY-MM-DD` for daily bars, ISO time for intraday bars. */
   time: string;

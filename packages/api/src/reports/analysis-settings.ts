@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MODULES } from './modules';
-import { REPORT_MODULES, type TReportModule, ZReportModule } from './types';
+import { REPORT_MODULES, type TReportModule, ZReportModule } from './report-basics';
 
 type ModuleParams = {
   [N in TReportModule as (typeof MODULES)[N]['params'] extends z.ZodType ? N : never]: Exclude<

@@ -4,7 +4,7 @@ import type { DataProvider } from '@investiq/market';
 import type { FreshnessOptions } from '../quotes/decide-freshness';
 import type { NamedPolicy } from '../resilience';
 import type { InferenceGateway, ServiceHealthView } from './inference-gateway';
-import type { ReportLanguage } from './types';
+import type { ReportLanguage } from './report-basics';
 
 /**
  * What every module gets: the report's inputs (loaded once), the dependencies to call, and its own slice of

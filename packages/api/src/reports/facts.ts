@@ -1,6 +1,6 @@
 import type { Fact } from './grounding';
 import type { AddFact, AnyReportModule, FactMap } from './module';
-import type { ReportLanguage } from './types';
+import type { ReportLanguage } from './report-basics';
 
 export type { FactMap } from './module';
 

@@ -2,7 +2,7 @@ import type { TInferenceServiceName } from '@investiq/contracts/inference';
 import type { z } from 'zod';
 import type { Fact } from '../prompts/fact';
 import type { ModuleContext, ModuleResult } from './context';
-import type { TReportModule } from './types';
+import type { TReportModule } from './report-basics';
 
 /** Adds one number the narrative may state: `label` is [English, Chinese]; nothing for a missing value. */
 export type AddFact = (

@@ -1,5 +1,5 @@
 import type { AnyReportModule, ModuleOf } from '../module';
-import { REPORT_MODULES, type TReportModule } from '../types';
+import { REPORT_MODULES, type TReportModule } from '../report-basics';
 import { forecastModule } from './forecast';
 import { indicatorsModule } from './indicators';
 import { createNarrativeModule } from './narrative';

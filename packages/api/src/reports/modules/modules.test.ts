@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultAnalysisSettings } from '../analysis-settings';
 import { SERVICES } from '../inference-gateway';
-import { REPORT_MODULES } from '../types';
+import { REPORT_MODULES } from '../report-basics';
 import { FACT_MODULES, MODULE_LIST, MODULES } from './index';
 
 // The module list is the one place a report module is declared; these checks walk it, so a new module that

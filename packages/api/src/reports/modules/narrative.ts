@@ -5,7 +5,7 @@ import type { ModuleContext, ModuleResult } from '../context';
 import { collectFacts, type NarrativeInputs } from '../facts';
 import { checkGrounding } from '../grounding';
 import { type AnyReportModule, defineModule } from '../module';
-import type { ReportLanguage } from '../types';
+import type { ReportLanguage } from '../report-basics';
 import { writeDeterministicNarrative } from '../writer';
 
 /** `analysis.modules.narrative` */
