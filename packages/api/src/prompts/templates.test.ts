@@ -68,6 +68,42 @@ describe('prompt templates', () => {
   });
 });
 
+describe('prompt template audit', () => {
+  const auditRows = (action: string) =>
+    db.query<{ actor: string; target: string; new_value: unknown; old_value: unknown; ip: string | null }>(
+      'SELECT actor, target, new_value, old_value, ip FROM audit_log WHERE action = $1 ORDER BY id',
+      [action],
+    );
+
+  it('a new version and a rollback are audited in their own transaction; a refused body writes neither', async () => {
+    const zhBody = 'Audit test {{facts}}';
+    const v = await createTemplateVersion(
+      db,
+      { language: 'zh', body: zhBody, note: 'audited', createdBy: 'user:auditor' },
+      { ip: '127.0.0.9' },
+    );
+    const created = await auditRows('prompt.create');
+    expect(created.at(-1)).toMatchObject({
+      actor: 'user:auditor',
+      target: 'prompt:report-narrative@zh',
+      new_value: { version: v.version, note: 'audited', chars: zhBody.length },
+      ip: '127.0.0.9',
+    });
+    const n = created.length;
+    await expect(
+      createTemplateVersion(db, { language: 'zh', body: 'no facts here', createdBy: 'user:auditor' }, {}),
+    ).rejects.toThrow(/\{\{facts\}\}/);
+    expect(await auditRows('prompt.create')).toHaveLength(n);
+
+    await rollbackTemplate(db, { language: 'zh', version: 1 }, { actor: 'user:auditor', ip: null });
+    expect((await auditRows('prompt.rollback')).at(-1)).toMatchObject({
+      actor: 'user:auditor',
+      old_value: { activeVersion: v.version },
+      new_value: { activeVersion: 1 },
+    });
+  });
+});
+
 describe('renderPrompt', () => {
   it('fills placeholders with the facts as shown and the section states', () => {
     const facts: Fact[] = [

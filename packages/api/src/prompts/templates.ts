@@ -1,4 +1,5 @@
 import type { DatabaseHandle } from '@investiq/db';
+import { writeAudit } from '../audit/audit-log';
 import { AppError } from '../errors';
 import { DEFAULT_TEMPLATES, NARRATIVE_TEMPLATE } from './defaults';
 import { scanPlaceholders } from './placeholders';
@@ -109,6 +110,8 @@ export async function getActiveTemplate(
 export async function createTemplateVersion(
   db: DatabaseHandle,
   input: { name?: string; language: string; body: string; note?: string; createdBy: string | null },
+  /** When given, the audit row is written in the same transaction (actor = createdBy). */
+  audit?: { ip?: string | null },
 ): Promise<PromptTemplate> {
   checkLanguage(input.language);
   const body = input.body;
@@ -137,6 +140,14 @@ export async function createTemplateVersion(
        VALUES ($1, $2, $3, $4, $5, $6, true) RETURNING ${COLS}`,
       [name, language, (max?.v ?? 0) + 1, body, input.note ?? null, input.createdBy],
     );
+    if (audit)
+      await writeAudit(query, {
+        actor: input.createdBy ?? 'system',
+        action: 'prompt.create',
+        target: `prompt:${name}@${language}`,
+        newValue: { version: inserted!.version, note: inserted!.note, chars: body.length },
+        ip: audit.ip ?? null,
+      });
     return inserted!;
   });
   return toTemplate(row);
@@ -146,6 +157,8 @@ export async function createTemplateVersion(
 export async function rollbackTemplate(
   db: DatabaseHandle,
   input: { name?: string; language: string; version: number },
+  /** When given, the audit row (old and new active version) is written in the same transaction. */
+  audit?: { actor: string; ip?: string | null },
 ): Promise<PromptTemplate> {
   checkLanguage(input.language);
   const name = input.name ?? NARRATIVE_TEMPLATE;
@@ -159,11 +172,20 @@ export async function rollbackTemplate(
         'NOT_FOUND',
         `template '${name}' (${input.language}) has no version ${input.version}`,
       );
-    await query('UPDATE prompt_templates SET active = false WHERE name = $1 AND language = $2 AND active', [
-      name,
-      input.language,
-    ]);
+    const before = await query<{ version: number }>(
+      'UPDATE prompt_templates SET active = false WHERE name = $1 AND language = $2 AND active RETURNING version',
+      [name, input.language],
+    );
     await query('UPDATE prompt_templates SET active = true WHERE id = $1', [target.id]);
+    if (audit)
+      await writeAudit(query, {
+        actor: audit.actor,
+        action: 'prompt.rollback',
+        target: `prompt:${name}@${input.language}`,
+        oldValue: before[0] ? { activeVersion: before[0].version } : undefined,
+        newValue: { activeVersion: target.version },
+        ip: audit.ip ?? null,
+      });
     return { ...target, active: true };
   });
   return toTemplate(row);

@@ -1,6 +1,6 @@
 import { ZMarket } from '@investiq/contracts';
 import { z } from 'zod';
-import { actorOf, writeAudit } from '../audit/audit-log';
+import { actorOf } from '../audit/audit-log';
 import { createTemplateVersion, listTemplateVersions, rollbackTemplate } from '../prompts/index';
 import { freshnessOptions } from '../quotes/freshness-options';
 import { type PreviewDeps, previewPrompt } from '../reports/preview-prompt';
@@ -30,35 +30,15 @@ export const promptsRouter = createTRPCRouter({
     .query(({ ctx, input }) => listTemplateVersions(ctx.rt.db, { language: input?.language })),
   create: adminProcedure
     .input(z.object({ language: ZLanguage, body: ZBody, note: z.string().trim().max(200).optional() }))
-    .mutation(async ({ ctx, input }) => {
-      const actor = actorOf(ctx.principal);
-      const t = await createTemplateVersion(ctx.rt.db, { ...input, createdBy: actor });
-      await writeAudit(ctx.rt.db, {
-        actor,
-        action: 'prompt.create',
-        target: `prompt:${t.name}@${t.language}`,
-        newValue: { version: t.version, note: t.note, chars: t.body.length },
-        ip: ctx.ip,
-      });
-      return t;
-    }),
+    // the audit row is written in the new version's transaction
+    .mutation(({ ctx, input }) =>
+      createTemplateVersion(ctx.rt.db, { ...input, createdBy: actorOf(ctx.principal) }, { ip: ctx.ip }),
+    ),
   rollback: adminProcedure
     .input(z.object({ language: ZLanguage, version: z.number().int().min(1) }))
-    .mutation(async ({ ctx, input }) => {
-      const before = (await listTemplateVersions(ctx.rt.db, { language: input.language })).find(
-        (t) => t.active,
-      );
-      const t = await rollbackTemplate(ctx.rt.db, input);
-      await writeAudit(ctx.rt.db, {
-        actor: actorOf(ctx.principal),
-        action: 'prompt.rollback',
-        target: `prompt:${t.name}@${t.language}`,
-        oldValue: before ? { activeVersion: before.version } : undefined,
-        newValue: { activeVersion: t.version },
-        ip: ctx.ip,
-      });
-      return t;
-    }),
+    .mutation(({ ctx, input }) =>
+      rollbackTemplate(ctx.rt.db, input, { actor: actorOf(ctx.principal), ip: ctx.ip }),
+    ),
   /** The (draft) body rendered with the numbers computed now for a symbol (the report modules, nothing stored). */
   preview: adminProcedure
     .input(
