@@ -293,6 +293,9 @@ export function createApiHandler(rt: Runtime): Handler {
     if (!url.pathname.startsWith('/api/')) return false;
     const isTrpc = url.pathname.startsWith('/api/trpc/');
     // the quote stream is read with a session cookie like tRPC: our own pages and programmatic clients only
+    // a PATCH where no route takes one is answered 405 below, before its body is judged
+    const hasRoute = (method: string, path: string) =>
+      routes.some((r) => r.method === method && r.pattern.test(path));
     const isStream = QUOTE_STREAM_PATH.test(url.pathname);
     if (req.method === 'POST' || req.method === 'PATCH' || req.method === 'DELETE' || isTrpc || isStream) {
       // CSRF: state changes only from our own origin (or from non-browser clients), and only as JSON.
@@ -302,7 +305,8 @@ export function createApiHandler(rt: Runtime): Handler {
         assertSameOrigin(req, { trustProxy: fromTrustedProxy(req, trust) });
         // the CSV upload sends text/csv, which a plain HTML form cannot send either
         if (req.method === 'POST' && IMPORT_PATH.test(url.pathname)) assertCsv(req);
-        else if (req.method === 'POST' || req.method === 'PATCH') assertJson(req);
+        else if (req.method === 'POST' || (req.method === 'PATCH' && hasRoute('PATCH', url.pathname)))
+          assertJson(req);
       } catch (err) {
         if (!isAppError(err)) throw err;
         sendError(res, err);
