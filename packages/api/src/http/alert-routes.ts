@@ -1,30 +1,16 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { createAlert, deleteAlert, getAlert, listAlerts } from '../alerts/service';
-import type { Principal } from '../auth/types';
 import { AppError } from '../errors';
 import type { Runtime } from '../runtime';
 import type { ApiRoute } from './auth-routes';
 import { readJsonBody } from './read-body';
+import { type Authed, ownerUserId, sendJson } from './rest-helpers';
 
 const MAX_ALERT_BODY = 16 * 1024;
-type Authed = Exclude<Principal, { kind: 'anonymous' }>;
-
-function sendJson(res: ServerResponse, status: number, body?: unknown): void {
-  if (body === undefined) {
-    res.writeHead(status, { 'cache-control': 'no-store' });
-    res.end();
-    return;
-  }
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
 
 /** Alerts belong to a user: the session's user or the API token's owner. */
 export function alertOwner(p: Authed): string {
-  const userId = p.kind === 'session' ? p.userId : p.ownerId;
-  if (!userId)
-    throw new AppError('FORBIDDEN', 'alerts belong to a user: use an API token that has an owner (user)');
-  return userId;
+  return ownerUserId(p, 'alerts');
 }
 
 /**

@@ -1,24 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Principal } from '../auth/types';
+import type { IncomingMessage } from 'node:http';
 import { AppError } from '../errors';
 import { channelScope } from '../notifications/scope';
 import { createChannel, deleteChannel, getChannel, listChannels, sendTest } from '../notifications/service';
 import type { Runtime } from '../runtime';
 import type { ApiRoute } from './auth-routes';
 import { readJsonBody } from './read-body';
+import { type Authed, sendJson } from './rest-helpers';
 
 const MAX_CHANNEL_BODY = 16 * 1024;
-type Authed = Exclude<Principal, { kind: 'anonymous' }>;
-
-function sendJson(res: ServerResponse, status: number, body?: unknown): void {
-  if (body === undefined) {
-    res.writeHead(status, { 'cache-control': 'no-store' });
-    res.end();
-    return;
-  }
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
 
 /**
  * REST for scripts and integrations: notification channels, token-authenticated like the quotes API

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { AppError } from '../errors';
 import type { Runtime } from '../runtime';
 import {
@@ -9,22 +9,11 @@ import {
   listSchedules,
   updateSchedule,
 } from '../schedules/service';
-import type { Principal } from '../trpc';
 import type { ApiRoute } from './auth-routes';
 import { readJsonBody } from './read-body';
+import { type Authed, ownerUserId, sendJson } from './rest-helpers';
 
 const MAX_BODY = 16 * 1024;
-type Authed = Exclude<Principal, { kind: 'anonymous' }>;
-
-function sendJson(res: ServerResponse, status: number, body?: unknown): void {
-  if (body === undefined) {
-    res.writeHead(status, { 'cache-control': 'no-store' });
-    res.end();
-    return;
-  }
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
 
 /**
  * REST for scripts: `POST/GET /api/v1/report-schedules`, `GET/PATCH/DELETE /api/v1/report-schedules/:id`,
@@ -34,16 +23,7 @@ export function scheduleRoutes(
   rt: Runtime,
   auth: (req: IncomingMessage, role: 'analyst') => Promise<Authed>,
 ): ApiRoute[] {
-  const ownerOf = async (req: IncomingMessage) => {
-    const p = await auth(req, 'analyst');
-    const userId = p.kind === 'session' ? p.userId : p.ownerId;
-    if (!userId)
-      throw new AppError(
-        'FORBIDDEN',
-        'report schedules belong to a user: use an API token that has an owner (user)',
-      );
-    return userId;
-  };
+  const ownerOf = async (req: IncomingMessage) => ownerUserId(await auth(req, 'analyst'), 'report schedules');
   const base = /^\/api\/v1\/report-schedules\/?$/;
   const one = /^\/api\/v1\/report-schedules\/([^/]+)\/?$/;
   const runs = /^\/api\/v1\/report-schedules\/([^/]+)\/runs\/?$/;
