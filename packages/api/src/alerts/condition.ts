@@ -1,5 +1,8 @@
 import type { TQuote } from '@investiq/contracts';
 import { z } from 'zod';
+import { ALERT_CONDITION_TYPES } from './condition-types';
+
+export { ALERT_CONDITION_TYPES };
 
 const value = (what: string) =>
   z
@@ -11,22 +14,6 @@ const int = (what: string, min: number, max: number) =>
     .min(min, `${what} must be at least ${min}`)
     .max(max, `${what} must be at most ${max}`);
 const direction = z.enum(['up', 'down'], { error: 'direction must be up or down' });
-
-export const ALERT_CONDITION_TYPES = [
-  'price_above',
-  'price_below',
-  'change_pct_above',
-  'change_pct_below',
-  'change_pct_window',
-  'volume_spike',
-  'rsi_above',
-  'rsi_below',
-  'ma_cross',
-  'macd_cross',
-  'report_signal_change',
-  'quote_stale',
-  'portfolio_drawdown',
-] as const;
 
 /**
  * What an alert watches, one entry per kind. Prices compare with the quote's last price; `change_pct_*`

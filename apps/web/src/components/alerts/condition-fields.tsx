@@ -1,21 +1,8 @@
 'use client';
+import { ALERT_CONDITION_TYPES } from '@investiq/api/alerts';
 import type { alertsDict } from '~/lib/i18n/alerts';
 
-export const CONDITION_TYPES = [
-  'price_above',
-  'price_below',
-  'change_pct_above',
-  'change_pct_below',
-  'change_pct_window',
-  'volume_spike',
-  'rsi_above',
-  'rsi_below',
-  'ma_cross',
-  'macd_cross',
-  'report_signal_change',
-  'quote_stale',
-  'portfolio_drawdown',
-] as const;
+export const CONDITION_TYPES = ALERT_CONDITION_TYPES;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 
 type Dict = (typeof alertsDict)['en'];
