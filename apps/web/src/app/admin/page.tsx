@@ -54,7 +54,10 @@ function SettingCard({ setting }: { setting: SettingView }) {
   const [draft, setDraft] = useState<unknown>(setting.value);
   const [showHistory, setShowHistory] = useState(false);
   const [savedAt, setSavedAt] = useState<number | null>(null);
-  useEffect(() => setDraft(setting.value), [setting.value]);
+  // reset the draft only when the stored value really changes: a refetch (another card was saved) returns an
+  // equal but new object, and must not wipe what the admin is typing here
+  const storedJson = JSON.stringify(setting.value);
+  useEffect(() => setDraft(JSON.parse(storedJson) as unknown), [storedJson]);
   const invalidate = () => qc.invalidateQueries({ queryKey: trpc.settings.pathKey() });
   const save = useMutation(
     trpc.settings.set.mutationOptions({
