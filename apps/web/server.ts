@@ -17,14 +17,22 @@ async function main() {
   // Tracing starts before the instrumented modules (http, pg, next) load, hence the dynamic imports.
   const telemetry = await startTelemetry(telemetryConfig(env, 'investiq-web'));
   const { createLogger, createRuntime } = await import('@investiq/api');
-  const { applySecurityHeaders, createApiHandler, createPageGuard, firstRunSetupLink, webServerOptions } =
-    await import('@investiq/api/http');
+  const {
+    applySecurityHeaders,
+    createApiHandler,
+    createPageGuard,
+    firstRunSetupLink,
+    publishPageData,
+    webServerOptions,
+  } = await import('@investiq/api/http');
   const { default: next } = await import('next');
   const log = createLogger({ level: env.LOG_LEVEL, name: 'web' });
   const config = runtimeConfigFromEnv(env);
   const rt = await createRuntime(config, { log, onProgress: (msg) => log.info(`startup: ${msg}`) });
   const api = createApiHandler(rt);
   const guard = createPageGuard(rt);
+  // server-rendered pages (the dashboard) read their first data through this, not a round trip per query
+  publishPageData(rt);
   const dev = env.NODE_ENV === 'development';
   const app = next({ dev: env.NODE_ENV === 'development', dir, hostname: env.HOST, port: env.PORT });
   await app.prepare();

@@ -51,6 +51,11 @@ test('add a symbol to a new watchlist, record a buy, see P&L', async ({ page }, 
   // the choice survives a reload
   await page.reload();
   await expect(page.getByTestId('watchlist-switcher').locator('option:checked')).toHaveText('Tech picks (1)');
+  // ... because the server renders the chosen list with its prices (no API round trip before the first paint)
+  const html = await (await page.request.get('/')).text();
+  expect(html).toContain('data-testid="row-AAPL"');
+  expect(html).not.toContain('data-testid="row-MSFT"');
+  expect(html).toMatch(/data-testid="price"[^>]*>[\d,]+\.\d+</);
 
   // record a buy in the portfolio and see it valued
   await page.goto('/portfolio');

@@ -92,7 +92,7 @@ export function createInvestIQClient(opts: InvestIQClientOptions): InvestIQClien
 }
 
 export interface QuoteStreamOptions extends InvestIQClientOptions {
-  /** The symbols to follow (at most 100); empty or absent: every quote the server ingests. */
+  /** The symbols to follow (at most 200); empty or absent: every quote the server ingests. */
   symbols?: readonly { market: TMarket; symbol: string }[];
   /** The freshness window to judge by (default: the server's setting). */
   maxAgeSeconds?: number;

@@ -1,4 +1,5 @@
 'use client';
+import type { DashboardData } from '@investiq/api/http';
 import type { TLatestQuote } from '@investiq/contracts';
 import { hasPrice } from '@investiq/contracts/quote-status';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -10,26 +11,48 @@ import { moveColor, useDict, usePrefs } from '~/lib/i18n';
 import { watchlistsDict } from '~/lib/i18n/watchlists';
 import { mergePushed } from '~/lib/live';
 import { liveStreamUrl, useLiveQuotes } from '~/lib/live-quotes';
+import { rememberedWatchlist, rememberWatchlist, WATCHLIST_COOKIE } from '~/lib/page-data';
 import { useTRPC } from '~/lib/trpc';
 import { FreshnessBadge } from './freshness-badge';
 import { type PickedSymbol, SymbolSearch } from './symbol-search';
 
-const SELECTED_KEY = 'investiq.watchlist';
+/** The quote keys of a list's items, in order (the latestMany query key: the same for server and browser). */
+const refsOf = <M extends string>(items: readonly { market: M; symbol: string }[]) =>
+  items.map((s) => ({ market: s.market, symbol: s.symbol }));
 
-/** The signed-in user's chosen watchlist: switcher, search-to-add, reorder and remove, live prices. */
-export function Watchlist() {
+/**
+ * The signed-in user's chosen watchlist: switcher, search-to-add, reorder and remove, live prices.
+ * `initial`: the server-rendered first answers (app/page.tsx), put in the query cache before the first render
+ * so the page paints with prices and the queries below only refresh them.
+ */
+export function Watchlist({ initial = null }: { initial?: DashboardData | null }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const { t, lang, redUp } = usePrefs();
   const d = useDict(watchlistsDict);
+  const [selected, setSelected] = useState<string | null>(() => {
+    if (!initial) return null;
+    qc.setQueryData(trpc.watchlists.list.queryKey(), initial.lists);
+    if (initial.list) {
+      qc.setQueryData(trpc.watchlists.get.queryKey({ id: initial.list.id }), initial.list);
+      const symbols = refsOf(initial.list.items);
+      if (symbols.length > 0) qc.setQueryData(trpc.quotes.latestMany.queryKey({ symbols }), initial.latest);
+    }
+    return initial.list?.id ?? null;
+  });
   const lists = useQuery(trpc.watchlists.list.queryOptions());
-  const [selected, setSelected] = useState<string | null>(null);
   useEffect(() => {
-    setSelected(localStorage.getItem(SELECTED_KEY));
-  }, []);
+    // the choice used to be kept in localStorage, where the server cannot see it: carried over once
+    const old = localStorage.getItem(WATCHLIST_COOKIE);
+    if (old !== null) localStorage.removeItem(WATCHLIST_COOKIE);
+    if (old && !rememberedWatchlist()) {
+      rememberWatchlist(old);
+      setSelected(old);
+    } else if (!initial) setSelected(rememberedWatchlist());
+  }, [initial]);
   const current = lists.data?.find((l) => l.id === selected) ?? lists.data?.[0];
   const choose = (id: string) => {
-    localStorage.setItem(SELECTED_KEY, id);
+    rememberWatchlist(id);
     setSelected(id);
   };
   const listOpts = trpc.watchlists.get.queryOptions({ id: current?.id ?? '' }, { enabled: !!current });
@@ -58,7 +81,7 @@ export function Watchlist() {
   const del = useMutation(
     trpc.watchlists.delete.mutationOptions({
       onSuccess: async () => {
-        localStorage.removeItem(SELECTED_KEY);
+        rememberWatchlist(null);
         setSelected(null);
         await refresh();
       },
@@ -83,10 +106,7 @@ export function Watchlist() {
   const onPick = (s: PickedSymbol) => {
     if (current) add.mutate({ id: current.id, item: s });
   };
-  const refs = useMemo(
-    () => (itemsData ?? []).map((s) => ({ market: s.market, symbol: s.symbol })),
-    [itemsData],
-  );
+  const refs = useMemo(() => refsOf(itemsData ?? []), [itemsData]);
   const latestOpts = trpc.quotes.latestMany.queryOptions(
     { symbols: refs },
     { enabled: refs.length > 0, refetchInterval: 1000 },

@@ -364,4 +364,12 @@ export function createApiHandler(rt: Runtime): Handler {
 
 export { applySecurityHeaders } from '../security/headers';
 export { firstRunSetupLink } from './first-run';
+export {
+  createPageData,
+  type DashboardData,
+  PAGE_DATA_KEY,
+  type PageData,
+  publishPageData,
+  WATCHLIST_COOKIE,
+} from './page-data';
 export { createPageGuard } from './page-guard';

@@ -152,7 +152,7 @@ describe(`GET /api/v1/quotes/stream: freshness, filters, admission (${DB})`, () 
     await bad('?symbols=AAPL', 400, "'AAPL' is not MARKET:SYMBOL");
     await bad('?symbols=XX:AAPL', 400, "'XX:AAPL' is not MARKET:SYMBOL");
     await bad('?symbols=CN:ABC', 400, 'not a valid CN symbol');
-    await bad(`?symbols=${Array.from({ length: 101 }, (_, i) => `US:A${i}`).join(',')}`, 400, 'at most 100');
+    await bad(`?symbols=${Array.from({ length: 201 }, (_, i) => `US:A${i}`).join(',')}`, 400, 'at most 200');
     await bad('?symbols=US:AAPL&max_age_seconds=1e3', 400, 'max_age_seconds');
     await bad('?symbols=US:ZZZZ', 404, 'unknown symbol: US:ZZZZ');
     await bad('', 401, 'missing API token', '');

@@ -7,13 +7,15 @@ import { encodeAnswers, type LiveSink, SSE_PREAMBLE } from '../quotes/live-fanou
 import type { Runtime } from '../runtime';
 import { getQuoteSettings } from '../settings/runtime-settings';
 import type { Principal } from '../trpc';
+import { MAX_ITEMS_PER_WATCHLIST } from '../watchlists/watchlists';
 import type { ApiRoute } from './auth-routes';
 import type { createStreamGuard, StreamLimits } from './stream-guard';
 
 /** The live quote stream (docs/market-data.md). */
 export const QUOTE_STREAM_PATH = /^\/api\/v1\/quotes\/stream\/?$/;
 /** Most symbols one stream may name (as the tRPC subscription). */
-export const MAX_STREAM_SYMBOLS = 100;
+/** As many as a watchlist holds, so one stream serves a whole list. */
+export const MAX_STREAM_SYMBOLS = MAX_ITEMS_PER_WATCHLIST;
 
 /** `max_age_seconds` of a query string: decimal digits only (Number() would also read '0x10', '1e3', ' 12 '). */
 export function parseMaxAgeParam(raw: string | null): number | undefined {

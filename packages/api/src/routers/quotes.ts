@@ -11,6 +11,7 @@ import { getHistory } from '../quotes/get-history';
 import { getLatestQuote, getLatestQuotes } from '../quotes/get-latest-quotes';
 import { getQuoteSettings } from '../settings/runtime-settings';
 import { authedProcedure, createTRPCRouter } from '../trpc';
+import { MAX_ITEMS_PER_WATCHLIST } from '../watchlists/watchlists';
 
 const ZLatestInput = ZMarketSymbol.and(z.object({ maxAgeSeconds: ZMaxAgeSeconds.optional() }));
 
@@ -35,7 +36,7 @@ export const quotesRouter = createTRPCRouter({
         symbols: z
           .array(ZMarketSymbol)
           .min(1, 'symbols must not be empty')
-          .max(100, 'at most 100 symbols per call'),
+          .max(MAX_ITEMS_PER_WATCHLIST, `at most ${MAX_ITEMS_PER_WATCHLIST} symbols per call`),
         maxAgeSeconds: ZMaxAgeSeconds.optional(),
       }),
     )
@@ -72,7 +73,10 @@ export const quotesRouter = createTRPCRouter({
   live: authedProcedure
     .input(
       z.object({
-        symbols: z.array(ZMarketSymbol).max(100, 'at most 100 symbols per subscription').default([]),
+        symbols: z
+          .array(ZMarketSymbol)
+          .max(MAX_ITEMS_PER_WATCHLIST, `at most ${MAX_ITEMS_PER_WATCHLIST} symbols per subscription`)
+          .default([]),
       }),
     )
     .subscription(async function* ({ ctx, input, signal }) {

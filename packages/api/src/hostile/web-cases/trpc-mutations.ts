@@ -257,11 +257,11 @@ export const TRPC_MUTATION_CASES: HostileCase[] = [
   ),
   // subscriptions (SSE)
   sub(
-    'quotes.live 101 symbols',
+    'quotes.live 201 symbols',
     'quotes.live',
-    { symbols: Array.from({ length: 101 }, () => AAPL) },
+    { symbols: Array.from({ length: 201 }, () => AAPL) },
     400,
-    'at most 100 symbols',
+    'at most 200 symbols',
   ),
   sub(
     'quotes.live a bad symbol',

@@ -28,7 +28,7 @@ export const TRPC_QUERY_CASES: HostileCase[] = [
   q('unknown symbol', 'quotes.latest', { market: 'US', symbol: 'ZZZZ' }, 404, 'unknown symbol'),
   q('anonymous', 'quotes.latest', AAPL, 401, undefined, 'anonymous'),
   // quotes.latestMany / history
-  q('101 symbols', 'quotes.latestMany', { symbols: Array.from({ length: 101 }, () => AAPL) }, 400),
+  q('201 symbols', 'quotes.latestMany', { symbols: Array.from({ length: 201 }, () => AAPL) }, 400),
   q('symbols an object', 'quotes.latestMany', { symbols: { 0: AAPL } }, 400),
   q(
     'symbols with a bad one',
