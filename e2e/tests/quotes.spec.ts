@@ -9,6 +9,12 @@ test.describe('realtime quote widget', () => {
   });
 
   test('dashboard lists the demo universe with live prices, labelled as demo data', async ({ page }) => {
+    // the page is server-rendered with its data: the browser's first render must match it (no hydration error)
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
     await page.goto('/');
     await expect(page.getByTestId('demo-banner')).toContainText('Demo data');
     const rows = page.locator('[data-testid^="row-"]');
@@ -18,6 +24,8 @@ test.describe('realtime quote widget', () => {
       'fresh',
     );
     await expect(page.getByTestId('row-AAPL').getByTestId('price')).toHaveText(/^\d[\d,]*\.\d+$/);
+    // React names a mismatch in development, and by error number (418, 423, 425) in a production build
+    expect(errors.filter((e) => /hydrat|did not match|error #4(18|23|25)/i.test(e))).toEqual([]);
   });
 
   test('a price changes live without a reload', async ({ page }) => {
