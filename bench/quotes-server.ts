@@ -9,7 +9,10 @@ import { startTelemetry, telemetryConfig, ZTelemetryEnv } from '@investiq/teleme
 const alsOnly = process.env.BENCH_EXPERIMENT === 'als';
 if (alsOnly) new (await import('node:async_hooks')).AsyncLocalStorage().enterWith({ experiment: true });
 const telemetry = await startTelemetry(
-  telemetryConfig(ZTelemetryEnv.parse(alsOnly ? {} : process.env), 'investiq-web'),
+  // as apps/web/server.ts: no instrumentation-http server spans unless TRACE_HTTP_SERVER_SPANS=true
+  telemetryConfig(ZTelemetryEnv.parse(alsOnly ? {} : process.env), 'investiq-web', {
+    httpServerSpans: false,
+  }),
 );
 const { createLogger, createRuntime } = await import('@investiq/api');
 const { createApiHandler } = await import('@investiq/api/http');

@@ -15,7 +15,9 @@ const dir = path.dirname(fileURLToPath(import.meta.url));
 async function main() {
   const env = loadEnv();
   // Tracing starts before the instrumented modules (http, pg, next) load, hence the dynamic imports.
-  const telemetry = await startTelemetry(telemetryConfig(env, 'investiq-web'));
+  // No instrumentation-http server span per request here (TRACE_HTTP_SERVER_SPANS=true restores it): API calls
+  // are traced from their tRPC procedure or REST route, which continue a caller's traceparent.
+  const telemetry = await startTelemetry(telemetryConfig(env, 'investiq-web', { httpServerSpans: false }));
   const { createLogger, createRuntime } = await import('@investiq/api');
   const {
     applySecurityHeaders,

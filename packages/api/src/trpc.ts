@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { withSpan } from '@investiq/telemetry';
+import { withServerSpan } from '@investiq/telemetry';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { requireRole, resolvePrincipal } from './auth/principal';
@@ -74,9 +74,14 @@ const t = initTRPC.context<Context>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** One span per procedure call (child of the HTTP request's span), so a report run hangs off its tRPC call. */
+/**
+ * One span per procedure call, so a report run hangs off its tRPC call: the server span of the call in the web
+ * process (which has no instrumentation-http server spans), a child of the caller's traceparent if one came.
+ */
 const traced = t.middleware(({ next, path, type }) =>
-  withSpan(`trpc ${path}`, { 'rpc.system': 'trpc', 'rpc.method': path, 'trpc.type': type }, () => next()),
+  withServerSpan(`trpc ${path}`, { 'rpc.system': 'trpc', 'rpc.method': path, 'trpc.type': type }, () =>
+    next(),
+  ),
 );
 
 /** AppError → TRPCError with the matching code, keeping the cause; never turn a 4xx into a 500. */

@@ -19,6 +19,7 @@ describe.skipIf(!url)('SQL spans with the pool under tracing (PostgreSQL)', () =
       serviceName: 'investiq-db-test',
       protocol: 'http/json',
       sampler: { ratio: 1 },
+      httpServerSpans: true,
     });
     const { createDatabase } = await import('./client');
     // one connection: the second query waits in the pool's queue

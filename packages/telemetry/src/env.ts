@@ -72,6 +72,16 @@ export const telemetryEnvShape = {
     .enum(['true', 'false', ''])
     .optional()
     .transform((v) => v === 'true'),
+  /**
+   * InvestIQ's own switch (not an OTEL_ variable): `true` adds instrumentation-http's server span to every
+   * incoming request of this process; `false` leaves it out. Unset: the process's default — on for the inference
+   * services, off for the web process, whose API calls get a server span from their tRPC procedure or REST
+   * route instead (BENCHMARKS.md, Tracing: instrumentation-http's per-request work was most of tracing's cost).
+   */
+  TRACE_HTTP_SERVER_SPANS: z
+    .enum(['true', 'false', ''], { message: "TRACE_HTTP_SERVER_SPANS must be 'true' or 'false'" })
+    .optional()
+    .transform((v) => (v === 'true' ? true : v === 'false' ? false : undefined)),
 };
 
 export const ZTelemetryEnv = z.object(telemetryEnvShape);
@@ -88,10 +98,19 @@ export interface TelemetryConfig {
    * `'env'`: OTEL_TRACES_SAMPLER is set, and the SDK builds that standard sampler itself.
    */
   sampler: { ratio: number } | 'env';
+  /**
+   * instrumentation-http's server span (and W3C extraction) for every incoming request. Off in the web process:
+   * its API requests are traced from the procedure or route (`withServerSpan`, `withIncomingContext`).
+   */
+  httpServerSpans: boolean;
 }
 
 /** What `startTelemetry` needs, from the validated variables and the process's default service name. */
-export function telemetryConfig(env: TelemetryEnv, defaultServiceName: string): TelemetryConfig {
+export function telemetryConfig(
+  env: TelemetryEnv,
+  defaultServiceName: string,
+  defaults: { httpServerSpans?: boolean } = {},
+): TelemetryConfig {
   return {
     enabled:
       !env.OTEL_SDK_DISABLED &&
@@ -103,5 +122,6 @@ export function telemetryConfig(env: TelemetryEnv, defaultServiceName: string): 
       env.OTEL_TRACES_SAMPLER !== undefined
         ? 'env'
         : { ratio: env.OTEL_TRACES_SAMPLER_ARG ?? DEFAULT_SAMPLE_RATIO },
+    httpServerSpans: env.TRACE_HTTP_SERVER_SPANS ?? defaults.httpServerSpans ?? true,
   };
 }

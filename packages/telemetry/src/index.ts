@@ -2,6 +2,9 @@ import {
   type Attributes,
   context,
   isSpanContextValid,
+  propagation,
+  type Span,
+  SpanKind,
   SpanStatusCode,
   TraceFlags,
   trace,
@@ -55,14 +58,29 @@ export function tracingActive(): boolean {
   return active;
 }
 
+/**
+ * A span of a trace nobody records: a local span the sampler dropped, or a caller's span (`traceparent`) whose
+ * sampled flag is off. A caller's sampled span is not recorded here either, but its trace is.
+ */
+function inDroppedTrace(span: Span): boolean {
+  if (span.isRecording()) return false;
+  const ctx = span.spanContext();
+  return !ctx.isRemote || (ctx.traceFlags & TraceFlags.SAMPLED) === 0;
+}
+
 /** Runs `fn` inside a child span of the current one (errors recorded, rethrown); just `fn()` when off. */
-export function withSpan<T>(name: string, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
+export function withSpan<T>(
+  name: string,
+  attributes: Attributes,
+  fn: () => Promise<T>,
+  kind: SpanKind = SpanKind.INTERNAL,
+): Promise<T> {
   if (!active) return fn();
   // Inside a trace the sampler dropped, a child would be dropped too (every standard sampler decides by the
   // parent or the trace id): skip making it. The trace id, and what is propagated, stay the parent's.
   const parent = trace.getActiveSpan();
-  if (parent && !parent.isRecording()) return fn();
-  return tracer().startActiveSpan(name, { attributes }, async (span) => {
+  if (parent && inDroppedTrace(parent)) return fn();
+  return tracer().startActiveSpan(name, { attributes, kind }, async (span) => {
     try {
       return await fn();
     } catch (err) {
@@ -73,6 +91,31 @@ export function withSpan<T>(name: string, attributes: Attributes, fn: () => Prom
       span.end();
     }
   });
+}
+
+/**
+ * The span of one API call handled by this process: SERVER kind when it starts the process's part of the trace
+ * (no local parent: a root, or a child of the caller's `traceparent` put in place by `withIncomingContext`),
+ * else an ordinary child (a tRPC procedure called from server code). Used where instrumentation-http's server
+ * span is off (the web process; TelemetryConfig.httpServerSpans).
+ */
+export function withServerSpan<T>(name: string, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
+  if (!active) return fn();
+  const parent = trace.getActiveSpan();
+  const kind = !parent || parent.spanContext().isRemote ? SpanKind.SERVER : SpanKind.INTERNAL;
+  return withSpan(name, attributes, fn, kind);
+}
+
+/**
+ * Runs `fn` in the context the caller sent (W3C `traceparent`/`tracestate`, or whatever propagator is set),
+ * so the spans `fn` starts continue the caller's trace. Just `fn()` when tracing is off or nothing was sent.
+ */
+export function withIncomingContext<T>(
+  headers: Record<string, string | string[] | undefined>,
+  fn: () => T,
+): T {
+  if (!active || headers.traceparent === undefined) return fn();
+  return context.with(propagation.extract(context.active(), headers), fn);
 }
 
 /** Like `withSpan`, but only inside a traced operation (as the pg instrumentation's requireParentSpan). */
@@ -90,7 +133,7 @@ export function withChildSpan<T>(name: string, attributes: Attributes, fn: () =>
 export function outsideDroppedTrace<A extends unknown[], T>(fn: (...args: A) => T, args: A): T {
   if (!active) return fn(...args);
   const span = trace.getActiveSpan();
-  if (!span || span.isRecording()) return fn(...args);
+  if (!span || !inDroppedTrace(span)) return fn(...args);
   const caller = context.active();
   const last = args.length - 1;
   if (typeof args[last] === 'function') args[last] = context.bind(caller, args[last] as () => void);

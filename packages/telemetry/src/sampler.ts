@@ -14,8 +14,9 @@ import {
 const REPORT_CREATE_PATH = /^\/api\/trpc\/(?:[^/?]*,)?reports\.create(?:,|$)/;
 
 /**
- * A root span that starts a report run: the HTTP request of `reports.create` (instrumentation-http passes
- * `url.path` to the sampler), the tRPC call itself when not under HTTP, or a `report.run` without a parent.
+ * A root span that starts a report run: the tRPC call `reports.create` (the web process's server span), the
+ * HTTP request of it where instrumentation-http's server spans are on (it passes `url.path` to the sampler;
+ * TRACE_HTTP_SERVER_SPANS=true), or a `report.run` without a parent.
  * Report runs are rare, and a report's lineage names its trace id — that trace must exist.
  */
 export function startsReportRun(name: string, attributes: Attributes): boolean {

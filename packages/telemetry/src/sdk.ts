@@ -28,6 +28,8 @@ export async function startSdk(config: TelemetryConfig): Promise<() => Promise<v
     logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation({
+        // off in the web process (see TelemetryConfig.httpServerSpans): outgoing calls are still instrumented
+        disableIncomingRequestInstrumentation: !config.httpServerSpans,
         ignoreIncomingRequestHook: (req) => QUIET_PATHS.test(req.url ?? ''),
       }),
       new UndiciInstrumentation(),

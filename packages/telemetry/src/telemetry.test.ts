@@ -7,6 +7,8 @@ import {
   startTelemetry,
   traceLogFields,
   tracingActive,
+  withIncomingContext,
+  withServerSpan,
   withSpan,
 } from './index';
 import { startOtlpReceiver } from './testing';
@@ -19,7 +21,19 @@ describe('telemetry env', () => {
       serviceName: 'investiq-web',
       protocol: 'http/protobuf',
       sampler: { ratio: DEFAULT_SAMPLE_RATIO },
+      httpServerSpans: true,
     });
+    // the process's default for instrumentation-http's server spans, and the variable that overrides it
+    expect(telemetryConfig(ZTelemetryEnv.parse({}), 'w', { httpServerSpans: false }).httpServerSpans).toBe(
+      false,
+    );
+    const on = ZTelemetryEnv.parse({ TRACE_HTTP_SERVER_SPANS: 'true' });
+    expect(telemetryConfig(on, 'w', { httpServerSpans: false }).httpServerSpans).toBe(true);
+    const off = ZTelemetryEnv.parse({ TRACE_HTTP_SERVER_SPANS: 'false' });
+    expect(telemetryConfig(off, 'w').httpServerSpans).toBe(false);
+    expect(ZTelemetryEnv.safeParse({ TRACE_HTTP_SERVER_SPANS: 'yes' }).error?.issues[0]?.message).toMatch(
+      /TRACE_HTTP_SERVER_SPANS must be 'true' or 'false'/,
+    );
   });
 
   it('honours the standard variables', () => {
@@ -33,6 +47,7 @@ describe('telemetry env', () => {
       serviceName: 'mine',
       protocol: 'http/json',
       sampler: { ratio: DEFAULT_SAMPLE_RATIO },
+      httpServerSpans: true,
     });
     // a standard sampler named: the SDK builds it (with its _ARG); the _ARG alone sets the default's ratio
     const named = { OTEL_TRACES_SAMPLER: 'parentbased_always_on', OTEL_TRACES_SAMPLER_ARG: '0.5' };
@@ -71,6 +86,7 @@ describe('startTelemetry', () => {
       serviceName: 'x',
       protocol: 'http/json',
       sampler: 'env',
+      httpServerSpans: true,
     });
     expect(t.enabled).toBe(false);
     expect(tracingActive()).toBe(false);
@@ -87,6 +103,7 @@ describe('startTelemetry', () => {
       serviceName: 'investiq-test',
       protocol: 'http/json',
       sampler: { ratio: 1 },
+      httpServerSpans: true,
     });
     try {
       let inner: string | null = null;
@@ -128,7 +145,35 @@ describe('startTelemetry', () => {
         outsideDroppedTrace(() => trace.getActiveSpan()?.isRecording(), []),
       );
       expect(recorded).toBe(true);
+      // a caller's traceparent: a sampled one is continued by a SERVER span (its child), an unsampled one is not
+      const caller = { trace: '4bf92f3577b34da6a3ce929d0e0e4736', span: '00f067aa0ba902b7' };
+      const continued = await withIncomingContext(
+        { traceparent: `00-${caller.trace}-${caller.span}-01` },
+        () =>
+          withServerSpan('GET continued', {}, async () =>
+            withServerSpan('nested', {}, async () => currentTraceId()),
+          ),
+      );
+      expect(continued).toBe(caller.trace);
+      const notSampled = await withIncomingContext(
+        { traceparent: `00-${'ef'.repeat(16)}-${caller.span}-00` },
+        () => withServerSpan('GET not sampled', {}, async () => currentTraceId()),
+      );
+      expect(notSampled).toBeNull();
+      expect(
+        await withIncomingContext({}, () => withServerSpan('GET root', {}, async () => currentTraceId())),
+      ).toMatch(/^[0-9a-f]{32}$/);
       await t.shutdown();
+      const fromCaller = receiver.spans.filter((s) => s.traceId === caller.trace);
+      const server = fromCaller.find((s) => s.name === 'GET continued')!;
+      expect(server).toMatchObject({ kind: 2, parentSpanId: caller.span });
+      // a span under a local parent is an ordinary child, not another server span
+      expect(fromCaller.find((s) => s.name === 'nested')).toMatchObject({
+        kind: 1,
+        parentSpanId: server.spanId,
+      });
+      expect(receiver.spans.find((s) => s.name === 'GET root')).toMatchObject({ kind: 2 });
+      expect(receiver.spans.some((s) => s.name === 'GET not sampled')).toBe(false);
       const mine = receiver.spans.filter((s) => s.traceId === outer);
       expect(mine.map((s) => s.name).sort()).toEqual(['inner', 'outer']);
       const o = mine.find((s) => s.name === 'outer')!;

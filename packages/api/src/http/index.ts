@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
 import { ZMarketSymbol } from '@investiq/contracts';
+import { withIncomingContext, withServerSpan } from '@investiq/telemetry';
 import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { bearerToken } from '../auth/api-tokens';
@@ -288,9 +289,7 @@ export function createApiHandler(rt: Runtime): Handler {
     },
   ];
 
-  return async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith('/api/')) return false;
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const isTrpc = url.pathname.startsWith('/api/trpc/');
     // the quote stream is read with a session cookie like tRPC: our own pages and programmatic clients only
     // a PATCH where no route takes one is answered 405 below, before its body is judged
@@ -342,7 +341,11 @@ export function createApiHandler(rt: Runtime): Handler {
           `method ${req.method} not allowed on ${url.pathname}; use ${allowed}`,
         );
       }
-      await route.run(req, res, route.pattern.exec(url.pathname)!, url);
+      await withServerSpan(
+        `${req.method} ${route.name}`,
+        { 'http.request.method': req.method ?? 'GET', 'http.route': route.name, 'url.path': url.pathname },
+        () => route.run(req, res, route.pattern.exec(url.pathname)!, url),
+      );
     } catch (err) {
       if (isAppError(err)) {
         sendError(res, err);
@@ -359,6 +362,13 @@ export function createApiHandler(rt: Runtime): Handler {
       );
     }
     return true;
+  };
+
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith('/api/')) return false;
+    // a caller's W3C traceparent: the procedure's or route's span continues that trace
+    return withIncomingContext(req.headers, () => handle(req, res, url));
   };
 }
 

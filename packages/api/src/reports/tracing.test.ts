@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTelemetry, type Telemetry } from '@investiq/telemetry';
@@ -90,6 +91,7 @@ beforeAll(async () => {
     serviceName: 'investiq-web',
     protocol: 'http/json',
     sampler: { ratio: 0 },
+    httpServerSpans: false, // as apps/web/server.ts
   });
   // everything that loads pg comes after startTelemetry (the pg instrumentation hooks its loading)
   const { waitFor } = await import('../test-support/runtime');
@@ -116,6 +118,25 @@ afterAll(async () => {
   await telemetry?.shutdown();
   await receiver?.close();
 });
+
+/** GET over a plain socket (no client instrumentation touches its headers); resolves to the status line. */
+function rawGet(base: string, path: string, headers: Record<string, string>): Promise<string> {
+  const { hostname, port } = new URL(base);
+  const head = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () =>
+      socket.write(`GET ${path} HTTP/1.1\r\nhost: ${hostname}\r\n${head}connection: close\r\n\r\n`),
+    );
+    let got = '';
+    socket.on('data', (c) => {
+      got += c;
+    });
+    socket.on('end', () => resolve(got.split('\r\n', 1)[0]!));
+    socket.on('error', reject);
+  });
+}
 
 /** The span and its ancestors, nearest first. */
 function ancestry(span: ReceivedSpan, byId: Map<string, ReceivedSpan>): ReceivedSpan[] {
@@ -145,6 +166,23 @@ describe('tracing one report across processes', () => {
     // the report's lineage names its trace
     const traceId = report.lineage?.traceId;
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+
+    // a caller's sampled traceparent is continued by the procedure's and the REST route's server spans (the web
+    // process has no instrumentation-http server span); an unsampled one records nothing
+    const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const callerSpan = '00f067aa0ba902b7';
+    const auth = { authorization: `Bearer ${token}` };
+    const input = encodeURIComponent(JSON.stringify({ market: 'US', symbol: 'AAPL' }));
+    for (const [path, flags] of [
+      [`/api/trpc/quotes.latest?input=${input}`, '01'],
+      ['/api/v1/market-data/quotes/AAPL?market=US', '01'],
+      [`/api/trpc/quotes.latest?input=${input}`, '00'],
+    ] as const) {
+      const traceparent = `00-${flags === '01' ? callerTrace : 'ef'.repeat(16)}-${callerSpan}-${flags}`;
+      // a raw request: this test process's own fetch/http client instrumentation would replace the header
+      const status = await rawGet(api.base, path, { ...auth, traceparent });
+      expect(status, path).toBe('HTTP/1.1 200 OK');
+    }
 
     // flush: the web side here, each service on SIGTERM (graceful shutdown exports pending spans)
     await telemetry.shutdown();
@@ -200,6 +238,18 @@ describe('tracing one report across processes', () => {
     expect(sql.some((s) => ancestry(s, byId).includes(call) && !ancestry(s, byId).includes(reportRun))).toBe(
       true,
     );
+
+    const continued = receiver.spans.filter((s) => s.traceId === callerTrace);
+    expect(continued.find((s) => s.name === 'trpc quotes.latest')).toMatchObject({
+      service: 'investiq-web',
+      kind: 2,
+      parentSpanId: callerSpan,
+    });
+    expect(continued.find((s) => s.name === 'GET latest')).toMatchObject({
+      kind: 2,
+      parentSpanId: callerSpan,
+    });
+    expect(receiver.spans.some((s) => s.traceId === 'ef'.repeat(16))).toBe(false);
 
     // the services' JSON logs carry the trace id of the request they served
     for (const name of ['sentiment', 'timeseries', 'cpu-timeseries'] as const)
