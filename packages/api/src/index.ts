@@ -51,6 +51,7 @@ export { decideFreshness, type FreshnessOptions } from './quotes/decide-freshnes
 export { freshnessOptions } from './quotes/freshness-options';
 export { getHistory } from './quotes/get-history';
 export { getLatestQuote, getLatestQuotes } from './quotes/get-latest-quotes';
+export { validateAndIngest } from './quotes/ingest-pipeline';
 export {
   ingestQuotes,
   MAX_INGEST_ROWS,

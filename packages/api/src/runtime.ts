@@ -20,7 +20,7 @@ import { DynamicProvider, LiveProviders } from './providers/live-providers';
 import { planMarketRefresh } from './providers/plan-refresh';
 import { watchList } from './providers/watch-list';
 import { freshnessOptions } from './quotes/freshness-options';
-import { ingestQuotes, parseIngestBatch } from './quotes/ingest-quotes';
+import { validateAndIngest } from './quotes/ingest-pipeline';
 import { attachLatestQuoteCache } from './quotes/latest-quote-cache';
 import { QuoteHub } from './quotes/quote-hub';
 import type { InferenceGateway } from './reports/inference-gateway';
@@ -316,12 +316,13 @@ async function warmStart(
   const quotes = provider.backfillQuotes(refs, from, to, 10_000);
   let written = 0;
   for (let i = 0; i < quotes.length; i += 5_000) {
-    const rows = parseIngestBatch(quotes.slice(i, i + 5_000), {
-      now: to,
-      retentionDays: config.quotes.retentionDays,
-      defaultSource: provider.id,
-    });
-    written += (await ingestQuotes(db, rows)).inserted;
+    written += (
+      await validateAndIngest(db, quotes.slice(i, i + 5_000), {
+        now: to,
+        retentionDays: config.quotes.retentionDays,
+        defaultSource: provider.id,
+      })
+    ).inserted;
     progress(`intraday warm start: ${Math.min(i + 5_000, quotes.length)}/${quotes.length} quotes`);
   }
   progress(`intraday warm start: ${written} demo quotes for the last 3 hours`);

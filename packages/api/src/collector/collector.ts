@@ -4,7 +4,7 @@ import { type DataProvider, ProviderSet, type SymbolRef } from '@investiq/market
 import { withSpan } from '@investiq/telemetry';
 import type { Logger } from '../observability/logger';
 import { type Metrics, recordIngest } from '../observability/metrics';
-import { ingestQuotes, parseIngestBatch } from '../quotes/ingest-quotes';
+import { validateAndIngest } from '../quotes/ingest-pipeline';
 import { createPolicy, type NamedPolicy } from '../resilience';
 import type { LeadershipRole } from './leader';
 
@@ -300,7 +300,7 @@ export class Collector {
       this.deps.ownPolicy === false
         ? await this.deps.provider.getQuotes(refs)
         : await this.policy.policy.execute(() => this.deps.provider.getQuotes(refs));
-    const rows = parseIngestBatch(quotes, {
+    const { rows, ...res } = await validateAndIngest(this.deps.db, quotes, {
       now: this.now(),
       retentionDays:
         typeof this.deps.retentionDays === 'number'
@@ -308,7 +308,6 @@ export class Collector {
           : await this.deps.retentionDays(),
       defaultSource: this.deps.provider.id,
     });
-    const res = await ingestQuotes(this.deps.db, rows);
     if (this.deps.metrics) recordIngest(this.deps.metrics, 'collector', rows, res, this.now());
     return { ...res, source: quotes[0]?.source ?? null };
   }

@@ -17,7 +17,10 @@ describe(`HTTP API (${DB})`, () => {
   let analyst: string;
   let viewer: string;
   let admin: string;
-  const now = () => new Date();
+  // a clock that runs in real time from a Monday 10:00 New York (NYSE open): quotes ingested over REST
+  // (source 'api') are judged against the exchange's sessions, so the real time of day must not matter
+  const offset = Date.parse('2026-03-02T15:00:00Z') - Date.now();
+  const now = () => new Date(Date.now() + offset);
   const viewerAuth = () => ({ authorization: `Bearer ${viewer}` });
 
   beforeAll(async () => {
@@ -63,7 +66,7 @@ describe(`HTTP API (${DB})`, () => {
     (await rt.db.query<{ n: number }>('SELECT count(*)::int AS n FROM realtime_quotes'))[0]!.n;
 
   it('ingests a batch with a token and reads it back fresh over GET', async () => {
-    const ts = new Date(Date.now() - 2_000);
+    const ts = new Date(now().getTime() - 2_000);
     const res = await ingest({ quotes: [q(ts, 120.5)] });
     expect(res.status).toBe(200);
     expect(await j(res)).toEqual({ received: 1, inserted: 1, duplicates: 0 });
@@ -92,13 +95,13 @@ describe(`HTTP API (${DB})`, () => {
     ['no token', {}, 401, 'missing API token'],
     ['bad token', { authorization: 'Bearer iq_nope' }, 401, 'invalid or revoked API token'],
   ])('refuses ingest with %s', async (_n, headers, status, msg) => {
-    const res = await ingest({ quotes: [q(new Date(), 1)] }, { authorization: '', ...headers });
+    const res = await ingest({ quotes: [q(now(), 1)] }, { authorization: '', ...headers });
     expect(res.status).toBe(status);
     expect((await j(res)).error.message).toContain(msg);
   });
 
   it('refuses ingest from a viewer token (403)', async () => {
-    const res = await ingest({ quotes: [q(new Date(), 1)] }, { authorization: `Bearer ${viewer}` });
+    const res = await ingest({ quotes: [q(now(), 1)] }, { authorization: `Bearer ${viewer}` });
     expect(res.status).toBe(403);
   });
 
@@ -114,7 +117,7 @@ describe(`HTTP API (${DB})`, () => {
   it('answers 400 naming row and field, writing nothing of the batch', async () => {
     const before = await count();
     const res = await ingest({
-      quotes: [q(new Date(Date.now() - 1000), 1), { ...q(new Date(), 1), symbol: 'aa$' }],
+      quotes: [q(new Date(now().getTime() - 1000), 1), { ...q(now(), 1), symbol: 'aa$' }],
     });
     expect(res.status).toBe(400);
     const body = await j(res);
@@ -124,7 +127,7 @@ describe(`HTTP API (${DB})`, () => {
   });
 
   it('answers 413 for too many rows and for too many bytes', async () => {
-    const rows = Array.from({ length: 10_001 }, () => q(new Date(), 1));
+    const rows = Array.from({ length: 10_001 }, () => q(now(), 1));
     const res = await ingest({ quotes: rows });
     expect(res.status).toBe(413);
     expect((await j(res)).error.message).toContain('exceeds the limit of 10000 rows');
@@ -199,7 +202,7 @@ describe(`HTTP API (${DB})`, () => {
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const reader = res.body!.getReader();
     let text = '';
-    const ts = new Date(Date.now() - 500);
+    const ts = new Date(now().getTime() - 500);
     // wait for the subscription to be registered before ingesting
     await waitFor(() => rt.hub.subscriberCount > 0, 5000, 'subscriber');
     await ingest({ quotes: [q(ts, 133.25)] });

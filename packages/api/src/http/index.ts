@@ -13,7 +13,8 @@ import { createHealthCache } from '../observability/health-check';
 import { recordIngest } from '../observability/metrics';
 import { freshnessOptions } from '../quotes/freshness-options';
 import { getLatestQuote } from '../quotes/get-latest-quotes';
-import { apiSourceError, ingestQuotes, parseIngestBatch } from '../quotes/ingest-quotes';
+import { validateAndIngest } from '../quotes/ingest-pipeline';
+import { apiSourceError } from '../quotes/ingest-quotes';
 import { appRouter } from '../root';
 import type { Runtime } from '../runtime';
 import { consumeCallerLimit } from '../security/caller-limit';
@@ -190,9 +191,9 @@ export function createApiHandler(rt: Runtime): Handler {
         } catch (err) {
           throw new AppError('BAD_REQUEST', `body is not valid JSON: ${(err as Error).message}`);
         }
-        let rows: ReturnType<typeof parseIngestBatch>;
+        let written: Awaited<ReturnType<typeof validateAndIngest>>;
         try {
-          rows = parseIngestBatch(body, {
+          written = await validateAndIngest(rt.db, body, {
             now: rt.now(),
             retentionDays: (await getQuoteSettings(rt)).retentionDays,
             defaultSource: 'api',
@@ -203,7 +204,7 @@ export function createApiHandler(rt: Runtime): Handler {
           if (isAppError(err)) rt.metrics.ingestRejected.inc({ reason: err.code });
           throw err;
         }
-        const result = await ingestQuotes(rt.db, rows);
+        const { rows, ...result } = written;
         recordIngest(rt.metrics, 'http', rows, result, rt.now());
         rt.log.info({ token: principal.name, ...result }, 'quotes ingested over HTTP');
         sendJson(res, 200, result);

@@ -2,6 +2,7 @@ import { createTestDatabase } from '@investiq/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
 import { fastCheckRow } from './ingest-fast-check';
+import { validateAndIngest } from './ingest-pipeline';
 import { fitsScale, ingestQuotes, parseIngestBatch, QUOTES_CHANNEL, ZIngestQuote } from './ingest-quotes';
 
 const DB = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -159,8 +160,74 @@ describe(`batch ingest: validation and duplicates (${DB})`, () => {
       expect((err as AppError).message).toMatch(/; nothing was written$/);
       expect((err as AppError).details).toMatchObject({ issues: [{ row: 2500 }] });
       expect(await count()).toBe(before);
+      // one pass (validateAndIngest: chunks validated while the COPY runs): the same error, nothing written
+      let again: unknown;
+      try {
+        await validateAndIngest(db, { quotes: rows }, opts);
+      } catch (e) {
+        again = e;
+      }
+      expect(again).toBeInstanceOf(AppError);
+      expect((again as AppError).message).toBe((err as AppError).message);
+      expect((again as AppError).details).toEqual((err as AppError).details);
+      expect(await count()).toBe(before);
     },
   );
+
+  it('one pass: a bad row in the last chunk aborts a COPY already under way; the error lists every problem', async () => {
+    const rows: Record<string, unknown>[] = batch(5000, Date.parse('2026-03-02T09:00:00Z'), 'IBM');
+    rows[4999] = { ...rows[4999], price: -1 };
+    rows[4998] = { ...rows[4998], volume: -1 };
+    const before = await count();
+    const err = await validateAndIngest(db, rows, opts).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    // the whole batch's error, as parseIngestBatch gives it before any write
+    expect(() => parseIngestBatch(rows, opts)).toThrow((err as AppError).message);
+    expect((err as AppError).message).toMatch(
+      /^quotes\[4998\]\.volume: volume must be ≥ 0 \(and \d more problems?\); nothing was written$/,
+    );
+    const issues = (err as AppError & { details: { issues: { row: number }[] } }).details.issues;
+    expect(issues.map((i) => i.row)).toEqual([4998, 4999, 4999]); // price -1: below zero and below the minimum
+    expect(await count()).toBe(before);
+    // the connection the aborted COPY ran on is usable again: the same rows, fixed, are stored
+    rows[4999] = { ...rows[4999], price: 1 };
+    rows[4998] = { ...rows[4998], volume: 1 };
+    const { rows: written, ...result } = await validateAndIngest(db, rows, opts);
+    expect(result).toEqual({ received: 5000, inserted: 5000, duplicates: 0 });
+    expect(written).toEqual(parseIngestBatch(rows, opts));
+    expect(await count()).toBe(before + 5000);
+  });
+
+  it('one pass: 400/413 before anything else, and no partition made for a bad row far in the future', async () => {
+    await expect(validateAndIngest(db, { quotes: [] }, opts)).rejects.toThrow('at least one row');
+    await expect(validateAndIngest(db, batch(3), { ...opts, maxRows: 2 })).rejects.toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+    });
+    const partitions = async () =>
+      (
+        await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+             JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'realtime_quotes'`,
+        )
+      )[0]!.n;
+    const had = await partitions();
+    await expect(validateAndIngest(db, [{ ...ok, ts: '2999-01-01T00:00:00Z' }], opts)).rejects.toThrow(
+      'is in the future; nothing was written',
+    );
+    expect(await partitions()).toBe(had);
+  });
+
+  it('one pass: re-sent rows late in the batch take the fallback, with the chunks already validated', async () => {
+    const rows = batch(5000, Date.parse('2026-03-02T08:00:00Z'), 'CSCO');
+    await validateAndIngest(db, rows.slice(4000), opts);
+    const { rows: _rows, ...result } = await validateAndIngest(db, rows, opts);
+    expect(result).toEqual({ received: 5000, inserted: 4000, duplicates: 1000 });
+    expect(
+      (
+        await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM realtime_quotes WHERE symbol = 'CSCO'`)
+      )[0]?.n,
+    ).toBe(5000);
+  });
 
   it('stores a 5 000-row batch, then counts re-sent rows as duplicates and keeps the first stored values', async () => {
     const first = batch(5000, Date.parse('2026-03-02T10:00:00Z'), 'MSFT');

@@ -119,22 +119,17 @@ export interface IngestIssue {
   message: string;
 }
 
-/**
- * Validates a whole batch before anything is written. The error names the row index and field of
- * the first problems (up to 20), so a client can fix its data; no row of a rejected batch is stored.
- */
-export function parseIngestBatch(
-  input: unknown,
-  opts: {
-    now: Date;
-    retentionDays: number;
-    defaultSource: string;
-    maxRows?: number;
-    /** Refuses a row's own `source` (error message) — the HTTP API passes apiSourceError. */
-    checkSource?: (source: string) => string | null;
-  },
-): IngestRow[] {
-  const maxRows = opts.maxRows ?? MAX_INGEST_ROWS;
+export interface IngestParseOptions {
+  now: Date;
+  retentionDays: number;
+  defaultSource: string;
+  maxRows?: number;
+  /** Refuses a row's own `source` (error message) — the HTTP API passes apiSourceError. */
+  checkSource?: (source: string) => string | null;
+}
+
+/** The rows of an ingest body (`{quotes: [...]}` or a bare array): 400 when absent or empty, 413 over `maxRows`. */
+export function ingestInputRows(input: unknown, maxRows = MAX_INGEST_ROWS): unknown[] {
   const rows = Array.isArray(input) ? input : (input as { quotes?: unknown } | null)?.quotes;
   if (!Array.isArray(rows)) {
     throw new AppError('BAD_REQUEST', 'body must be {"quotes": [...]} with an array of quotes');
@@ -149,8 +144,24 @@ export function parseIngestBatch(
       },
     );
   }
-  const oldest = opts.now.getTime() - opts.retentionDays * 86_400_000;
-  const newest = opts.now.getTime() + MAX_FUTURE_MS;
+  return rows;
+}
+
+/** The window a row's `ts` must fall in (ms): not older than the retention, not over a minute ahead. */
+export function ingestWindow(opts: Pick<IngestParseOptions, 'now' | 'retentionDays'>) {
+  return {
+    oldest: opts.now.getTime() - opts.retentionDays * 86_400_000,
+    newest: opts.now.getTime() + MAX_FUTURE_MS,
+  };
+}
+
+/**
+ * Validates a whole batch before anything is written. The error names the row index and field of
+ * the first problems (up to 20), so a client can fix its data; no row of a rejected batch is stored.
+ */
+export function parseIngestBatch(input: unknown, opts: IngestParseOptions): IngestRow[] {
+  const rows = ingestInputRows(input, opts.maxRows);
+  const { oldest, newest } = ingestWindow(opts);
   const issues: IngestIssue[] = [];
   const out: IngestRow[] = [];
   // The hot loop checks rows by hand (ingest-fast-check.ts); a batch it does not vouch for goes through the

@@ -47,23 +47,50 @@ function isUniqueViolation(err: unknown): boolean {
  */
 export async function ingestQuotes(db: DatabaseHandle, rows: readonly Row[]): Promise<IngestResult> {
   if (rows.length === 0) return { received: 0, inserted: 0, duplicates: 0 };
+  const { received, inserted, duplicates } = await writeChunks(
+    db,
+    rows.length,
+    (start, end) => rows.slice(start, end),
+    dayKeys(rows),
+  );
+  return { received, inserted, duplicates };
+}
+
+/** The UTC days (partition keys, `YYYY-MM-DD`) of these timestamps (ms); NaN skipped. */
+export function dayKeys(rows: Iterable<{ ts: Date }> | Iterable<number>): Set<string> {
   const days = new Set<string>();
   let lastDay = Number.NaN;
   for (const r of rows) {
-    const day = Math.floor(r.ts.getTime() / 86_400_000);
-    if (day === lastDay) continue;
+    const ms = typeof r === 'number' ? r : r.ts.getTime();
+    const day = Math.floor(ms / 86_400_000);
+    if (day === lastDay || Number.isNaN(day)) continue;
     lastDay = day;
     days.add(new Date(day * 86_400_000).toISOString().slice(0, 10));
   }
+  return days;
+}
+
+/**
+ * Writes `count` rows that `rowsOf(start, end)` hands over chunk by chunk, just before each chunk is sent —
+ * so a caller can validate chunk k+1 while PostgreSQL parses chunk k (ingest-batch.ts). An error thrown by
+ * `rowsOf` aborts the COPY and the transaction: nothing is written. `days`: the partitions the rows need.
+ * Returns the result and the rows written (all of them, in order).
+ */
+export async function writeChunks(
+  db: DatabaseHandle,
+  count: number,
+  rowsOf: (start: number, end: number) => readonly Row[],
+  days: ReadonlySet<string>,
+): Promise<IngestResult & { rows: readonly Row[] }> {
   await ensureDays(db, days);
   try {
-    return await writeBatch(db, rows);
+    return await writeBatch(db, new CopyText(count, rowsOf));
   } catch (err) {
     if (!isNoPartition(err)) throw err;
     // A partition this process had ensured was dropped since (retention elsewhere): recreate, retry once.
     ensuredDays.delete(db);
     await ensureDays(db, days);
-    return writeBatch(db, rows);
+    return writeBatch(db, new CopyText(count, rowsOf));
   }
 }
 
@@ -90,33 +117,47 @@ const COPY_CHUNK_ROWS = 1000;
 class CopyText implements Iterable<string> {
   readonly chunks: string[] = [];
   readonly newest = new Map<string, Row>();
-  constructor(private readonly rows: readonly Row[]) {}
+  /** The rows handed over so far (all of them once the COPY has read every chunk). */
+  readonly rows: Row[] = [];
+  constructor(
+    readonly count: number,
+    private readonly rowsOf: (start: number, end: number) => readonly Row[],
+  ) {}
 
   *[Symbol.iterator](): Iterator<string> {
     // a COPY that failed part-way read some chunks: the fallback's COPY sends those, then the rest
     yield* this.chunks.slice();
-    const { rows, newest } = this;
-    for (let start = this.chunks.length * COPY_CHUNK_ROWS; start < rows.length; start += COPY_CHUNK_ROWS) {
-      let text = '';
-      const end = Math.min(rows.length, start + COPY_CHUNK_ROWS);
+    const { newest, count } = this;
+    for (let start = this.chunks.length * COPY_CHUNK_ROWS; start < count; start += COPY_CHUNK_ROWS) {
+      const end = Math.min(count, start + COPY_CHUNK_ROWS);
+      const rows = this.rowsOf(start, end);
+      if (rows.length !== end - start) throw new Error(`rowsOf(${start}, ${end}) gave ${rows.length} rows`);
+      for (const r of rows) this.rows.push(r);
+      // one string per line, joined once: `text += line` builds a rope that is flattened when written, which
+      // took 2–3× as long as the formatting itself (100 000 rows: ≈ 275–350 ms against ≈ 110 ms joined)
+      const lines = new Array<string>(end - start);
       for (let i = start; i < end; i++) {
-        const r = rows[i]!;
+        const r = rows[i - start]!;
         // COPY text format; market/symbol/source are validated to contain no tabs, newlines or backslashes
-        text += `${r.market}\t${r.symbol}\t${r.ts.toISOString()}\t${r.source}\t${r.price}\t${r.open ?? '\\N'}\t${r.high ?? '\\N'}\t${r.low ?? '\\N'}\t${r.prevClose ?? '\\N'}\t${r.volume ?? '\\N'}\n`;
+        lines[i - start] =
+          `${r.market}\t${r.symbol}\t${r.ts.toISOString()}\t${r.source}\t${r.price}\t${r.open ?? '\\N'}\t${r.high ?? '\\N'}\t${r.low ?? '\\N'}\t${r.prevClose ?? '\\N'}\t${r.volume ?? '\\N'}\n`;
         const key = `${r.market}:${r.symbol}`;
         const prev = newest.get(key);
         if (!prev || prev.ts < r.ts) newest.set(key, r);
       }
+      const text = lines.join('');
       this.chunks.push(text);
       yield text;
     }
   }
 }
 
-async function writeBatch(db: DatabaseHandle, rows: readonly Row[]): Promise<IngestResult> {
-  const text = new CopyText(rows);
+async function writeBatch(
+  db: DatabaseHandle,
+  text: CopyText,
+): Promise<IngestResult & { rows: readonly Row[] }> {
   const inserted = await db.transaction(async (q, copyIn) => {
-    const n = (await copyAllNew(q, copyIn, text)) ? rows.length : await insertSkippingStored(q, copyIn, text);
+    const n = (await copyAllNew(q, copyIn, text)) ? text.count : await insertSkippingStored(q, copyIn, text);
     const newest = [...text.newest.values()];
     // unknown symbols registered and the batch announced in one statement (no NOTIFY when nothing was new;
     // several payloads, when the batch has many symbols, are sent in order)
@@ -141,7 +182,7 @@ async function writeBatch(db: DatabaseHandle, rows: readonly Row[]): Promise<Ing
     const cache = latestQuoteCacheOf(db);
     if (cache) for (const r of text.newest.values()) cache.note(toQuote(ingestRowAsQuoteRow(r)));
   }
-  return { received: rows.length, inserted, duplicates: rows.length - inserted };
+  return { received: text.count, inserted, duplicates: text.count - inserted, rows: text.rows };
 }
 
 /**
