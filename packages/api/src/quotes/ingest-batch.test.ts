@@ -118,7 +118,7 @@ describe(`batch ingest: validation and duplicates (${DB})`, () => {
     await db?.close();
   });
   const count = async () =>
-    (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM realtime_quotes'))[0]?.n;
+    (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM realtime_quotes'))[0]?.n ?? 0;
   const waitFor = async (cond: () => boolean) => {
     const deadline = Date.now() + 10_000;
     while (!cond()) {
