@@ -65,6 +65,9 @@ test.afterAll(async ({ browser }) => {
 
 /** Empties a settings list editor and fills it with `values`, one row each. */
 async function setList(page: Page, id: string, values: string[]) {
+  // count the rows only once the editor shows the stored list: right after a client-side navigation the card
+  // is still loading, count() does not wait, and the stored row would be overwritten instead of removed
+  await expect(page.getByTestId(id)).toBeVisible();
   const rows = page.getByTestId(id).locator('li');
   for (let n = await rows.count(); n > 0; n--) {
     await page.getByTestId(`${id}-0-remove`).click();
