@@ -217,6 +217,22 @@ describe(`batch ingest: validation and duplicates (${DB})`, () => {
     expect(await partitions()).toBe(had);
   });
 
+  it('two batches writing the same keys in opposite orders both succeed (a deadlock victim runs again)', async () => {
+    const rows = batch(10_000, Date.parse('2026-03-02T04:00:00Z'), 'ADBE');
+    const results = await Promise.all([
+      validateAndIngest(db, rows, opts),
+      validateAndIngest(db, [...rows].reverse(), opts),
+    ]);
+    const inserted = results.map((r) => r.inserted);
+    expect(inserted[0]! + inserted[1]!).toBe(10_000);
+    expect(results.map((r) => r.received)).toEqual([10_000, 10_000]);
+    expect(
+      (
+        await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM realtime_quotes WHERE symbol = 'ADBE'`)
+      )[0]?.n,
+    ).toBe(10_000);
+  });
+
   it('one pass: re-sent rows late in the batch take the fallback, with the chunks already validated', async () => {
     const rows = batch(5000, Date.parse('2026-03-02T08:00:00Z'), 'CSCO');
     await validateAndIngest(db, rows.slice(4000), opts);

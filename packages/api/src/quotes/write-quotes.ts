@@ -83,15 +83,34 @@ export async function writeChunks(
   days: ReadonlySet<string>,
 ): Promise<IngestResult & { rows: readonly Row[] }> {
   await ensureDays(db, days);
-  try {
-    return await writeBatch(db, new CopyText(count, rowsOf));
-  } catch (err) {
-    if (!isNoPartition(err)) throw err;
-    // A partition this process had ensured was dropped since (retention elsewhere): recreate, retry once.
-    ensuredDays.delete(db);
-    await ensureDays(db, days);
-    return writeBatch(db, new CopyText(count, rowsOf));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await writeBatch(db, new CopyText(count, rowsOf));
+    } catch (err) {
+      if (isNoPartition(err) && attempt === 1) {
+        // A partition this process had ensured was dropped since (retention elsewhere): recreate, retry once.
+        ensuredDays.delete(db);
+        await ensureDays(db, days);
+        continue;
+      }
+      // Two batches writing the same keys in different orders wait on each other's rows; PostgreSQL ends one
+      // of them (deadlock_detected). Nothing of it was written: run it again once the other has committed —
+      // its rows are then duplicates, and the fallback path skips them.
+      if (isDeadlock(err) && attempt <= DEADLOCK_RETRIES) {
+        await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
+        continue;
+      }
+      throw err;
+    }
   }
+}
+
+/** How often a batch chosen as a deadlock victim is run again before the error is the caller's. */
+const DEADLOCK_RETRIES = 3;
+
+/** deadlock_detected (40P01). */
+function isDeadlock(err: unknown): boolean {
+  return (err as { code?: string })?.code === '40P01';
 }
 
 async function ensureDays(db: DatabaseHandle, days: ReadonlySet<string>): Promise<void> {
