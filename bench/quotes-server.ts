@@ -1,7 +1,8 @@
 // Child process for bench/quotes.ts and bench/tracing.ts: the API (tRPC + REST) on PostgreSQL, as the web
 // server runs it — tracing included when OTEL_EXPORTER_OTLP_ENDPOINT is set (started before the api loads).
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { startTelemetry, telemetryConfig, ZTelemetryEnv } from '@investiq/telemetry';
 
 // BENCH_EXPERIMENT=als: no tracing, only an AsyncLocalStorage in use (Node 20 then runs promise hooks on
@@ -32,10 +33,23 @@ const rt = await createRuntime(
   { log: createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }), onProgress: () => {} },
 );
 const api = createApiHandler(rt);
+// BENCH_WITH_NEXT=1: also load the production Next.js app (apps/web/.next, `npx next build` first) and serve
+// pages as apps/web/server.ts does, with one page rendered before the measurement — the web process then has
+// Next's AsyncLocalStorage in use, as every web process has after its first page, tracing or not.
+let pages: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
+if (process.env.BENCH_WITH_NEXT === '1') {
+  const { default: next } = await import('next');
+  const app = next({ dev: false, dir: fileURLToPath(new URL('../apps/web', import.meta.url)) });
+  await app.prepare();
+  pages = app.getRequestHandler();
+}
 const server = createServer((req, res) => {
   api(req, res).then(
     (handled) => {
-      if (!handled) res.writeHead(404).end();
+      if (!handled) {
+        if (pages) void pages(req, res);
+        else res.writeHead(404).end();
+      }
     },
     (err) => {
       console.error(err);
@@ -44,9 +58,15 @@ const server = createServer((req, res) => {
   );
 });
 let cpuAtListen = process.cpuUsage();
-server.listen(0, '127.0.0.1', () => {
+server.listen(0, '127.0.0.1', async () => {
+  const port = (server.address() as AddressInfo).port;
+  if (pages) {
+    const res = await fetch(`http://127.0.0.1:${port}/login`);
+    if (!res.ok) throw new Error(`the login page answered ${res.status}`);
+    await res.text();
+  }
   cpuAtListen = process.cpuUsage();
-  process.stdout.write(`PORT ${(server.address() as AddressInfo).port}\n`);
+  process.stdout.write(`PORT ${port}\n`);
 });
 process.on('SIGTERM', () => {
   // CPU this process spent serving (start-up excluded): bench/quotes.ts divides it by the requests

@@ -7,6 +7,9 @@ export BENCH_DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5
 npm run models:build --silent
 echo "== quotes (PostgreSQL) =="; npx tsx bench/quotes.ts
 echo "== tracing cost (PostgreSQL) =="; npx tsx bench/tracing.ts
+# the production build of the web app (≈ 30 s here): the tracing run below loads it, page weight measures it
+(cd apps/web && npx next build >/dev/null)
+echo "== tracing cost in the web process (Next.js loaded, one page served first) =="; BENCH_WITH_NEXT=1 npx tsx bench/tracing.ts
 echo "== symbol search (PostgreSQL) =="; npx tsx bench/symbol-search.ts
 echo "== alert evaluation, 10 000 alerts (PostgreSQL) =="; npx tsx bench/alerts.ts
 echo "== providers: failover and budgets (PostgreSQL, ≈ 2 min) =="; npx tsx bench/providers.ts
@@ -18,6 +21,5 @@ echo "== encoder batching (FinBERT-shaped, random weights) =="; npx tsx bench/en
 echo "== auto-ARIMA vs statsmodels =="; npx tsx bench/arima.ts
 echo "== report latency =="; npx tsx bench/report-latency.ts
 echo "== strategy backtests (500 symbols × 10 years) =="; npx tsx bench/backtest.ts
-# production build of the web app (≈ 30 s here), then JS per page from its output and the dashboard's LCP
-(cd apps/web && npx next build >/dev/null)
+# JS per page from the build output above and the dashboard's LCP
 echo "== page weight and LCP (Chromium) =="; npx tsx bench/page-weight.ts

@@ -10,6 +10,8 @@
  * More traced variants in the same run: BENCH_EXTRA_SIDES='{"name":{"OTEL_…":"…"}}' (BENCH_EXPERIMENT=als in a
  * side's environment runs it untraced with only an AsyncLocalStorage in use); OTEL settings for every traced
  * side: BENCH_OTEL_ENV='{…}'; CPU profiles: BENCH_CPU_PROF=DIR (then bench/cpuprofile-summary.ts).
+ * BENCH_WITH_NEXT=1: every server also loads the production Next.js app (`cd apps/web && npx next build`
+ * first) and serves one page before the measurement, as the web process does (bench/quotes-server.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -129,7 +131,7 @@ async function main() {
       children.push(server.child);
     }
     console.log(
-      `quotes.latest over HTTP, ${CONNECTIONS} concurrent, ${ROUNDS} × ${SECONDS} s per side (alternating); Node ${process.version}`,
+      `quotes.latest over HTTP, ${CONNECTIONS} concurrent, ${ROUNDS} × ${SECONDS} s per side (alternating); Node ${process.version}${process.env.BENCH_WITH_NEXT === '1' ? '; servers with Next.js loaded (the web process)' : '; API-only servers'}`,
     );
 
     const input = encodeURIComponent(JSON.stringify({ market: 'US', symbol: 'AAPL', maxAgeSeconds: 3600 }));
