@@ -26,6 +26,9 @@ test.describe('realtime quote widget', () => {
     await expect(page.getByTestId('row-AAPL').getByTestId('price')).toHaveText(/^\d[\d,]*\.\d+$/);
     // React names a mismatch in development, and by error number (418, 423, 425) in a production build
     expect(errors.filter((e) => /hydrat|did not match|error #4(18|23|25)/i.test(e))).toEqual([]);
+    // the app names its icon (a browser asked for /favicon.ico otherwise: a 404 on every page)
+    await expect(page.locator('link[rel="icon"]')).toHaveAttribute('href', /^\/icon\.svg/);
+    expect(errors.filter((e) => /404/.test(e))).toEqual([]);
   });
 
   test('a price changes live without a reload', async ({ page }) => {
