@@ -119,6 +119,12 @@ describe(`batch ingest: validation and duplicates (${DB})`, () => {
   });
   const count = async () =>
     (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM realtime_quotes'))[0]?.n ?? 0;
+  const countOf = async (symbol: string) =>
+    (
+      await db.query<{ n: number }>('SELECT count(*)::int AS n FROM realtime_quotes WHERE symbol = $1', [
+        symbol,
+      ])
+    )[0]?.n ?? 0;
   const waitFor = async (cond: () => boolean) => {
     const deadline = Date.now() + 10_000;
     while (!cond()) {
@@ -226,11 +232,7 @@ describe(`batch ingest: validation and duplicates (${DB})`, () => {
     const inserted = results.map((r) => r.inserted);
     expect(inserted[0]! + inserted[1]!).toBe(10_000);
     expect(results.map((r) => r.received)).toEqual([10_000, 10_000]);
-    expect(
-      (
-        await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM realtime_quotes WHERE symbol = 'ADBE'`)
-      )[0]?.n,
-    ).toBe(10_000);
+    expect(await countOf('ADBE')).toBe(10_000);
   });
 
   it('one pass: re-sent rows late in the batch take the fallback, with the chunks already validated', async () => {
@@ -238,11 +240,7 @@ describe(`batch ingest: validation and duplicates (${DB})`, () => {
     await validateAndIngest(db, rows.slice(4000), opts);
     const { rows: _rows, ...result } = await validateAndIngest(db, rows, opts);
     expect(result).toEqual({ received: 5000, inserted: 4000, duplicates: 1000 });
-    expect(
-      (
-        await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM realtime_quotes WHERE symbol = 'CSCO'`)
-      )[0]?.n,
-    ).toBe(5000);
+    expect(await countOf('CSCO')).toBe(5000);
   });
 
   it('stores a 5 000-row batch, then counts re-sent rows as duplicates and keeps the first stored values', async () => {
