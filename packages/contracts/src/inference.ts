@@ -77,7 +77,13 @@ export const ZServiceHealth = z.object({
   /** null while a model is loading or when it failed to load (then `error` says why). */
   model: ZModelHealth.nullable(),
   warmedUp: z.boolean(),
-  queue: z.object({ depth: z.number().int().nonnegative(), max: z.number().int().nonnegative() }),
+  queue: z.object({
+    /** Requests waiting for a slot. */
+    depth: z.number().int().nonnegative(),
+    max: z.number().int().nonnegative(),
+    /** Requests running now (services with a fair queue in front of a worker pool). */
+    running: z.number().int().nonnegative().optional(),
+  }),
   error: z.string().optional(),
 });
 export type TServiceHealth = z.infer<typeof ZServiceHealth>;

@@ -259,30 +259,34 @@ describe('fair queuing (one caller cannot starve another)', () => {
   });
 
   it("serves caller B's single request after at most one more of caller A's flood", async () => {
-    const work = JSON.stringify(ARIMA(100, { maxP: 1, maxQ: 1, maxD: 1 })); // ≈ 0.2 s each
+    // A's first task is long, so its seven followers stay queued behind it for seconds: the test's poll of
+    // /health cannot miss that window (with eight equal ≈ 0.15 s tasks it was one task long, and a loaded
+    // CI machine missed it — after that the depth only falls)
+    const long = JSON.stringify(ARIMA(3_000, { maxP: 3, maxQ: 3, maxD: 1 }));
+    const work = JSON.stringify(ARIMA(100, { maxP: 1, maxQ: 1, maxD: 1 })); // ≈ 0.15 s each
     const finished: string[] = [];
-    const call = (caller: string, tag: string) =>
+    const call = (caller: string, tag: string, body = work) =>
       raw(svc.url, {
         method: 'POST',
         path: '/v1/arima',
         headers: { ...auth, 'x-inference-caller': caller },
-        body: work,
+        body,
       }).then((r) => {
         expect(r.status, tag).toBe(200);
         finished.push(tag);
       });
-    const flood = Array.from({ length: 8 }, (_, i) => call('A', `A${i}`));
+    const queue = async () => JSON.parse((await raw(svc.url, { path: '/health' })).body).queue;
+    const first = call('A', 'A0', long);
+    await waitFor(async () => (await queue()).running === 1, 10_000, "A's long task to start");
+    const flood = [first, ...Array.from({ length: 7 }, (_, i) => call('A', `A${i + 1}`))];
     // B asks only once A's whole flood is in (one running, seven waiting)
-    await waitFor(
-      async () => JSON.parse((await raw(svc.url, { path: '/health' })).body).queue.depth >= 7,
-      10_000,
-      "A's flood to be queued",
-    );
+    await waitFor(async () => (await queue()).depth >= 7, 10_000, "A's flood to be queued");
     const b = call('B', 'B');
     await Promise.all([...flood, b]);
-    // FIFO would finish B ninth (last); round-robin gives B the next free thread after A's running task
-    // (or the one after, if A's next was already dispatched when B arrived)
+    // FIFO would finish B ninth (last); round-robin gives B the thread right after A's next task (A was
+    // queued first, so its turn comes first)
+    expect(finished[0]).toBe('A0');
     expect(finished.indexOf('B')).toBeLessThanOrEqual(2);
     expect(finished).toHaveLength(9);
-  }, 30_000); // nine fits on one worker thread: ≈ 2 s quiet, several times that on a loaded machine
+  }, 60_000); // nine fit on one worker thread: a few seconds quiet, several times that on a loaded machine
 });

@@ -184,7 +184,7 @@ export function createCpuTimeseriesService(ctx: ServiceContext): ServiceRuntime 
             requestedProvider: 'cpu',
           },
       warmedUp,
-      queue: { depth: fair.depth, max: config.cpu.maxQueue },
+      queue: { depth: fair.depth, max: config.cpu.maxQueue, running: fair.inFlight },
       ...(error ? { error } : {}),
     }),
     routes(app: FastifyInstance) {
