@@ -37,29 +37,51 @@ export const DEFAULT_QUEUE_OPTIONS: QueueOptions = {
 
 type ExecResult = { rows: unknown[] };
 
-/** pg-boss's database adapter over our handle: multi-statement SQL (its migrations) runs without parameters. */
-function bossDb(handle: DatabaseHandle): {
-  executeSql(text: string, values?: unknown[]): Promise<ExecResult>;
-} {
+/**
+ * pg-boss's database adapter over our handle: multi-statement SQL (its migrations) runs without parameters.
+ *
+ * Once the queue has stopped, nothing reaches the database. A job still running when `stop()` gave up waiting
+ * (pg-boss has then already failed it, so it is retried: deliveries are idempotent) finishes later, and
+ * pg-boss records its outcome with a `complete`/`fail` it does not await — on a pool closed meanwhile that
+ * rejection is unhandled and takes the process down during shutdown. After stop such a write is skipped with
+ * a log line, and pg-boss gets the "0 rows affected" shape it reads (`rows[0].count`).
+ */
+function bossDb(
+  handle: DatabaseHandle,
+  stopped: () => boolean,
+  log: Logger,
+): { executeSql(text: string, values?: unknown[]): Promise<ExecResult> } {
+  const run = bossSql(handle);
+  return {
+    executeSql: (text, values) => {
+      if (!stopped()) return run(text, values);
+      log.warn(
+        { sql: text.trim().slice(0, 60) },
+        'notification queue stopped: a late job outcome is not written (the job was failed at shutdown and is retried)',
+      );
+      return Promise.resolve({ rows: [{ count: 0 }] });
+    },
+  };
+}
+
+function bossSql(handle: DatabaseHandle): (text: string, values?: unknown[]) => Promise<ExecResult> {
   const inner = handle as DatabaseHandle & {
     client?: { exec(sql: string): Promise<{ rows: unknown[] }[]> };
     pool?: { query(sql: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
   };
   if (handle.kind === 'pglite' && inner.client) {
     const client = inner.client;
-    return {
-      async executeSql(text, values) {
-        if (values && values.length > 0) return { rows: await handle.query(text, values) };
-        const results = await client.exec(text);
-        return { rows: results.at(-1)?.rows ?? [] };
-      },
+    return async (text, values) => {
+      if (values && values.length > 0) return { rows: await handle.query(text, values) };
+      const results = await client.exec(text);
+      return { rows: results.at(-1)?.rows ?? [] };
     };
   }
   if (inner.pool) {
     const pool = inner.pool;
-    return { executeSql: async (text, values) => ({ rows: (await pool.query(text, values)).rows }) };
+    return async (text, values) => ({ rows: (await pool.query(text, values)).rows });
   }
-  return { executeSql: async (text, values) => ({ rows: await handle.query(text, values ?? []) }) };
+  return async (text, values) => ({ rows: await handle.query(text, values ?? []) });
 }
 
 export interface DeliveryJobMeta {
@@ -71,15 +93,19 @@ export interface DeliveryJobMeta {
 export class DeliveryQueue {
   private readonly boss: PgBoss;
   private started = false;
+  /** stop() has returned: pg-boss may no longer touch the database (see bossDb). */
+  private stopped = false;
   private workerId: string | null = null;
 
   constructor(
     private readonly db: DatabaseHandle,
     readonly options: QueueOptions,
     private readonly log: Logger,
+    /** How long stop() waits for running jobs before failing them (retried by the next start). */
+    private readonly stopTimeoutMs = 5_000,
   ) {
     this.boss = new PgBoss({
-      db: bossDb(db),
+      db: bossDb(db, () => this.stopped, log),
       schema: 'pgboss',
       supervise: true,
       schedule: false,
@@ -90,6 +116,7 @@ export class DeliveryQueue {
 
   async start(): Promise<void> {
     if (this.started) return;
+    this.stopped = false;
     await this.boss.start();
     const q = {
       name: DELIVERY_QUEUE,
@@ -159,6 +186,7 @@ export class DeliveryQueue {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    await this.boss.stop({ graceful: true, wait: true, timeout: 5_000, close: false });
+    await this.boss.stop({ graceful: true, wait: true, timeout: this.stopTimeoutMs, close: false });
+    this.stopped = true;
   }
 }
