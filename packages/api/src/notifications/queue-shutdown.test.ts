@@ -20,7 +20,12 @@ describe(`notification queue shutdown (${DB})`, () => {
     const db = await createTestDatabase();
     const log = createLogger({ level: 'silent' });
     const warn = vi.spyOn(log, 'warn');
-    const queue = new DeliveryQueue(db, { ...DEFAULT_QUEUE_OPTIONS, pollingIntervalSeconds: 0.5 }, log, 1_000);
+    const queue = new DeliveryQueue(
+      db,
+      { ...DEFAULT_QUEUE_OPTIONS, pollingIntervalSeconds: 0.5 },
+      log,
+      1_000,
+    );
     await queue.start();
     let release!: () => void;
     const gate = new Promise<void>((r) => {
