@@ -82,6 +82,51 @@ describe(`cached credentials end with revoke, role change, disable and sign-out 
     await waitFor(async () => (await resolveSession(b, s2.token, now)) === null, 5000, 'user deleted');
   });
 
+  it('changes made by hand in SQL end cached credentials too (database triggers send the NOTIFY)', async () => {
+    const u = await createUser(a, { username: 'hana', password: 'hana-password-1', role: 'analyst' });
+    const { id, token } = await createApiToken(a, { name: 'by-hand', role: 'analyst', ownerId: u.id });
+    const session = await createSession(a, u.id, { now, ttlSeconds: 3600 });
+    const warm = async () => {
+      await verifyApiToken(b, token, now);
+      await resolveSession(b, session.token, now);
+      const hits = cacheB.stats.hits;
+      await verifyApiToken(b, token, now);
+      expect(cacheB.stats.hits).toBe(hits + 1); // cached in b
+    };
+    // none of these goes through our functions: only the triggers can tell b
+    await warm();
+    await a.query("UPDATE users SET role = 'viewer' WHERE id = $1", [u.id]);
+    await waitFor(async () => (await verifyApiToken(b, token, now))?.role === 'viewer', 5000, 'role by SQL');
+    await warm();
+    await a.query('DELETE FROM sessions WHERE user_id = $1', [u.id]);
+    await waitFor(async () => (await resolveSession(b, session.token, now)) === null, 5000, 'session by SQL');
+    await warm();
+    await a.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1', [id]);
+    await waitFor(async () => (await verifyApiToken(b, token, now)) === null, 5000, 'revoke by SQL');
+    expect(cacheB.ttlMs).toBeGreaterThan(5000); // the NOTIFY, not the entry ageing out
+  });
+
+  it('bookkeeping updates (last used, last login) keep the cache', async () => {
+    const { id, token } = await createApiToken(a, { name: 'busy', role: 'viewer' });
+    await verifyApiToken(b, token, now);
+    await a.query('UPDATE api_tokens SET last_used_at = now() WHERE id = $1', [id]);
+    await a.query('UPDATE users SET last_login_at = now()');
+    // a NOTIFY sent after them arrives after anything they sent: once it is here, nothing else is coming
+    let marker = false;
+    const unlisten = await b.listen('investiq_test_marker', () => {
+      marker = true;
+    });
+    try {
+      await a.query("SELECT pg_notify('investiq_test_marker', '')");
+      await waitFor(() => marker, 5000, 'the marker NOTIFY');
+      const hits = cacheB.stats.hits;
+      expect(await verifyApiToken(b, token, now)).toMatchObject({ id });
+      expect(cacheB.stats.hits).toBe(hits + 1);
+    } finally {
+      await unlisten();
+    }
+  });
+
   it("checks a cached credential's own expiry at every use", async () => {
     const { token } = await createApiToken(a, { name: 'short', role: 'viewer', expiresInDays: 1, now });
     expect(await verifyApiToken(b, token, now)).not.toBeNull();

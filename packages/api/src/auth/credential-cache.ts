@@ -16,9 +16,10 @@ interface Entry<T> {
  * Resolved API tokens and sessions of this process, by the SHA-256 of the credential. Any change made through
  * our own functions (`revokeApiToken`, `updateUser`, `deleteUser`, `deleteSession`) sends NOTIFY
  * `investiq_auth` in its transaction: every process empties its cache when it arrives, and the changing
- * process empties its own at once. While LISTEN is down nothing is cached (every request reads the
- * database); an entry older than `ttlMs` (default 30 s) is read again, which bounds changes made outside
- * these functions (SQL by hand). Misses (unknown credentials) are never cached.
+ * process empties its own at once. Changes made outside these functions (SQL by hand) send the same NOTIFY
+ * from row triggers on users, api_tokens and sessions (migration 0014_credential_triggers). While LISTEN is
+ * down nothing is cached (every request reads the database); an entry older than `ttlMs` (default 30 s) is
+ * read again, a last bound. Misses (unknown credentials) are never cached.
  */
 export class CredentialCache {
   private readonly maps = {
