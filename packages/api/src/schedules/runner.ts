@@ -4,7 +4,7 @@ import type { NotificationDeps } from '../notifications/service';
 import type { Logger } from '../observability/logger';
 import type { CreateReportInput } from '../reports/report-service';
 import { MAX_SYMBOLS_PER_RUN, SCHEDULE_RUNS_CHANNEL, type TScheduleRunItem } from './service';
-import { dueSlot } from './slot';
+import { dueSlot, latestSlot } from './slot';
 import { deliverSummary } from './summary';
 
 /** What the runner needs of the report service. */
@@ -41,13 +41,27 @@ interface DueRow {
 }
 
 export const INTERRUPTED_RUN = 'interrupted: the server running it stopped before it finished';
+/** Restarts that may resume one run; a run that keeps dying with its process is failed after that. */
+export const MAX_RUN_RESUMES = 2;
+
+interface InterruptedRow extends DueRow {
+  run_id: string;
+  slot_date: string;
+  items: TScheduleRunItem[];
+  resumes: number;
+  enabled: boolean;
+}
 
 /**
  * Runs due report schedules. `tick()` claims every due slot (one conditional UPDATE of `last_slot` plus the
  * run row, unique per slot, in one transaction: a slot is claimed once whatever the number of processes) and
  * queues the run; runs execute one at a time, reports one after another, progress written to the run row.
  * Only the newest missed slot of a schedule is due (slot.ts), so a restart catches up once. It runs in the
- * process holding the schedule lock (leadSchedules), which at start fails runs a dead leader left running.
+ * process holding the schedule lock (leadSchedules). A run cut short — its process stopped (stop() leaves
+ * the run 'running' with its progress) or died — is resumed by the next start: finished reports are kept,
+ * the rest are made, one summary goes out. It is failed instead (with a summary saying why) when a newer slot
+ * has passed meanwhile (that slot's own run covers the list), its schedule was disabled, or it was resumed
+ * MAX_RUN_RESUMES times already.
  */
 export class ScheduleRunner {
   private timer: NodeJS.Timeout | null = null;
@@ -142,36 +156,75 @@ export class ScheduleRunner {
     return claimed;
   }
 
-  /** Runs left 'running' by a process that died: failed, and their summary says so. */
+  /** Runs left 'running' by a process that stopped or died: resumed, or failed with a summary saying why. */
   private async recoverInterrupted(): Promise<void> {
-    const rows = await this.o.db.query<{ id: string }>(
-      `UPDATE report_schedule_runs SET status = 'failed', error = $1, finished_at = $2
-        WHERE status = 'running' RETURNING id`,
-      [INTERRUPTED_RUN, this.o.now()],
+    const now = this.o.now();
+    const rows = await this.o.db.query<InterruptedRow>(
+      `SELECT r.id AS run_id, r.slot_date, r.items, r.resumes, s.id, s.user_id, s.watchlist_id, s.market,
+              s.local_time, s.language, s.last_slot, s.enabled
+         FROM report_schedule_runs r JOIN report_schedules s ON s.id = r.schedule_id
+        WHERE r.status = 'running' ORDER BY r.started_at`,
     );
     for (const r of rows) {
-      this.o.log.warn({ run: r.id }, 'scheduled report run interrupted by a restart: failed');
-      await deliverSummary(this.o, r.id).catch((err) =>
-        this.o.log.warn({ err: String(err), run: r.id }, 'summary of an interrupted run not queued'),
+      const why = !r.enabled
+        ? 'its schedule is disabled'
+        : r.resumes >= MAX_RUN_RESUMES
+          ? `resumed ${r.resumes} times already`
+          : latestSlot(r.market, r.local_time, now).date !== r.slot_date
+            ? 'a newer slot has passed since'
+            : null;
+      if (why === null) {
+        const [resumed] = await this.o.db.query<{ id: string }>(
+          `UPDATE report_schedule_runs SET resumes = resumes + 1 WHERE id = $1 AND status = 'running' RETURNING id`,
+          [r.run_id],
+        );
+        if (!resumed) continue;
+        this.o.log.info(
+          { run: r.run_id, slot: r.slot_date, resumes: r.resumes + 1 },
+          'scheduled report run cut short by a restart: resuming',
+        );
+        this.chain = this.chain
+          .then(() => this.execute(r.run_id, r, r.items))
+          .catch((err) => this.o.log.error({ err, run: r.run_id }, 'scheduled report run failed'));
+        continue;
+      }
+      const failed = await this.o.db.query<{ id: string }>(
+        `UPDATE report_schedule_runs SET status = 'failed', error = $2, finished_at = $3
+          WHERE id = $1 AND status = 'running' RETURNING id`,
+        [r.run_id, `${INTERRUPTED_RUN}; not resumed: ${why}`, now],
+      );
+      if (!failed[0]) continue;
+      this.o.log.warn({ run: r.run_id, why }, 'scheduled report run interrupted by a restart: failed');
+      await deliverSummary(this.o, r.run_id).catch((err) =>
+        this.o.log.warn({ err: String(err), run: r.run_id }, 'summary of an interrupted run not queued'),
       );
     }
   }
 
-  private async execute(runId: string, s: DueRow): Promise<void> {
+  /** One run: its list's symbols, or (`resume`) the items a cut-short run left, unfinished ones made again. */
+  private async execute(runId: string, s: DueRow, resume?: TScheduleRunItem[]): Promise<void> {
     const { db } = this.o;
-    const symbols = await db.query<{ market: TMarket; symbol: string }>(
-      `SELECT market, symbol FROM watchlist_items WHERE watchlist_id = $1 AND market = $2
-        ORDER BY position, symbol LIMIT $3`,
-      [s.watchlist_id, s.market, MAX_SYMBOLS_PER_RUN],
-    );
-    const items: TScheduleRunItem[] = symbols.map((r) => ({ ...r, reportId: null, status: 'pending' }));
+    let items: TScheduleRunItem[];
+    if (resume && resume.length > 0) {
+      items = resume.map((i) =>
+        i.status === 'complete' || i.status === 'failed' ? i : { ...i, reportId: null, status: 'pending' },
+      );
+    } else {
+      const symbols = await db.query<{ market: TMarket; symbol: string }>(
+        `SELECT market, symbol FROM watchlist_items WHERE watchlist_id = $1 AND market = $2
+          ORDER BY position, symbol LIMIT $3`,
+        [s.watchlist_id, s.market, MAX_SYMBOLS_PER_RUN],
+      );
+      items = symbols.map((r) => ({ ...r, reportId: null, status: 'pending' }));
+    }
     await db.query('UPDATE report_schedule_runs SET total = $2, items = $3::jsonb WHERE id = $1', [
       runId,
       items.length,
       JSON.stringify(items),
     ]);
-    let done = 0;
+    let done = items.filter((i) => i.status === 'complete' || i.status === 'failed').length;
     for (const item of items) {
+      if (item.status !== 'pending') continue;
       if (this.stopped) break;
       item.status = 'running';
       try {
@@ -184,6 +237,12 @@ export class ScheduleRunner {
         item.reportId = id;
         await this.progress(runId, items, done);
         const outcome = await this.awaitReport(id);
+        if (outcome.stopped) {
+          // stopped while waiting: the next start makes this one again
+          item.status = 'pending';
+          item.reportId = null;
+          break;
+        }
         item.status = outcome.ok ? 'complete' : 'failed';
         if (outcome.error) item.error = outcome.error;
       } catch (err) {
@@ -192,6 +251,12 @@ export class ScheduleRunner {
       }
       done++;
       await this.progress(runId, items, done);
+    }
+    if (done < items.length && this.stopped) {
+      // the process is stopping: the run stays 'running' with its progress, and the next start resumes it
+      await this.progress(runId, items, done);
+      this.o.log.info({ run: runId, done, total: items.length }, 'scheduled report run paused by shutdown');
+      return;
     }
     const ok = items.filter((i) => i.status === 'complete').length;
     const status = items.length > 0 && ok === items.length ? 'complete' : ok === 0 ? 'failed' : 'partial';
@@ -221,7 +286,7 @@ export class ScheduleRunner {
   }
 
   /** Wait for the report to end (in this process, or polled when another process runs it). */
-  private async awaitReport(id: string): Promise<{ ok: boolean; error?: string }> {
+  private async awaitReport(id: string): Promise<{ ok: boolean; error?: string; stopped?: true }> {
     await this.o.reports.wait(id);
     const deadline = Date.now() + (this.o.reportTimeoutMs ?? 600_000);
     for (;;) {
@@ -235,7 +300,7 @@ export class ScheduleRunner {
           ? { ok: true, error: `${r.degraded_sections} section(s) unavailable` }
           : { ok: true };
       if (r.status === 'failed') return { ok: false, error: r.error ?? 'failed' };
-      if (this.stopped) return { ok: false, error: INTERRUPTED_RUN };
+      if (this.stopped) return { ok: false, stopped: true };
       if (Date.now() > deadline)
         return { ok: false, error: 'still running when the scheduled run gave up waiting' };
       await new Promise((res) => setTimeout(res, this.o.pollMs ?? 1_000));

@@ -8,7 +8,7 @@ import { createLogger } from '../observability/logger';
 import type { Runtime } from '../runtime';
 import { createTestRuntime, waitFor } from '../test-support/runtime';
 import { addWatchlistItem, createWatchlist } from '../watchlists/watchlists';
-import { ScheduleRunner } from './runner';
+import { MAX_RUN_RESUMES, ScheduleRunner } from './runner';
 import {
   createSchedule,
   listScheduleRuns,
@@ -191,13 +191,14 @@ describe(`scheduled reports: trading-day slots → reports → summary over SMTP
     expect(mail.text).toContain('Error: the list has no HK symbols');
   }, 60_000);
 
-  it('a run left running by a dead process is failed at the next start, with a summary', async () => {
+  it('a run left running by a dead process is failed at the next start when a newer slot has passed, with a summary', async () => {
     const s = await createSchedule(
       rt.db,
       userId,
       { watchlistId: listId, market: 'US', localTime: '16:30', channelIds: [channelId] },
       clock,
     );
+    // clock: Mon 2026-12-07 02:00Z, so Friday 2026-12-04's slot has passed since this Thursday run
     await rt.db.query(
       `INSERT INTO report_schedule_runs (schedule_id, user_id, slot_date, scheduled_for, started_at, total, done)
        VALUES ($1, $2, '2026-12-03', '2026-12-03T21:30:00Z', '2026-12-03T21:30:05Z', 1, 0)`,
@@ -207,12 +208,109 @@ describe(`scheduled reports: trading-day slots → reports → summary over SMTP
     await r.start();
     await r.stop();
     const [run] = await runsOf(s.id);
-    expect(run).toMatchObject({ status: 'failed', error: expect.stringMatching(/^interrupted/) });
+    expect(run).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^interrupted.*not resumed: a newer slot has passed since$/),
+    });
     await waitFor(
       () => mails.find((m) => m.subject === 'Scheduled reports: A-shares (US) 2026-12-03'),
       15_000,
       'the interrupted summary',
     );
+  }, 60_000);
+
+  it('a run cut short by a restart resumes at the next start: finished reports kept, the rest made, one summary', async () => {
+    clock = new Date('2026-12-08T07:10:00Z'); // Tue 15:10 Asia/Shanghai
+    await rt.db.query('UPDATE report_schedules SET enabled = false'); // only this test's schedule runs
+    const s = await createSchedule(
+      rt.db,
+      userId,
+      { watchlistId: listId, market: 'CN', localTime: '15:00', channelIds: [channelId] },
+      new Date('2026-12-08T06:00:00Z'),
+    );
+    const [kept] = await rt.db.query<{ id: string }>(
+      `SELECT id FROM reports WHERE market = 'CN' AND symbol = '600519.SH' AND status = 'complete' LIMIT 1`,
+    );
+    // what a process that died while making the second report leaves (the slot claimed, progress written)
+    const items = [
+      { market: 'CN', symbol: '600519.SH', reportId: kept!.id, status: 'complete' },
+      { market: 'CN', symbol: '000001.SZ', reportId: null, status: 'running' },
+    ];
+    await rt.db.query(`UPDATE report_schedules SET last_slot = '2026-12-08' WHERE id = $1`, [s.id]);
+    await rt.db.query(
+      `INSERT INTO report_schedule_runs (schedule_id, user_id, slot_date, scheduled_for, started_at, total, done, items)
+       VALUES ($1, $2, '2026-12-08', '2026-12-08T07:00:00Z', '2026-12-08T07:00:02Z', 2, 1, $3::jsonb)`,
+      [s.id, userId, JSON.stringify(items)],
+    );
+    const r = runner();
+    await r.start();
+    await r.idle();
+    await r.stop();
+    const runs = await runsOf(s.id);
+    expect(runs).toHaveLength(1); // resumed, not claimed again
+    const [run] = runs;
+    expect(run).toMatchObject({ status: 'complete', total: 2, done: 2, error: null });
+    expect(run!.items[0]).toMatchObject({ symbol: '600519.SH', reportId: kept!.id, status: 'complete' });
+    expect(run!.items[1]).toMatchObject({ symbol: '000001.SZ', status: 'complete' });
+    expect(run!.items[1]!.reportId).toEqual(expect.any(String));
+    const [{ resumes }] = (await rt.db.query<{ resumes: number }>(
+      'SELECT resumes FROM report_schedule_runs WHERE id = $1',
+      [run!.id],
+    )) as [{ resumes: number }];
+    expect(resumes).toBe(1);
+    const mail = await waitFor(
+      () => mails.find((m) => m.subject === 'Scheduled reports: A-shares (CN) 2026-12-08'),
+      15_000,
+      'the summary of the resumed run',
+    );
+    expect(mail.text).toContain('2 of 2 reports complete.');
+  }, 120_000);
+
+  it('stop() in the middle of a run leaves it to the next start, which finishes it', async () => {
+    clock = new Date('2026-12-09T07:10:00Z'); // Wed 15:10 Asia/Shanghai
+    await rt.db.query('UPDATE report_schedules SET enabled = false'); // only this test's schedule runs
+    const s = await createSchedule(
+      rt.db,
+      userId,
+      { watchlistId: listId, market: 'CN', localTime: '15:05', channelIds: [] },
+      new Date('2026-12-08T08:00:00Z'), // created Tuesday after the slot: Wednesday's is due
+    );
+    const first = runner();
+    expect(await first.tick()).toBe(1);
+    await first.stop(); // before its first report: the run is paused, not failed
+    const [paused] = await runsOf(s.id);
+    expect(paused).toMatchObject({ status: 'running', total: 2 });
+    const second = runner();
+    await second.start();
+    await second.idle();
+    await second.stop();
+    const [run] = await runsOf(s.id);
+    expect(run).toMatchObject({ status: 'complete', total: 2, done: 2 });
+  }, 120_000);
+
+  it('a run that keeps dying is not resumed for ever', async () => {
+    clock = new Date('2026-12-10T07:10:00Z'); // Thu 15:10 Asia/Shanghai
+    await rt.db.query('UPDATE report_schedules SET enabled = false'); // only this test's schedule runs
+    const s = await createSchedule(
+      rt.db,
+      userId,
+      { watchlistId: listId, market: 'CN', localTime: '15:01', channelIds: [] },
+      new Date('2026-12-10T06:00:00Z'),
+    );
+    await rt.db.query(`UPDATE report_schedules SET last_slot = '2026-12-10' WHERE id = $1`, [s.id]);
+    await rt.db.query(
+      `INSERT INTO report_schedule_runs (schedule_id, user_id, slot_date, scheduled_for, started_at, resumes)
+       VALUES ($1, $2, '2026-12-10', '2026-12-10T07:01:00Z', '2026-12-10T07:01:01Z', $3)`,
+      [s.id, userId, MAX_RUN_RESUMES],
+    );
+    const r = runner();
+    await r.start();
+    await r.stop();
+    const [run] = await runsOf(s.id);
+    expect(run).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(`not resumed: resumed ${MAX_RUN_RESUMES} times already`),
+    });
   }, 60_000);
 
   it('rejects bad input with a 4xx naming the field, writing nothing', async () => {

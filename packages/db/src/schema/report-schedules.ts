@@ -71,6 +71,8 @@ export const reportScheduleRuns = pgTable(
     done: integer('done').notNull().default(0),
     items: jsonb('items').notNull().default(sql`'[]'::jsonb`),
     error: text('error'),
+    /** How often a restart resumed this run (a run that keeps dying with its process is failed after a few). */
+    resumes: integer('resumes').notNull().default(0),
     readAt: timestamp('read_at', { withTimezone: true }),
   },
   (t) => [
