@@ -117,6 +117,18 @@ describe(`batch ingest: validation and duplicates (${DB})`, () => {
     await stop?.();
     await db?.close();
   });
+  let markers = 0;
+  /**
+   * Forget the notifications so far once every one sent so far has arrived: on PostgreSQL they come over the
+   * LISTEN connection some time after the commit, and one from the previous test arriving after a plain
+   * `notes.length = 0` failed CI. A marker sent now is delivered after all of them.
+   */
+  const settleNotes = async () => {
+    const marker = JSON.stringify(`marker-${++markers}`);
+    await db.query('SELECT pg_notify($1, $2)', [QUOTES_CHANNEL, marker]);
+    await waitFor(() => notes.includes(marker));
+    notes.length = 0;
+  };
   const count = async () =>
     (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM realtime_quotes'))[0]?.n ?? 0;
   const countOf = async (symbol: string) =>
@@ -277,7 +289,7 @@ describe(`batch ingest: validation and duplicates (${DB})`, () => {
     const from = Date.parse('2026-03-02T11:00:00Z');
     const rows = batch(5000, from, 'ORCL');
     await ingestQuotes(db, parseIngestBatch(rows.slice(4900), opts));
-    notes.length = 0;
+    await settleNotes();
     expect(await ingestQuotes(db, parseIngestBatch(rows, opts))).toEqual({
       received: 5000,
       inserted: 4900,
@@ -312,7 +324,7 @@ describe(`batch ingest: validation and duplicates (${DB})`, () => {
   });
 
   it('announces a batch with one NOTIFY carrying the newest quote per symbol, and nothing for all-duplicates', async () => {
-    notes.length = 0;
+    await settleNotes();
     const rows = [
       ...batch(3, Date.parse('2026-03-02T14:40:00Z'), 'AMD'),
       ...batch(2, Date.parse('2026-03-02T14:40:00Z'), 'INTC'),
