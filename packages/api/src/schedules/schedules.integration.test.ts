@@ -102,14 +102,31 @@ describe(`scheduled reports: trading-day slots → reports → summary over SMTP
 
   const runsOf = async (scheduleId: string): Promise<TScheduleRun[]> =>
     listScheduleRuns(rt.db, userId, { scheduleId });
+  /** Sara's schedule for the A-shares list, created at `createdAt` (which decides the first due slot). */
+  const scheduleOn = (
+    market: 'CN' | 'HK' | 'US',
+    localTime: string,
+    createdAt: Date,
+    channelIds: string[] = [channelId],
+  ) => createSchedule(rt.db, userId, { watchlistId: listId, market, localTime, channelIds }, createdAt);
+  /** A server start (recovering runs left 'running') until its work is done and it stops; the newest run of `scheduleId`. */
+  const afterRestart = async (scheduleId: string): Promise<TScheduleRun | undefined> => {
+    const r = runner();
+    await r.start();
+    await r.idle();
+    await r.stop();
+    return (await runsOf(scheduleId))[0];
+  };
+  /** The summary e-mail of the A-shares list's run for `market` and slot `date`, once it has arrived. */
+  const summaryMail = (market: string, date: string, what: string) =>
+    waitFor(
+      () => mails.find((m) => m.subject === `Scheduled reports: A-shares (${market}) ${date}`),
+      15_000,
+      what,
+    );
 
   it('runs the missed slot once after a restart, then e-mails a summary with a link per report', async () => {
-    const s = await createSchedule(
-      rt.db,
-      userId,
-      { watchlistId: listId, market: 'CN', localTime: '15:30', channelIds: [channelId] },
-      clock,
-    );
+    const s = await scheduleOn('CN', '15:30', clock);
     // created Fri 14:00 CST: Thursday's slot is already past and counts as claimed; the next is Fri 15:30
     expect(s).toMatchObject({
       lastSlot: '2026-12-03',
@@ -172,62 +189,36 @@ describe(`scheduled reports: trading-day slots → reports → summary over SMTP
 
   it('a list without symbols of the market fails loudly: the summary says so', async () => {
     clock = new Date('2026-12-07T02:00:00Z'); // Mon 10:00 HKT
-    const s = await createSchedule(
-      rt.db,
-      userId,
-      { watchlistId: listId, market: 'HK', localTime: '09:00', channelIds: [channelId] },
-      new Date('2026-12-04T12:00:00Z'), // created Fri evening: Monday 09:00 is due
-    );
+    // created Fri evening: Monday 09:00 is due
+    const s = await scheduleOn('HK', '09:00', new Date('2026-12-04T12:00:00Z'));
     const r = runner();
     expect(await r.tick()).toBe(1);
     await r.idle();
     const [run] = await runsOf(s.id);
     expect(run).toMatchObject({ status: 'failed', total: 0, error: 'the list has no HK symbols' });
-    const mail = await waitFor(
-      () => mails.find((m) => m.subject === 'Scheduled reports: A-shares (HK) 2026-12-07'),
-      15_000,
-      'the failure summary',
-    );
+    const mail = await summaryMail('HK', '2026-12-07', 'the failure summary');
     expect(mail.text).toContain('Error: the list has no HK symbols');
   }, 60_000);
 
   it('a run left running by a dead process is failed at the next start when a newer slot has passed, with a summary', async () => {
-    const s = await createSchedule(
-      rt.db,
-      userId,
-      { watchlistId: listId, market: 'US', localTime: '16:30', channelIds: [channelId] },
-      clock,
-    );
+    const s = await scheduleOn('US', '16:30', clock);
     // clock: Mon 2026-12-07 02:00Z, so Friday 2026-12-04's slot has passed since this Thursday run
     await rt.db.query(
       `INSERT INTO report_schedule_runs (schedule_id, user_id, slot_date, scheduled_for, started_at, total, done)
        VALUES ($1, $2, '2026-12-03', '2026-12-03T21:30:00Z', '2026-12-03T21:30:05Z', 1, 0)`,
       [s.id, userId],
     );
-    const r = runner();
-    await r.start();
-    await r.stop();
-    const [run] = await runsOf(s.id);
-    expect(run).toMatchObject({
+    expect(await afterRestart(s.id)).toMatchObject({
       status: 'failed',
       error: expect.stringMatching(/^interrupted.*not resumed: a newer slot has passed since$/),
     });
-    await waitFor(
-      () => mails.find((m) => m.subject === 'Scheduled reports: A-shares (US) 2026-12-03'),
-      15_000,
-      'the interrupted summary',
-    );
+    await summaryMail('US', '2026-12-03', 'the interrupted summary');
   }, 60_000);
 
   it('a run cut short by a restart resumes at the next start: finished reports kept, the rest made, one summary', async () => {
     clock = new Date('2026-12-08T07:10:00Z'); // Tue 15:10 Asia/Shanghai
     await rt.db.query('UPDATE report_schedules SET enabled = false'); // only this test's schedule runs
-    const s = await createSchedule(
-      rt.db,
-      userId,
-      { watchlistId: listId, market: 'CN', localTime: '15:00', channelIds: [channelId] },
-      new Date('2026-12-08T06:00:00Z'),
-    );
+    const s = await scheduleOn('CN', '15:00', new Date('2026-12-08T06:00:00Z'));
     const [kept] = await rt.db.query<{ id: string }>(
       `SELECT id FROM reports WHERE market = 'CN' AND symbol = '600519.SH' AND status = 'complete' LIMIT 1`,
     );
@@ -242,13 +233,8 @@ describe(`scheduled reports: trading-day slots → reports → summary over SMTP
        VALUES ($1, $2, '2026-12-08', '2026-12-08T07:00:00Z', '2026-12-08T07:00:02Z', 2, 1, $3::jsonb)`,
       [s.id, userId, JSON.stringify(items)],
     );
-    const r = runner();
-    await r.start();
-    await r.idle();
-    await r.stop();
-    const runs = await runsOf(s.id);
-    expect(runs).toHaveLength(1); // resumed, not claimed again
-    const [run] = runs;
+    const run = await afterRestart(s.id);
+    expect(await runsOf(s.id)).toHaveLength(1); // resumed, not claimed again
     expect(run).toMatchObject({ status: 'complete', total: 2, done: 2, error: null });
     expect(run!.items[0]).toMatchObject({ symbol: '600519.SH', reportId: kept!.id, status: 'complete' });
     expect(run!.items[1]).toMatchObject({ symbol: '000001.SZ', status: 'complete' });
@@ -258,23 +244,15 @@ describe(`scheduled reports: trading-day slots → reports → summary over SMTP
       [run!.id],
     )) as [{ resumes: number }];
     expect(resumes).toBe(1);
-    const mail = await waitFor(
-      () => mails.find((m) => m.subject === 'Scheduled reports: A-shares (CN) 2026-12-08'),
-      15_000,
-      'the summary of the resumed run',
-    );
+    const mail = await summaryMail('CN', '2026-12-08', 'the summary of the resumed run');
     expect(mail.text).toContain('2 of 2 reports complete.');
   }, 120_000);
 
   it('stop() in the middle of a run leaves it to the next start, which finishes it', async () => {
     clock = new Date('2026-12-09T07:10:00Z'); // Wed 15:10 Asia/Shanghai
     await rt.db.query('UPDATE report_schedules SET enabled = false'); // only this test's schedule runs
-    const s = await createSchedule(
-      rt.db,
-      userId,
-      { watchlistId: listId, market: 'CN', localTime: '15:05', channelIds: [] },
-      new Date('2026-12-08T08:00:00Z'), // created Tuesday after the slot: Wednesday's is due
-    );
+    // created Tuesday after the slot: Wednesday's is due
+    const s = await scheduleOn('CN', '15:05', new Date('2026-12-08T08:00:00Z'), []);
     const first = runner();
     expect(await first.tick()).toBe(1);
     await first.stop(); // before its first report: the run is paused, not failed
@@ -291,23 +269,14 @@ describe(`scheduled reports: trading-day slots → reports → summary over SMTP
   it('a run that keeps dying is not resumed for ever', async () => {
     clock = new Date('2026-12-10T07:10:00Z'); // Thu 15:10 Asia/Shanghai
     await rt.db.query('UPDATE report_schedules SET enabled = false'); // only this test's schedule runs
-    const s = await createSchedule(
-      rt.db,
-      userId,
-      { watchlistId: listId, market: 'CN', localTime: '15:01', channelIds: [] },
-      new Date('2026-12-10T06:00:00Z'),
-    );
+    const s = await scheduleOn('CN', '15:01', new Date('2026-12-10T06:00:00Z'), []);
     await rt.db.query(`UPDATE report_schedules SET last_slot = '2026-12-10' WHERE id = $1`, [s.id]);
     await rt.db.query(
       `INSERT INTO report_schedule_runs (schedule_id, user_id, slot_date, scheduled_for, started_at, resumes)
        VALUES ($1, $2, '2026-12-10', '2026-12-10T07:01:00Z', '2026-12-10T07:01:01Z', $3)`,
       [s.id, userId, MAX_RUN_RESUMES],
     );
-    const r = runner();
-    await r.start();
-    await r.stop();
-    const [run] = await runsOf(s.id);
-    expect(run).toMatchObject({
+    expect(await afterRestart(s.id)).toMatchObject({
       status: 'failed',
       error: expect.stringMatching(`not resumed: resumed ${MAX_RUN_RESUMES} times already`),
     });
