@@ -149,9 +149,7 @@ export class ScheduleRunner {
         { schedule: s.id, slot: slot.date, run: runId, lateMs: late },
         late > 5 * 60_000 ? 'scheduled reports: catching up a missed slot' : 'scheduled reports: slot due',
       );
-      this.chain = this.chain
-        .then(() => this.execute(runId, s))
-        .catch((err) => this.o.log.error({ err, run: runId }, 'scheduled report run failed'));
+      this.enqueue(runId, s);
     }
     return claimed;
   }
@@ -183,9 +181,7 @@ export class ScheduleRunner {
           { run: r.run_id, slot: r.slot_date, resumes: r.resumes + 1 },
           'scheduled report run cut short by a restart: resuming',
         );
-        this.chain = this.chain
-          .then(() => this.execute(r.run_id, r, r.items))
-          .catch((err) => this.o.log.error({ err, run: r.run_id }, 'scheduled report run failed'));
+        this.enqueue(r.run_id, r, r.items);
         continue;
       }
       const failed = await this.o.db.query<{ id: string }>(
@@ -199,6 +195,13 @@ export class ScheduleRunner {
         this.o.log.warn({ err: String(err), run: r.run_id }, 'summary of an interrupted run not queued'),
       );
     }
+  }
+
+  /** Runs execute one at a time, after those queued before. */
+  private enqueue(runId: string, s: DueRow, resume?: TScheduleRunItem[]): void {
+    this.chain = this.chain
+      .then(() => this.execute(runId, s, resume))
+      .catch((err) => this.o.log.error({ err, run: runId }, 'scheduled report run failed'));
   }
 
   /** One run: its list's symbols, or (`resume`) the items a cut-short run left, unfinished ones made again. */
@@ -252,25 +255,20 @@ export class ScheduleRunner {
       done++;
       await this.progress(runId, items, done);
     }
-    if (done < items.length && this.stopped) {
-      // the process is stopping: the run stays 'running' with its progress, and the next start resumes it
+    if (done < items.length) {
+      // the loop ends early only when the process is stopping: the run stays 'running' with its progress, and the next start resumes it
       await this.progress(runId, items, done);
       this.o.log.info({ run: runId, done, total: items.length }, 'scheduled report run paused by shutdown');
       return;
     }
     const ok = items.filter((i) => i.status === 'complete').length;
     const status = items.length > 0 && ok === items.length ? 'complete' : ok === 0 ? 'failed' : 'partial';
-    const error =
-      items.length === 0
-        ? `the list has no ${s.market} symbols`
-        : done < items.length
-          ? INTERRUPTED_RUN
-          : null;
+    const error = items.length === 0 ? `the list has no ${s.market} symbols` : null;
     const fin = await db.transaction(async (q) => {
       const r = await q(
         `UPDATE report_schedule_runs SET status = $2, error = $3, finished_at = $4, items = $5::jsonb, done = $6
           WHERE id = $1 AND status = 'running' RETURNING id`,
-        [runId, done < items.length ? 'failed' : status, error, this.o.now(), JSON.stringify(items), done],
+        [runId, status, error, this.o.now(), JSON.stringify(items), done],
       );
       if (r[0]) await q('SELECT pg_notify($1, $2)', [SCHEDULE_RUNS_CHANNEL, s.user_id]);
       return r.length > 0;
